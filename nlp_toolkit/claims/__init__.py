@@ -1,0 +1,1 @@
+"""Numeric claims: extraction in English and Chinese, normalization, and cross-language linking."""

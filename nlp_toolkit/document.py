@@ -33,12 +33,14 @@ class Paragraph:
     text: str
     lines: tuple[int, int] = (0, 0)
     index: int = -1
-    side: str = ""  # "en" or "zh": which sequence the paragraph belongs to
+    #: "en" or "zh": which sequence the paragraph belongs to ("" until language identification places it;
+    #: set by the reader for an article given as two files)
+    side: str = ""
     source: str = ""
 
     def __post_init__(self):
-        if not self.side:
-            self.side = self.lang if self.lang in LANGS else "en"
+        if not self.side and self.lang in LANGS:
+            self.side = self.lang
 
     def to_dict(self) -> dict:
         return {"lang": self.lang, "side": self.side, "index": self.index, "text": self.text,

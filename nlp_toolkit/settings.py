@@ -43,17 +43,51 @@ class Settings:
     w_anchor: float = 0.5
     w_length: float = 0.25
     #: score of leaving a paragraph unaligned (1-0 / 0-1); a pair must beat this to be aligned
-    skip_score: float = 0.15
+    skip_score: float = 0.0
     #: penalty on a 2-1 or 1-2 bead, so a merge must be clearly better than a 1-1 plus a skip
-    merge_penalty: float = 0.1
+    merge_penalty: float = 0.0
+    #: extra penalty on a merge that would join a heading-like paragraph (short, no closing punctuation)
+    heading_merge_penalty: float = 0.3
     #: how far (in paragraphs) the DP may stray from the diagonal; 0 means no band
     band: int = 0
 
     # --- sentences (splitting and sentence alignment) ------------------------------------------------------
+    #: English sentence splitter: "senter" (the spaCy pipeline's statistical splitter) or "rules"
+    sent_split_en: str = "senter"
+    #: bead shapes: at most this many sentences on one side, and this many in all (1-4 and 4-1 with 5)
+    sent_max_side: int = 4
+    sent_max_total: int = 5
+    #: weights of the signals in a bead's quality (0 turns a signal off); see nlp_toolkit/sentalign.py
+    sent_w_embed: float = 1.0
+    sent_w_gloss: float = 0.5
+    sent_w_name: float = 0.2
+    sent_w_number: float = 0.1
+    sent_w_punct: float = 0.05
+    sent_w_length: float = 0.2
+    #: subtract this share of each span's mean similarity to its k nearest sentences on the other side
+    sent_margin: float = 0.5
+    sent_margin_k: int = 4
+    #: characters added to both lengths before their log ratio is taken
+    sent_length_smooth: float = 10.0
+    #: score of a sentence left unaligned, per sentence
+    sent_skip: float = 0.1
+    #: penalty per sentence beyond two in a bead, and extra for many-to-many (2-2, 2-3, ...)
+    sent_merge_penalty: float = 0.05
+    sent_many_penalty: float = 0.05
+    #: the CC-CEDICT gloss lexicon (models/ file or a path)
+    sent_gloss: str = "cedict_gloss.tsv"
 
     # --- entities -----------------------------------------------------------------------------------------
 
     # --- claims -------------------------------------------------------------------------------------------
+    #: lexicons in models/ (or paths): claim words (numbers, qualifiers, periods...), counted nouns, currencies
+    claims_words: str = "claim_words.tsv"
+    claims_units: str = "claim_units.tsv"
+    claims_currencies: str = "claim_currencies.tsv"
+    #: durations: "stated" keeps the text's unit ("two hours" -> 2 hour); "second" converts to seconds
+    claims_duration_unit: str = "stated"
+    #: how far (in tokens) an English rate word ("every day") may follow its number and still set the period
+    claims_period_window: int = 20
 
     # --- sections and advantages --------------------------------------------------------------------------
 

@@ -1,0 +1,203 @@
+"""Paragraph alignment: a dynamic program over the English and the Chinese paragraph sequences.
+
+Beads are 1-1, 2-1, 1-2 (a paragraph merged or split in translation), 1-0 and 0-1 (a paragraph with no
+counterpart). A bead's score adds three signals (weights in :class:`~nlp_toolkit.settings.Settings`):
+
+* ``similarity``: cosine of the USE-m3 embeddings of the bead's English and Chinese text (a merged side is
+  embedded as one text), made relative by subtracting half the mean similarity of each side to the other
+  side's neighbourhood, so that a paragraph that resembles everything (a short heading) gains nothing;
+* ``anchor``: overlap of numbers and Latin-script tokens (names, brands) found in the Chinese text and in the
+  English text;
+* ``length``: how far the bead's Chinese/English character ratio strays from the document's ratio.
+
+A skipped paragraph scores ``skip_score``; a 2-1 or 1-2 bead pays ``merge_penalty``. The DP maximizes the
+total, so one missing translation or two merged paragraphs cost only locally and the rest still aligns. The
+same aligner serves interleaved and two-file input: it sees only the two sequences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .document import AlignedPair, Article, Section, Warning
+from .settings import DEFAULT, Settings
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-'’][A-Za-z0-9]+)*")
+BEADS = ((1, 1), (2, 1), (1, 2), (1, 0), (0, 1))
+
+
+@dataclass
+class Bead:
+    en_ids: list[int]
+    zh_ids: list[int]
+    score: float
+    parts: dict[str, float]
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
+
+
+def _latin(text: str) -> set[str]:
+    """Latin-script tokens, lower-cased, possessives dropped ("TikTok’s" -> "tiktok")."""
+    return {re.sub(r"['’]s$", "", w.lower()) for w in LATIN.findall(text) if len(w) > 1}
+
+
+def _overlap(en_anchors, zh_anchors) -> float:
+    (num_en, lat_en), (num_zh, lat_zh) = en_anchors, zh_anchors
+    total = len(num_en | num_zh) + len(lat_zh)
+    if not total:
+        return 0.0
+    return (len(num_en & num_zh) + len(lat_zh & lat_en)) / total
+
+
+def anchor_overlap(en: str, zh: str) -> float:
+    """Share of the anchors (numbers in either text, Latin tokens of the Chinese text) that both texts hold.
+
+    >>> anchor_overlap("TikTok has 150 million users, up 20%.", "TikTok拥有1.5亿用户，增长20%。")
+    0.5
+    >>> anchor_overlap("No anchors here.", "这里没有。")
+    0.0
+    """
+    return _overlap((_numbers(en), _latin(en)), (_numbers(zh), _latin(zh)))
+
+
+_TERMINAL = tuple(".!?。！？…\"'”’」』)）:：")
+
+
+def _heading_like(texts: list[str], first: int, count: int) -> bool:
+    """Whether any of ``texts[first:first + count]`` looks like a heading: short, no closing punctuation."""
+    return any(len(t) < 80 and not t.rstrip().endswith(_TERMINAL) for t in texts[first:first + count])
+
+
+class ParagraphAligner:
+    """Align two paragraph sequences; ``encoder`` is any :class:`nlp_toolkit.embed.Encoder`."""
+
+    def __init__(self, settings: Settings = DEFAULT, encoder=None):
+        self.settings = settings
+        self._encoder = encoder
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from .embed import get_encoder
+
+            self._encoder = get_encoder(self.settings.encoder, self.settings.pooling)
+        return self._encoder
+
+    def align(self, en: list[str], zh: list[str]) -> list[Bead]:
+        n, m = len(en), len(zh)
+        if n == 0 or m == 0:
+            return ([Bead([i], [], 0.0, {}) for i in range(n)] + [Bead([], [j], 0.0, {}) for j in range(m)])
+        tables = self._score_tables(en, zh)
+        path = self._dp(n, m, tables)
+        beads = []
+        for i, j, di, dj in path:
+            if di and dj:
+                parts = {name: float(t[i, j]) for name, t in tables[(di, dj)].items()}
+                beads.append(Bead(list(range(i, i + di)), list(range(j, j + dj)), parts.pop("score"), parts))
+            else:
+                beads.append(Bead(list(range(i, i + di)), list(range(j, j + dj)), 0.0, {}))
+        return beads
+
+    def _score_tables(self, en: list[str], zh: list[str]) -> dict:
+        """For each bead shape (1-1, 2-1, 1-2): matrices of its score and of each signal, indexed by the
+        bead's first English and first Chinese paragraph."""
+        s = self.settings
+        n, m = len(en), len(zh)
+        en2 = [en[i] + " " + en[i + 1] for i in range(n - 1)]
+        zh2 = [zh[j] + zh[j + 1] for j in range(m - 1)]
+        vecs = self.encoder.encode(en + zh + en2 + zh2)
+        E, Z = vecs[:n], vecs[n:n + m]
+        E2, Z2 = vecs[n + m:n + m + len(en2)], vecs[n + m + len(en2):]
+        sim = E @ Z.T
+        # neighbourhood normalization (vecalign-style margin): what a paragraph scores against anything
+        k = min(4, n, m)
+        row = np.sort(sim, axis=1)[:, -k:].mean(axis=1)
+        col = np.sort(sim, axis=0)[-k:, :].mean(axis=0)
+        ratio = sum(map(len, zh)) / max(1, sum(map(len, en)))
+        en_texts = {1: en, 2: en2}
+        zh_texts = {1: zh, 2: zh2}
+        en_anchor = {d: [(_numbers(t), _latin(t)) for t in ts] for d, ts in en_texts.items()}
+        zh_anchor = {d: [(_numbers(t), _latin(t)) for t in ts] for d, ts in zh_texts.items()}
+        tables = {}
+        for di, dj, S in ((1, 1, sim), (2, 1, E2 @ Z.T if n > 1 else None), (1, 2, E @ Z2.T if m > 1 else None)):
+            if S is None:
+                continue
+            r = row if di == 1 else (row[:-1] + row[1:]) / 2
+            c = col if dj == 1 else (col[:-1] + col[1:]) / 2
+            margin = S - 0.5 * (r[:, None] + c[None, :])
+            anchor = np.array([[_overlap(ea, za) for za in zh_anchor[dj]] for ea in en_anchor[di]])
+            el = np.array([len(t) for t in en_texts[di]], dtype=float)
+            zl = np.array([len(t) for t in zh_texts[dj]], dtype=float)
+            length = np.minimum(2.0, np.abs(np.log((zl[None, :] + 10) / (ratio * (el[:, None] + 10)))))
+            score = s.w_similarity * (S + margin) / 2 + s.w_anchor * anchor - s.w_length * length
+            if di + dj == 3:
+                # a heading is never merged with body text in translation
+                heads = np.array([_heading_like(en, i, di) for i in range(len(en_texts[di]))])[:, None] | \
+                    np.array([_heading_like(zh, j, dj) for j in range(len(zh_texts[dj]))])[None, :]
+                score = score - s.merge_penalty - s.heading_merge_penalty * heads
+            tables[(di, dj)] = {"score": score, "similarity": S, "margin": margin, "anchor": anchor,
+                                "length": length}
+        return tables
+
+    def _dp(self, n: int, m: int, tables: dict) -> list[tuple[int, int, int, int]]:
+        """Best path as (first en, first zh, en count, zh count) beads."""
+        s = self.settings
+        band = s.band or (0 if n * m <= 250_000 else 50)
+        NEG = -1e18
+        best = np.full((n + 1, m + 1), NEG)
+        back = np.full((n + 1, m + 1), -1, dtype=np.int8)
+        best[0, 0] = 0.0
+        scores = {k: t["score"] for k, t in tables.items()}
+        for i in range(n + 1):
+            if band:
+                center = int(i * m / n)
+                lo, hi = max(0, center - band - abs(n - m)), min(m, center + band + abs(n - m))
+            else:
+                lo, hi = 0, m
+            for j in range(lo, hi + 1):
+                cur, arg = NEG, -1
+                for b, (di, dj) in enumerate(BEADS):
+                    pi, pj = i - di, j - dj
+                    if pi < 0 or pj < 0 or best[pi, pj] == NEG:
+                        continue
+                    if di and dj:
+                        if (di, dj) not in scores:
+                            continue
+                        sc = scores[(di, dj)][pi, pj]
+                    else:
+                        sc = s.skip_score
+                    if best[pi, pj] + sc > cur:
+                        cur, arg = best[pi, pj] + sc, b
+                if arg >= 0:
+                    best[i, j], back[i, j] = cur, arg
+        path = []
+        i, j = n, m
+        while i or j:
+            di, dj = BEADS[back[i, j]]
+            i, j = i - di, j - dj
+            path.append((i, j, di, dj))
+        return path[::-1]
+
+
+def align_article(article: Article, settings: Settings = DEFAULT, aligner: ParagraphAligner | None = None) -> None:
+    """Stage: fill ``article.pairs`` with aligned paragraph units, in document order."""
+    en = [p.text for p in article.en_paragraphs]
+    zh = [p.text for p in article.zh_paragraphs]
+    beads = (aligner or ParagraphAligner(settings)).align(en, zh)
+    article.pairs = []
+    for k, b in enumerate(beads):
+        pair = AlignedPair(index=k, en_ids=b.en_ids, zh_ids=b.zh_ids,
+                           en=" ".join(en[i] for i in b.en_ids), zh="".join(zh[j] for j in b.zh_ids),
+                           score=b.score, score_parts=b.parts)
+        if not b.en_ids or not b.zh_ids:
+            lang = "zh" if b.en_ids else "en"
+            pair.warnings.append(Warning("unaligned", f"paragraph with no {lang} counterpart", lang=lang))
+        article.pairs.append(pair)
+    # one section spanning the article until the sections stage finds headings
+    article.sections = [Section(index=0, first_pair=0, last_pair=len(article.pairs) - 1)] if article.pairs else []

@@ -78,6 +78,26 @@ class Settings:
     sent_gloss: str = "cedict_gloss.tsv"
 
     # --- entities -----------------------------------------------------------------------------------------
+    #: Chinese entity components, comma-separated, applied in the order lac, latin, gazetteer, rules,
+    #: projection (see nlp_toolkit/entities/chinese.py); leave some out to ablate them
+    zh_entity_components: str = "lac,latin,gazetteer,rules,projection"
+    #: the bilingual gazetteer (models/gazetteer.tsv, built by scripts/build_gazetteer.py) or a path
+    gazetteer: str = "gazetteer.tsv"
+    #: rules of the Chinese recognizer (titles, country abbreviations, suffixes, congresses, transliteration)
+    zh_entity_rules: str = "zh_entity_rules.txt"
+    #: place + 政府 as one organization (北京市政府 ORG); False keeps the place alone, MSRA's convention
+    zh_government_org: bool = False
+    #: addresses: "" leaves places as found; "road" joins a place with the road or house number after it
+    #: (海淀区 中关村大街27号); "chain" also joins chains of administrative units (湖北省 赤壁市), CLUENER's way
+    zh_merge_addresses: str = "chain"
+    #: EntityRuler patterns of the English recognizer (models/en_entity_patterns.jsonl) and given names
+    en_entity_patterns: str = "en_entity_patterns.jsonl"
+    #: spaCy labels kept as English entities (numbers, dates and amounts are claims, not entities)
+    en_entity_labels: str = "PERSON,NORP,FAC,ORG,GPE,LOC,PRODUCT,EVENT,WORK_OF_ART,LAW,LANGUAGE"
+    #: ONNX Runtime threads of the LAC recognizer (one session per process)
+    lac_threads: int = 1
+    #: least transliteration similarity (0..1) for projecting an English name onto Chinese characters
+    translit_min_similarity: float = 0.62
 
     # --- claims -------------------------------------------------------------------------------------------
     #: lexicons in models/ (or paths): claim words (numbers, qualifiers, periods...), counted nouns, currencies

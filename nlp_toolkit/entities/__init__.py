@@ -1,1 +1,172 @@
-"""Named entities in English and Chinese, and their cross-language links."""
+"""Named entities in English and Chinese, and their cross-language links.
+
+- :func:`recognize` / :func:`recognize_many`: entities of texts in one language (no links: ``canonical`` is the
+  English name for English entities and for Latin-script Chinese ones, else null).
+- :func:`annotate_entities`: the pipeline stage; fills ``pair.entities`` for every pair of an article, Chinese
+  entities linked to English ones (:mod:`.linking`). ``annotate_entities.pipe(articles, settings)`` batches.
+- :func:`entities_file`: the entities contract of ``checks/README.md`` (JSONL cases in, JSONL entities out).
+
+English: :mod:`.english` (spaCy en_core_web_sm + EntityRuler); Chinese: :mod:`.chinese` (spaCy ``blank("zh")``
+with LAC, Latin-script spans, gazetteer, rules and projection components); :mod:`.gazetteer`; :mod:`.linking`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..document import Article, Entity, InputError
+from ..settings import DEFAULT, Settings
+
+__all__ = ["recognize", "recognize_many", "annotate_entities", "entities_file"]
+
+
+def _zh_entities(docs) -> list[list[Entity]]:
+    from .chinese import doc_entities
+
+    out = []
+    for d in docs:
+        ents = []
+        for s, e, label, source, canonical in doc_entities(d):
+            ents.append(Entity(lang="zh", text=d.text[s:e], start=s, end=e, label=label, canonical=canonical,
+                               source=source))
+        out.append(ents)
+    return out
+
+
+def recognize_many(texts: list[str], lang: str, settings: Settings = DEFAULT,
+                   aligned: Optional[list[list[Entity]]] = None) -> list[list[Entity]]:
+    """Entities of each text (all in ``lang``: "en" or "zh"), batched.
+
+    ``aligned`` (Chinese only): per text, the English entities of its aligned paragraph, for projection.
+    """
+    if lang == "en":
+        from .english import recognize_many as en_many
+
+        return en_many(list(texts), settings)
+    if lang == "zh":
+        from .chinese import run
+
+        en = None
+        if aligned is not None:
+            en = [[(e.text, e.label, e.canonical or e.text) for e in ents] for ents in aligned]
+        out = _zh_entities(run(list(texts), settings, en))
+        from .linking import LATIN_ONLY
+
+        for ents in out:
+            for e in ents:
+                if e.canonical is None and LATIN_ONLY.match(e.text):
+                    e.canonical = e.text
+        return out
+    raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+
+
+def recognize(text: str, lang: str, settings: Settings = DEFAULT) -> list[Entity]:
+    """Entities of one text.
+
+    >>> [(e.text, e.label, e.canonical) for e in recognize("TikTok Shop launched in the U.K.", "en")]
+    [('TikTok Shop', 'ORG', 'TikTok Shop'), ('U.K.', 'GPE', 'U.K.')]
+    """
+    return recognize_many([text], lang, settings)[0]
+
+
+def _annotate(articles: list[Article], settings: Settings) -> None:
+    from .english import harmonize
+    from .gazetteer import gazetteer
+    from .linking import link_document
+
+    pairs = [p for a in articles for p in a.pairs]
+    en = recognize_many([p.en for p in pairs], "en", settings)
+    k = 0
+    for a in articles:  # English consistency is per document, before projection uses the labels
+        harmonize(en[k:k + len(a.pairs)])
+        k += len(a.pairs)
+    zh = recognize_many([p.zh for p in pairs], "zh", settings, aligned=en)
+    gaz = gazetteer(settings.gazetteer)
+    k = 0
+    for a in articles:
+        n = len(a.pairs)
+        link_document(list(zip(en[k:k + n], zh[k:k + n])), gaz)
+        for p, e, z in zip(a.pairs, en[k:k + n], zh[k:k + n]):
+            p.entities = e + z
+        k += n
+
+
+def annotate_entities(article: Article, settings: Settings = DEFAULT) -> None:
+    """Pipeline stage: ``pair.entities`` for every pair of ``article`` (English then Chinese, each in order)."""
+    _annotate([article], settings)
+
+
+def _pipe(articles: Iterable[Article], settings: Settings = DEFAULT) -> None:
+    """Batched form of :func:`annotate_entities` (one model pass over all the articles' paragraphs)."""
+    _annotate(list(articles), settings)
+
+
+annotate_entities.pipe = _pipe
+
+
+def _read_cases(path: Path, lang: Optional[str]) -> list[tuple[object, str, str]]:
+    cases = []
+    seen = set()
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    with f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            where = f"{path} line {n}"
+            try:
+                rec = json.loads(line)
+            except ValueError as err:
+                raise InputError(f"{where}: not JSON ({err})") from None
+            if not isinstance(rec, dict):
+                raise InputError(f"{where}: expected a JSON object")
+            if "id" not in rec or not isinstance(rec["id"], (str, int)) or isinstance(rec["id"], bool):
+                raise InputError(f"{where}: 'id' must be a string or an integer")
+            if not isinstance(rec.get("text"), str):
+                raise InputError(f"{where}: 'text' must be a string")
+            lg = rec.get("lang") or lang
+            if lg not in ("en", "zh"):
+                raise InputError(f"{where}: no language: give 'lang' (en or zh) in the line or --lang"
+                                 if lg is None else f"{where}: 'lang' must be 'en' or 'zh', got {lg!r}")
+            if rec["id"] in seen:
+                raise InputError(f"{where}: id {rec['id']!r} appears twice")
+            seen.add(rec["id"])
+            cases.append((rec["id"], rec["text"], lg))
+    return cases
+
+
+def entities_file(cases_path, out_path, lang: Optional[str] = None, settings: Settings = DEFAULT) -> int:
+    """The entities contract: read ``{id, text, lang?}`` lines, write ``{id, entities: [...]}`` lines.
+
+    Offsets are character offsets into ``text``; the output is written to a temporary file and renamed, so a
+    failed run leaves no partial file. Returns the number of lines written. Raises
+    :class:`~nlp_toolkit.document.InputError` naming the file and line of bad input.
+    """
+    cases_path, out_path = Path(cases_path), Path(out_path)
+    cases = _read_cases(cases_path, lang)
+    results: dict[int, list[Entity]] = {}
+    for lg in ("en", "zh"):
+        idx = [i for i, c in enumerate(cases) if c[2] == lg]
+        if idx:
+            for i, ents in zip(idx, recognize_many([cases[i][1] for i in idx], lg, settings)):
+                results[i] = ents
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=out_path.name + ".", suffix=".tmp", dir=str(out_path.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for i, (cid, _text, lg) in enumerate(cases):
+                ents = [{"start": e.start, "end": e.end, "label": e.label, "text": e.text,
+                         "canonical": e.canonical, "lang": lg, "source": e.source} for e in results.get(i, [])]
+                f.write(json.dumps({"id": cid, "entities": ents}, ensure_ascii=False) + "\n")
+        os.replace(tmp, out_path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return len(cases)

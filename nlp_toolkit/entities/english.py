@@ -1,0 +1,144 @@
+"""English named entities: spaCy's statistical recognizer, an EntityRuler and a few fixes.
+
+- ``ner`` (en_core_web_sm, via the registry package named by ``Settings.spacy_en``);
+- ``entity_ruler`` after it (overwriting): patterns from ``models/en_entity_patterns.jsonl`` (Prime Day, TikTok
+  Shop, ...) plus "given name + capitalized word" -> PERSON from ``models/en_given_names.txt``;
+- ``en_entity_fixes``: possessives and a leading "the" leave the span (``Facebook’s`` -> ``Facebook``); labels not
+  in ``Settings.en_entity_labels`` (dates, amounts: claims) are dropped; in a heading (a short line without
+  closing punctuation) a multi-word "organization" made of common nouns (``Customer Trust``) is dropped.
+
+Document-level consistency (a surname alone is the person named in full elsewhere: ``Sprouse`` after
+``Krystal Sprouse``) is :func:`harmonize`, applied over a whole article.
+
+The pipeline is this module's own copy of the model, so the ruler never changes what other stages see.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ..document import Entity
+from ..resources import read_lines
+from ..settings import DEFAULT, Settings
+from .rules import jsonl
+
+LABEL_OUT = {"PERSON": "PER"}
+POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
+
+
+def canonical(text: str) -> str:
+    """An English entity's canonical name: its text without a possessive or a leading "the".
+
+    >>> canonical("Facebook’s"), canonical("the U.S."), canonical("Humphreys'")
+    ('Facebook', 'U.S.', 'Humphreys')
+    """
+    s = text.strip()
+    s = POSSESSIVE.sub("", s) if len(s) > 2 else s
+    s = re.sub(r"^(?:the|The)\s+", "", s)
+    return s.strip()
+
+
+@functools.lru_cache(maxsize=4)
+def pipeline(settings: Settings = DEFAULT):
+    """spaCy English pipeline with the ruler and fixes (one per process and settings)."""
+    import spacy
+    from spacy.language import Language
+
+    nlp = spacy.load(settings.spacy_en)
+    ruler = nlp.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
+    patterns = list(jsonl(settings.en_entity_patterns))
+    names = sorted({w for line in read_lines("en_given_names.txt") for w in line.split()})
+    patterns.append({"label": "PERSON", "pattern": [{"TEXT": {"IN": names}},
+                                                    {"IS_TITLE": True, "TEXT": {"REGEX": r"^[A-Z][a-z]+$"},
+                                                     "ENT_TYPE": {"NOT_IN": ["GPE", "LOC"]}}]})
+    ruler.add_patterns(patterns)
+    if not Language.has_factory("en_entity_fixes"):
+        Language.factory("en_entity_fixes", func=_make_fixes)
+    nlp.add_pipe("en_entity_fixes", after="entity_ruler", config={"labels": settings.en_entity_labels})
+    return nlp
+
+
+def _make_fixes(nlp, name: str, labels: str):
+    keep = {x.strip() for x in labels.split(",") if x.strip()}
+    try:
+        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        common = set(index["noun"]) | set(index["adj"])
+    except Exception:  # a pipeline without lookup tables: no heading rule
+        common = set()
+
+    def fixes(doc):
+        heading = len(doc) <= 12 and not re.search(r"[.!?”\"]\s*$", doc.text)
+        ents = []
+        for e in doc.ents:
+            if e.label_ not in keep:
+                continue
+            start, end = e.start, e.end
+            while end > start + 1 and (doc[end - 1].tag_ == "POS" or doc[end - 1].text in ("'s", "’s", "'", "’")):
+                end -= 1
+            while start < end - 1 and doc[start].lower_ == "the":
+                start += 1
+            span = doc[start:end]
+            if (heading and e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART") and len(span) > 1 and common
+                    and all(t.lower_ in common for t in span)):
+                continue
+            if span.text and POSSESSIVE.sub("", span.text):
+                ents.append(doc.char_span(span.start_char, span.end_char, label=e.label_) or span)
+        doc.ents = ents
+        return doc
+
+    return fixes
+
+
+def to_entities(doc) -> list[Entity]:
+    out = []
+    for e in doc.ents:
+        text = e.text
+        label = LABEL_OUT.get(e.label_, e.label_)
+        end = e.end_char
+        m = POSSESSIVE.search(text)
+        if m and len(text) > 2 and m.start() > 0:
+            end -= len(m.group())
+            text = text[: m.start()]
+        out.append(Entity(lang="en", text=text, start=e.start_char, end=end, label=label,
+                          canonical=canonical(text), source="ruler" if e.ent_id_ or e.kb_id_ else "model"))
+    return out
+
+
+def recognize_many(texts: list[str], settings: Settings = DEFAULT, batch_size: int = 64) -> list[list[Entity]]:
+    nlp = pipeline(settings)
+    return [to_entities(d) for d in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def harmonize(groups: list[list[Entity]]) -> None:
+    """Make English entities of one document consistent, in place: a one-word entity equal to the surname (or
+    the given name) of a person named in full elsewhere in the document is that person (``Sprouse`` ->
+    PER, canonical ``Krystal Sprouse`` stays ``Sprouse``); a name labelled differently in different places takes
+    its most frequent label.
+
+    >>> a = [Entity("en", "Krystal Sprouse", 0, 15, "PER", "Krystal Sprouse")]
+    >>> b = [Entity("en", "Sprouse", 5, 12, "ORG", "Sprouse"), Entity("en", "Grace Humphrey", 0, 14, "PER")]
+    >>> harmonize([a, b]); [(e.text, e.label) for e in a + b]
+    [('Krystal Sprouse', 'PER'), ('Sprouse', 'PER'), ('Grace Humphrey', 'PER')]
+    """
+    from collections import Counter
+
+    ents = [e for g in groups for e in g]
+    persons = [e for e in ents if e.label == "PER" and len(e.text.split()) >= 2]
+    surnames = {e.text.split()[-1] for e in persons}
+    full = {e.text for e in persons}
+    for e in ents:
+        if len(e.text.split()) == 1 and e.text in surnames:
+            e.label = "PER"
+    # a full name whose surname is used alone as a person, or that is a person elsewhere, is a person
+    for e in ents:
+        if len(e.text.split()) >= 2 and (e.text in full or e.text.split()[-1] in surnames) and e.label == "ORG" \
+                and all(w[:1].isupper() for w in e.text.split()):
+            e.label = "PER"
+    votes: dict[str, Counter] = {}
+    for e in ents:
+        votes.setdefault(e.canonical or e.text, Counter())[e.label] += 1
+    for e in ents:
+        v = votes[e.canonical or e.text]
+        if len(v) > 1:
+            e.label = v.most_common(1)[0][0]

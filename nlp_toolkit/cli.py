@@ -43,8 +43,32 @@ def _parser_process(sub) -> None:
     p.set_defaults(func=_cmd_process)
 
 
+# -- entities ------------------------------------------------------------------------------------------------
+def _cmd_entities(args) -> int:
+    from .document import InputError
+    from .entities import entities_file
+
+    try:
+        n = entities_file(args.cases, args.output, lang=args.lang, settings=_settings(args))
+    except InputError as err:
+        print(f"nlp-toolkit entities: error: {err}", file=sys.stderr)
+        return 2
+    print(f"{n} lines written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _parser_entities(sub) -> None:
+    p = sub.add_parser("entities", help="named entities of JSONL cases ({id, text, lang?} a line)")
+    p.add_argument("cases", help="JSONL file: one {id, text, lang?} object a line")
+    p.add_argument("--lang", choices=["en", "zh"], help="language of lines that do not give one")
+    p.add_argument("-o", "--output", required=True, help="output JSONL: {id, entities} a line")
+    p.add_argument("--zh-entity-components", dest="zh_entity_components",
+                   help="Chinese components to run, comma-separated (lac,latin,gazetteer,rules,projection)")
+    p.set_defaults(func=_cmd_entities)
+
+
 # -- subcommands end -----------------------------------------------------------------------------------------
-PARSERS = [_parser_process]
+PARSERS = [_parser_process, _parser_entities]
 
 
 def build_parser() -> argparse.ArgumentParser:

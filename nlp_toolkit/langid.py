@@ -2,8 +2,9 @@
 
 English and Chinese are told apart by script, which is decisive for this pair, but brand and person names in
 Latin script are common inside Chinese text ("TikTok Shop", "Marni Levine"). So the measure is the share of
-Chinese *units*: each Han character is one unit and each Latin word counts ``latin_word_weight`` units (an
-English word carries about as much as one to two Chinese characters). A paragraph is Chinese at or above
+Chinese *units*: each Han character is one unit; a lower-case Latin word, the stuff of English prose, counts
+``latin_word_weight`` units (an English word carries about as much as one to two Chinese characters); a
+capitalized or mixed-case Latin word, a name or a brand, counts only ``latin_name_weight``. A paragraph is Chinese at or above
 ``zh_min_share``, English at or below ``en_max_share``, and mixed in between.
 
 Raw paragraphs (blocks of lines) are then split where the language changes from one line to the next, and a
@@ -13,7 +14,7 @@ mixed line holding an English sentence followed by its Chinese translation (or t
 'zh'
 >>> identify("Marni Levine, a new TikTok executive, declined to comment.")
 'en'
->>> identify("Amazon versus TikTok 亚马逊")
+>>> identify("The deal was signed. 协议已签署。")
 'mixed'
 """
 
@@ -35,11 +36,14 @@ def zh_share(text: str, settings: Settings = DEFAULT) -> float:
     """Share of Chinese units in ``text`` (0.0 for text without letters or Han characters).
 
     >>> round(zh_share("用户参与度方面,TikTok占优"), 2)
-    0.84
+    0.95
+    >>> round(zh_share("Marni Levine此前供职于Facebook母公司Meta Platforms。"), 2)
+    0.76
     """
     han = len(HAN.findall(text))
-    latin = len(LATIN_WORD.findall(text))
-    units = han + settings.latin_word_weight * latin
+    words = LATIN_WORD.findall(text)
+    lower = sum(1 for w in words if w.islower())
+    units = han + settings.latin_word_weight * lower + settings.latin_name_weight * (len(words) - lower)
     return han / units if units else 0.0
 
 

@@ -31,21 +31,24 @@ class Settings:
     boilerplate: str = "boilerplate.txt"
 
     # --- language identification -------------------------------------------------------------------------
-    #: share of Chinese "units" (Han characters; a Latin word counts as ``latin_word_weight`` units) at or
-    #: above which a paragraph is Chinese, and at or below which (``en_max_share``) it is English
+    #: share of Chinese "units" at or above which a paragraph is Chinese, and at or below which
+    #: (``en_max_share``) it is English. A Han character is one unit; a lower-case Latin word (English
+    #: function words and prose) ``latin_word_weight`` units; a capitalized or mixed-case Latin word (a name,
+    #: a brand: common inside Chinese text) ``latin_name_weight`` units
     zh_min_share: float = 0.6
-    en_max_share: float = 0.15
+    en_max_share: float = 0.3
     latin_word_weight: float = 1.7
+    latin_name_weight: float = 0.5
 
     # --- paragraph alignment -----------------------------------------------------------------------------
     #: weight of the embedding similarity, of the anchor overlap (numbers, Latin tokens) and of the length term
     w_similarity: float = 1.0
-    w_anchor: float = 0.5
+    w_anchor: float = 0.25
     w_length: float = 0.25
     #: score of leaving a paragraph unaligned (1-0 / 0-1); a pair must beat this to be aligned
     skip_score: float = 0.0
     #: penalty on a 2-1 or 1-2 bead, so a merge must be clearly better than a 1-1 plus a skip
-    merge_penalty: float = 0.0
+    merge_penalty: float = 0.05
     #: extra penalty on a merge that would join a heading-like paragraph (short, no closing punctuation)
     heading_merge_penalty: float = 0.3
     #: how far (in paragraphs) the DP may stray from the diagonal; 0 means no band
@@ -57,23 +60,14 @@ class Settings:
     #: bead shapes: at most this many sentences on one side, and this many in all (1-4 and 4-1 with 5)
     sent_max_side: int = 4
     sent_max_total: int = 5
-    #: weights of the signals in a bead's quality (0 turns a signal off); see nlp_toolkit/sentalign.py
-    sent_w_embed: float = 1.0
-    sent_w_gloss: float = 0.5
-    sent_w_name: float = 0.2
-    sent_w_number: float = 0.1
-    sent_w_punct: float = 0.05
-    sent_w_length: float = 0.2
-    #: subtract this share of each span's mean similarity to its k nearest sentences on the other side
-    sent_margin: float = 0.5
+    #: signals a bead's score is built from (see nlp_toolkit/sentalign.py); leave one out to measure it
+    sent_signals: tuple = ("embed", "gloss", "name", "number", "punct", "length")
+    #: learned feature weights (scripts/train_sentalign.py), a models/ file or a path
+    sent_weights: str = "sentalign_weights.json"
+    #: how many nearest sentences on the other side a span's "neighbours" similarity averages over
     sent_margin_k: int = 4
     #: characters added to both lengths before their log ratio is taken
     sent_length_smooth: float = 10.0
-    #: score of a sentence left unaligned, per sentence
-    sent_skip: float = 0.1
-    #: penalty per sentence beyond two in a bead, and extra for many-to-many (2-2, 2-3, ...)
-    sent_merge_penalty: float = 0.05
-    sent_many_penalty: float = 0.05
     #: the CC-CEDICT gloss lexicon (models/ file or a path)
     sent_gloss: str = "cedict_gloss.tsv"
 

@@ -91,7 +91,7 @@ class Settings:
     #: ONNX Runtime threads of the LAC recognizer (one session per process)
     lac_threads: int = 1
     #: least transliteration similarity (0..1) for projecting an English name onto Chinese characters
-    translit_min_similarity: float = 0.62
+    translit_min_similarity: float = 0.55
 
     # --- claims -------------------------------------------------------------------------------------------
     #: lexicons in models/ (or paths): claim words (numbers, qualifiers, periods...), counted nouns, currencies

@@ -354,14 +354,21 @@ class RulesComponent:
                 cands.append(Cand(a, b, "LOC", "rule"))
 
     def _translit(self, text, toks, cands):
-        """Transliterated names joined by ·, - or ．: 泰勒-斯威夫特, 达恩·蒂亚姆 -> one PER."""
+        """Transliterated names joined by ·, - or ．: 泰勒-斯威夫特, 达恩·蒂亚姆 -> one PER. The parts are runs of
+        transliteration characters or of a PER entity's characters."""
         tr = self.r["translit"]
-        for m in re.finditer(r"[\u4e00-\u9fff]{1,8}(?:[·・•‧\-－.．][\u4e00-\u9fff]{1,8})+", text):
+        mask = ["T" if ch in tr else ("S" if ch in "·・•‧-－．" else "x") for ch in text]
+        for c in cands:
+            if c.label == "PER":
+                for i in range(c.start, c.end):
+                    if mask[i] == "x":
+                        mask[i] = "T"
+        for m in re.finditer(r"T{1,8}(?:ST{1,8})+", "".join(mask)):
             s, e = m.span()
-            parts = re.split(r"[·・•‧\-－.．]", m.group())
+            if not HAN.search(text[s:e]):
+                continue
             per = [c for c in cands if c.overlaps(s, e) and c.label == "PER"]
-            if not (all(all(ch in tr for ch in p) for p in parts) or
-                    (per and all(sum(ch in tr for ch in p) >= len(p) - 1 for p in parts))):
+            if any(c.start < s or c.end > e for c in cands if c.overlaps(s, e)):
                 continue
             _add(cands, Cand(s, e, "PER", "rule"), "cover" if not per else "override")
 

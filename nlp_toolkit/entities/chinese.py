@@ -78,7 +78,7 @@ def _write(doc, cands: list[Cand]) -> None:
             spans.append(sp)
         if c.canonical:
             canon[(c.start, c.end)] = c.canonical
-    doc.ents = spans
+    doc.set_ents(spans, default="outside")
 
 
 def _add(cands: list[Cand], new: Cand, policy: str) -> bool:

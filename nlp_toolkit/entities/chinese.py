@@ -106,6 +106,8 @@ def _rules(name: str) -> dict:
         "abbrev_re": [re.compile(p) for p in sec.get("abbrev_regex", [])],
         "title": sorted(set(sec.get("title", [])), key=len, reverse=True),
         "org_suffix": set(sec.get("org_suffix", [])),
+        # suffixes of two or more characters also end longer words (公安部门, 房产管理局)
+        "org_suffix_long": tuple(x for x in sec.get("org_suffix", []) if len(x) >= 2),
         "government": set(sec.get("government", [])),
         "facility": set(sec.get("facility_suffix", [])),
         "congress": [re.compile(p) for p in sec.get("congress_regex", [])],
@@ -113,6 +115,7 @@ def _rules(name: str) -> dict:
         "address_unit": tuple(sorted(set(sec.get("address_unit", [])), key=len, reverse=True)),
         "address_tail": [re.compile(p) for p in sec.get("address_tail_regex", [])],
         "versus": set(sec.get("versus", [])),
+        "team": [re.compile(p) for p in sec.get("team_regex", [])],
     }
 
 
@@ -171,8 +174,9 @@ def _tokens(doc) -> list[tuple[int, int, str]]:
 
 # -- (b) Latin-script spans --------------------------------------------------------------------------------
 class LatinComponent:
-    """Latin-script names: LAC's label when LAC tagged exactly that span, else the gazetteer's (by its English
-    names), else ``MISC``; the canonical name is the span's own text."""
+    """Latin-script names, labelled by the gazetteer (through its English names), else by LAC when it tagged the
+    name (or one part of it) PER or ORG, else ``MISC``; projection and linking give them the English entity's
+    label when there is one. The canonical name is the span's own text."""
 
     def __init__(self, settings: Settings):
         self.gaz: Gazetteer = gazetteer(settings.gazetteer)
@@ -190,14 +194,11 @@ class LatinComponent:
             span = text[s:e]
             if len(span) < 2 and not span.isupper():
                 continue
-            same = [c for c in cands if c.start == s and c.end == e]
-            if same:
-                same[0].canonical = same[0].canonical or span
-                continue
-            inside = [c for c in cands if c.overlaps(s, e)]
             label = self.labels.get(norm_en(span))
-            if label is None and len(inside) == 1 and inside[0].start >= s and inside[0].end <= e:
-                label = inside[0].label  # LAC tagged part of the name ("san" of "san-hothk")
+            inside = [c for c in cands if c.overlaps(s, e)]
+            if label is None and len(inside) == 1 and inside[0].start >= s and inside[0].end <= e \
+                    and inside[0].label in ("PER", "ORG"):
+                label = inside[0].label  # LAC's PER/ORG on (part of) the name; its LOC on Latin words is noise
             _add(cands, Cand(s, e, label or "MISC", "latin", span), "cover")
         _write(doc, cands)
         return doc
@@ -284,7 +285,8 @@ class RulesComponent:
                 j += 1
                 end = cands[j].end
             # a road or number after the chain
-            if a.label in ("LOC", "GPE") and text[cands[j].start:cands[j].end].endswith(units) and end in tok_at:
+            if a.label in ("LOC", "GPE") and end in tok_at and (
+                    text[cands[j].start:cands[j].end].endswith(units) or re.match(r"\d+号", text[end:end + 6])):
                 e2 = end
                 while e2 in tok_at and e2 - end <= 12:
                     e2 = tok_at[e2][1]
@@ -300,8 +302,17 @@ class RulesComponent:
             i += 1
 
     def _versus(self, text, toks, cands):
-        """Names on either side of "vs", 对阵, 击败 ... are teams: ORG."""
+        """Names on either side of "vs", 对阵, 击败 ... are teams: ORG; an entity spanning "vs" is two teams."""
         vs = self.r["versus"]
+        for c in list(cands):
+            m = re.search(r"(?i)vs\.?", text[c.start:c.end])
+            if m and 0 < m.start() and c.start + m.end() < c.end and c.label in ("ORG", "PER", "LOC", "GPE"):
+                cands.remove(c)
+                cands.append(Cand(c.start, c.start + m.start(), "ORG", "rule"))
+                cands.append(Cand(c.start + m.end(), c.end, "ORG", "rule"))
+        for c in cands:
+            if c.label in ("PER", "LOC", "GPE") and any(rx.match(text[c.end:c.end + 8]) for rx in self.r["team"]):
+                c.label, c.source = "ORG", "rule"
         for k, (s, e, tag) in enumerate(toks):
             if text[s:e].strip() not in vs:
                 continue
@@ -389,7 +400,8 @@ class RulesComponent:
                     if self.gov_org:
                         kind, end = "ORG", e2
                     break
-                if word in r["org_suffix"] and tag in ("n", "nz", "ORG", "vn", "j", "nt"):
+                if (word in r["org_suffix"] or (len(word) <= 6 and word.endswith(r["org_suffix_long"]))) \
+                        and tag in ("n", "nz", "ORG", "vn", "j", "nt"):
                     kind, end = "ORG", e2
                     continue
                 if word in r["facility"] and kind is None and c.label != "PER" and tag in ("n", "nz", "s", "LOC"):

@@ -539,6 +539,18 @@ def components(settings: Settings) -> list[str]:
     return [n for n in COMPONENTS if n in names]
 
 
+#: the settings fields the components read (passed to each component as its spaCy config)
+_FIELDS = ("zh_entity_components", "gazetteer", "zh_entity_rules", "zh_government_org", "zh_merge_addresses",
+           "lac_threads", "translit_min_similarity")
+
+
+def _factory(kind: str):
+    def make(nlp, name: str, settings: dict):
+        return _FACTORIES[kind](DEFAULT.replace(**settings))
+
+    return make
+
+
 @functools.lru_cache(maxsize=8)
 def pipeline(settings: Settings = DEFAULT):
     """The Chinese entity pipeline for these settings (built once per process and settings)."""
@@ -546,31 +558,13 @@ def pipeline(settings: Settings = DEFAULT):
     from spacy.language import Language
 
     nlp = spacy.blank("zh")
-    for name in components(settings):
-        comp_name = f"zh_{name}"
-        if not Language.has_factory(comp_name):
-            Language.factory(comp_name, func=_make_factory(name))
-        nlp.add_pipe(comp_name, config={"settings_key": _register_settings(settings)})
+    config = {"settings": {f: getattr(settings, f) for f in _FIELDS}}
+    for kind in components(settings):
+        name = f"zh_{kind}"
+        if not Language.has_factory(name):
+            Language.factory(name, default_config={"settings": {}}, func=_factory(kind))
+        nlp.add_pipe(name, config=config)
     return nlp
-
-
-_SETTINGS: dict[int, Settings] = {}
-
-
-def _register_settings(settings: Settings) -> int:
-    key = hash(settings)
-    _SETTINGS[key] = settings
-    return key
-
-
-def _make_factory(name):
-    def factory(nlp, name_: str = "", settings_key: int = 0):
-        return _FACTORIES[name](_SETTINGS.get(settings_key, DEFAULT))
-
-    def wrapped(nlp, name: str, settings_key: int):
-        return factory(nlp, name, settings_key)
-
-    return wrapped
 
 
 def make_docs(texts: Iterable[str], en_entities: Optional[Iterable] = None):

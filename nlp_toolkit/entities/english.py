@@ -80,7 +80,7 @@ def _make_fixes(nlp, name: str, labels: str):
                 start += 1
             span = doc[start:end]
             if (heading and e.label_ in ("ORG", "PRODUCT", "WORK_OF_ART") and len(span) > 1 and common
-                    and all(t.lower_ in common for t in span)):
+                    and all(_common(t.lower_, common) for t in span)):
                 continue
             if span.text and POSSESSIVE.sub("", span.text):
                 ents.append(doc.char_span(span.start_char, span.end_char, label=e.label_) or span)
@@ -88,6 +88,17 @@ def _make_fixes(nlp, name: str, labels: str):
         return doc
 
     return fixes
+
+
+def _common(word: str, common: set) -> bool:
+    """A common noun or adjective, or an agent noun made from one (influencer <- influence, shoppers <- shop)."""
+    w = word[:-1] if word.endswith("s") and word[:-1] in common | {word[:-1]} else word
+    if word in common or w in common:
+        return True
+    for suffix in ("er", "ers", "r", "rs"):
+        if word.endswith(suffix) and word[: -len(suffix)] in common:
+            return True
+    return False
 
 
 def to_entities(doc) -> list[Entity]:

@@ -5,7 +5,7 @@ entity; a gazetteer name whose English name or alias is an English entity of the
 弗吉尼亚州 -> ``Va.``). Then over the document: a Chinese name linked in one pair is linked the same way in every
 pair (the most frequent link wins), also where its pair's English side does not name it; an English entity of
 the document is tried when the pair's own did not match. A linked Latin-script name takes the English entity's
-label (LAC's tags of Latin words are guesses). Unlinked Chinese entities keep ``canonical`` null, or
+label (LAC's tags of Latin words are guesses), and one Chinese name has one label in a document. Unlinked Chinese entities keep ``canonical`` null, or
 their own text when they are Latin-script.
 """
 
@@ -61,8 +61,15 @@ def link_document(pairs: list[tuple[list[Entity], list[Entity]]], gaz: Gazetteer
             z.canonical = link
             if link:
                 votes.setdefault(z.text, Counter())[link] += 1
+    labels: dict[str, Counter] = {}
     for _, zh_ents in pairs:
         for z in zh_ents:
+            if z.label != "MISC":
+                labels.setdefault(z.text, Counter())[z.label] += 1
+    for _, zh_ents in pairs:
+        for z in zh_ents:
+            if z.text in labels:  # one name, one label in a document (the most frequent)
+                z.label = labels[z.text].most_common(1)[0][0]
             if z.text in votes:
                 z.canonical = votes[z.text].most_common(1)[0][0]
             elif z.canonical is None:

@@ -67,8 +67,28 @@ def _parser_entities(sub) -> None:
     p.set_defaults(func=_cmd_entities)
 
 
+# -- claims --------------------------------------------------------------------------------------------------
+def _cmd_claims(args) -> int:
+    from .claims import claims_file
+
+    n = claims_file(args.cases, args.output, all_numbers=args.all_numbers, settings=_settings(args))
+    print(f"claims: {n} cases -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def _parser_claims(sub) -> None:
+    p = sub.add_parser("claims", help="numeric claims of JSONL cases {id, lang, text} (the claims contract)")
+    p.add_argument("cases", help="JSONL file, one {id, lang: en|zh, text} a line")
+    p.add_argument("-o", "--output", required=True, help="output JSONL: one {id, claims} a line")
+    p.add_argument("--all-numbers", action="store_true", help="also report bare numbers (kind 'number')")
+    p.add_argument("--duration-unit", dest="claims_duration_unit", choices=["stated", "second"], default="second",
+                   help="durations in seconds (default, as Recognizers-Text scores them) or in the stated unit")
+    p.set_defaults(func=_cmd_claims)
+
+
+
 # -- subcommands end -----------------------------------------------------------------------------------------
-PARSERS = [_parser_process, _parser_entities]
+PARSERS = [_parser_process, _parser_entities, _parser_claims]
 
 
 def build_parser() -> argparse.ArgumentParser:

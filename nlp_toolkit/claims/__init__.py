@@ -1,1 +1,58 @@
-"""Numeric claims: extraction in English and Chinese, normalization, and cross-language linking."""
+"""Numeric claims: extraction in English and Chinese, normalization, and cross-language linking.
+
+``extract_claims`` finds the claims of one text; ``link_claims`` pairs an aligned unit's English and Chinese
+claims and warns on disagreements; ``annotate_claims`` is the pipeline stage; ``claims_file`` implements the
+claims contract (``nlp-toolkit claims``).
+
+>>> [(c.text, c.value, c.unit) for c in extract_claims("超过1,300万件包裹", "zh")]
+[('超过1,300万件包裹', 13000000.0, 'package')]
+"""
+
+from __future__ import annotations
+
+from ..document import Article, Claim
+from ..settings import DEFAULT, Settings
+
+
+def extract_claims(text: str, lang: str, settings: Settings = DEFAULT, all_numbers: bool = False) -> list[Claim]:
+    """The numeric claims of ``text`` in ``lang`` ("en" or "zh"), offsets into ``text`` (end exclusive).
+
+    With ``all_numbers`` bare numbers that count nothing named are reported too (kind ``number``).
+    """
+    if lang == "en":
+        from .english import extract
+    elif lang == "zh":
+        from .chinese import extract
+    else:
+        raise ValueError(f"unknown language {lang!r} (expected 'en' or 'zh')")
+    return extract(text, settings, all_numbers=all_numbers)
+
+
+def link_claims(pair, settings: Settings = DEFAULT) -> None:
+    """Link the English and Chinese claims of one aligned pair (see :mod:`nlp_toolkit.claims.linking`)."""
+    from .linking import link_claims as _link
+
+    _link(pair, settings)
+
+
+def annotate_claims(article: Article, settings: Settings = DEFAULT) -> None:
+    """The pipeline stage: claims of every pair's English and Chinese text, then their cross-lingual links."""
+    for pair in article.pairs:
+        pair.claims = (extract_claims(pair.en, "en", settings) if pair.en else []) + \
+                      (extract_claims(pair.zh, "zh", settings) if pair.zh else [])
+        pair.claim_links = []
+        link_claims(pair, settings)
+
+
+def claims_file(cases_path, out_path, all_numbers: bool = False, settings: Settings = DEFAULT) -> int:
+    """The claims contract: read JSONL cases ``{id, lang, text}``, write ``{id, claims}`` a line; returns the count.
+
+    The output is written to a temporary file beside ``out_path`` and renamed into place, so a failed run leaves
+    no partial file. Bad input raises :class:`~nlp_toolkit.document.InputError` naming the file and line.
+    """
+    from .cases import claims_file as _claims_file
+
+    return _claims_file(cases_path, out_path, all_numbers=all_numbers, settings=settings)
+
+
+__all__ = ["extract_claims", "link_claims", "annotate_claims", "claims_file"]

@@ -1,0 +1,65 @@
+"""Shared pieces of the English and Chinese extractors: the number-span record and claim construction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..document import Claim
+from .normalize import Normalized
+from .units import SECONDS
+
+#: a bound turned over by a negation ("never more than" -> at most)
+NEGATE = {"more_than": "at_most", "less_than": "at_least", "at_least": "less_than", "at_most": "more_than"}
+#: durations longer than a year, expressed in years in the stated form
+IN_YEARS = {"decade": 10, "century": 100}
+
+
+@dataclass
+class Num:
+    """A number found in normalized text: ``[start, end)`` and its value."""
+
+    start: int
+    end: int
+    value: float
+    #: written with digits (not only words)
+    digits: bool = True
+    #: an integer written as plain digits (no scale word, no decimal point, no grouping comma): a year candidate
+    plain: bool = False
+    #: a scale word or suffix multiplied it ("2 million", "1.5亿")
+    scaled: bool = False
+    #: the scale that applied last (1 when none): "$5 to $7 million" shares it
+    scale: float = 1.0
+    #: a qualifier written inside the number (十多万 -> more_than)
+    qualifier: Optional[str] = None
+    #: read from an article or "one" alone ("a week", "one of"): not a count worth reporting
+    article: bool = False
+
+
+def make_claim(norm: Normalized, lang: str, start: int, end: int, kind: str, value: float, unit=None,
+               qualifier: str = "exact", period=None, value_max=None, duration_unit: str = "stated") -> Claim:
+    """A :class:`Claim` over the normalized span ``[start, end)``, with offsets into the original text."""
+    if kind in ("duration", "age") and unit in IN_YEARS:
+        f = IN_YEARS[unit]
+        value, value_max, unit = value * f, (value_max * f if value_max is not None else None), "year"
+    if kind == "duration" and duration_unit == "second" and unit in SECONDS:
+        f = SECONDS[unit]
+        value, value_max, unit = value * f, (value_max * f if value_max is not None else None), "second"
+    s, e = norm.span(start, end)
+    return Claim(lang=lang, text=norm.original[s:e], start=s, end=e, kind=kind, value=tidy(value), unit=unit,
+                 qualifier=qualifier, period=period, value_max=None if value_max is None else tidy(value_max))
+
+
+def tidy(v: float) -> float:
+    """Round away binary noise (6.03 * 1e8) while keeping every significant digit people write.
+
+    >>> tidy(6.03 * 100000000), tidy(1 / 3)
+    (603000000.0, 0.333333333333333)
+    """
+    return float(f"{v:.15g}") if v else 0.0
+
+
+def convert_compound(parts: list[tuple[float, str]]) -> tuple[float, str]:
+    """Sum a compound duration ("2 days 1 month") in the smallest unit it names."""
+    unit = min((u for _, u in parts), key=lambda u: SECONDS[u])
+    return sum(v * SECONDS[u] for v, u in parts) / SECONDS[unit], unit

@@ -1,0 +1,551 @@
+"""Chinese numeric claims: Arabic and Chinese numerals, scales, currencies, classifiers and counted nouns.
+
+The text is NFKC-normalized (full-width digits and punctuation become ASCII; offsets kept) and traditional numeral
+characters are read as simplified ones (萬 as 万, 兩 as 两). Numbers are found by one regular expression and
+converted by :func:`zh_value`, which normalizes what ``cn2an`` rejects (grouping commas, 多/余/几, 兆, 万万) and
+splits at the largest scale so ``cn2an`` only sees the parts it reads well.
+
+>>> [(c.text, c.kind, c.value, c.unit, c.qualifier) for c in extract("公司每天卖出2万多美元的商品")]
+[('2万多美元', 'money', 20000.0, 'USD', 'more_than')]
+>>> zh_value("三千 八百 九十六 万 四千 九百 六十五"), zh_value("1,300万"), zh_value("二十万亿")
+(38964965.0, 13000000.0, 20000000000000.0)
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from typing import Optional
+
+from ..document import Claim
+from ..settings import DEFAULT, Settings
+from .base import NEGATE, Num, convert_compound, make_claim, tidy
+from .normalize import Normalized
+from .units import Lexicon, alternation, lexicon
+
+#: traditional (and variant) characters read as their simplified form; one character for one keeps offsets
+TRAD = str.maketrans("萬億兩貳陸點幾餘個歲週鐘時參負億兆圓", "万亿两贰陆点几余个岁周钟时叁负亿兆圆")
+DIGITS = "零〇一二三四五六七八九两壹贰叁肆伍陆柒捌玖"
+SCALES = "十拾百佰千仟万亿兆"
+NUMCHARS = DIGITS + SCALES
+DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")}
+DIGIT_VALUE.update({"〇": 0, "两": 2, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9})
+SCALE_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10 ** 4, "亿": 10 ** 8,
+               "兆": 10 ** 12}
+
+ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[kK](?![a-zA-Z]))?|\.\d+"
+_ATOM = rf"(?:{ARABIC}|[{NUMCHARS}]|点\s*(?=[{DIGITS}\d]))"
+#: a number: atoms, with spaces only before a Chinese numeral, and 多/余/几 inside ("十多万", "二十几万")
+NUMBER = (rf"(?>(?:负\s*|-(?=\s*[\d{DIGITS}]))?(?:{_ATOM})"
+          rf"(?:\s*(?=[{NUMCHARS}]){_ATOM}|{_ATOM}|[多余](?=\s*[万亿千百十])|几|\s*[多余]\s*(?=[万亿]))*)")
+RE_NUMBER = re.compile(NUMBER)
+RE_PCT = re.compile(rf"(?<![{NUMCHARS}\d])(百\s*万|万\s*万|百|千|万)\s*分\s*之\s*({NUMBER})")
+RE_FRAC_MARK = re.compile(r"\s*分\s*之\s*")
+#: the denominator before 分之 (searched in a short window ending at 分之), and "X又" before it
+RE_FRAC_DEN = re.compile(rf"(?:({NUMBER})\s*又\s*)?({NUMBER})$")
+PER_MILLE = {"百": 1.0, "千": 0.1, "万": 0.01, "百万": 1e-4, "万万": 1e-6}
+
+
+@functools.lru_cache(maxsize=4096)
+def zh_value(s: str) -> Optional[float]:
+    """The value of a Chinese (or mixed) numeral; None when it is no number ("万" alone, "二三十").
+
+    >>> zh_value("1.5亿"), zh_value("九万四"), zh_value("四万万"), zh_value("百三"), zh_value("负一千零五十")
+    (150000000.0, 94000.0, 400000000.0, 130.0, -1050.0)
+    >>> zh_value("五兆六十二亿四万五千二"), zh_value("一百零十万"), zh_value("两千万点五五四四")
+    (5006200045200.0, 1100000.0, 20000000.5544)
+    """
+    t = re.sub(r"\s+", "", s.translate(TRAD))
+    neg = t.startswith(("负", "-"))
+    t = t.lstrip("负-")
+    t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
+    t = re.sub(r"(\d+(?:\.\d+)?)[kK]", lambda m: repr(float(m.group(1)) * 1000), t)
+    t = t.replace("多", "").replace("余", "").replace("几", "")
+    if not t or t in SCALE_VALUE or not re.search(rf"[\d{DIGITS}十拾]", t):
+        return None
+    v = _value(t)
+    if v is None:
+        return None
+    return -v if neg else v
+
+
+def _value(t: str) -> Optional[float]:
+    if re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", t):
+        return float(t)
+    if re.fullmatch(rf"[{DIGITS}]{{2,}}", t):  # digit by digit: 一九九一, 五五
+        return float("".join(str(DIGIT_VALUE[c]) for c in t))
+    try:
+        import cn2an
+
+        if not re.search(r"兆|万万|亿.*亿|[零〇][十拾]|^[百佰千仟]|\d[十拾百佰千仟]\d", t):
+            return float(cn2an.cn2an(t, "smart"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        pass
+    return _parse(t)
+
+
+def _parse(t: str) -> Optional[float]:
+    """Positional reading with scale arithmetic; the fallback for forms ``cn2an`` rejects."""
+    # split at the largest scale: left part times the scale, plus the rest
+    for ch, sc in (("兆", 10 ** 12), ("亿", 10 ** 8), ("万", 10 ** 4)):
+        i = t.rfind(ch)
+        if i >= 0:
+            left, right = t[:i], t[i + 1:]
+            lv = _parse(left) if left else 1.0
+            if lv is None:
+                return None
+            if not right:
+                return lv * sc
+            if right.startswith("点"):
+                rv = _parse("0" + right)
+                return None if rv is None else lv * sc + rv
+            rv = _parse(right)
+            if rv is None:
+                return None
+            # "九万四": a lone digit after the scale counts in the next lower place
+            if re.fullmatch(rf"[{DIGITS}]|\d", right) and not left.endswith("零") and right not in "零〇0":
+                rv *= sc / 10
+            return lv * sc + rv
+    frac = ""
+    if "点" in t:
+        t, _, f = t.partition("点")
+        if not re.fullmatch(rf"[{DIGITS}\d]*", f):
+            return None
+        frac = "".join(str(DIGIT_VALUE[c]) if c in DIGIT_VALUE else c for c in f)
+    total, pending, last_scale, zero = 0.0, None, 0, False
+    for tok in re.findall(rf"\d+(?:\.\d+)?|[{DIGITS}]|[{SCALES}]", t):
+        if tok[0].isdigit():
+            if pending is not None:
+                return None
+            pending = float(tok)
+        elif tok in "零〇":
+            zero = True
+        elif tok in DIGIT_VALUE:
+            if pending is not None:
+                return None
+            pending = float(DIGIT_VALUE[tok])
+        else:
+            sc = SCALE_VALUE[tok]
+            if last_scale and sc >= last_scale:
+                return None
+            total += (1.0 if pending is None else pending) * sc
+            pending, last_scale, zero = None, sc, False
+    if pending is not None:
+        total += pending * (last_scale / 10 if last_scale >= 100 and not zero else 1)
+    elif t == "" and not frac:
+        return None
+    return total + (float("0." + frac) if frac else 0.0)
+
+
+class Chinese:
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        zh = "zh"
+        self.re_nonnumber = re.compile(alternation(lex.zh_nonnumber))
+        self.re_qual_pre = re.compile(r"(" + alternation(lex.qualifier_pre[zh]) + r")\s*(?:有|为|了|达|达到)?\s*$")
+        self.re_qual_post = re.compile(r"\s*(" + alternation(lex.qualifier_post[zh]) + r")")
+        self.re_neg = re.compile(r"(?:" + alternation(lex.negation[zh]) + r").{0,2}$")
+        self.re_cur_post = re.compile(r"\s*(" + alternation(lex.currency_post[zh]) + r")")
+        self.re_cur_pre = re.compile(r"(" + alternation([w for w in lex.currency_pre[zh]]) + r")\s*$")
+        self.re_age = re.compile(r"\s*(" + alternation(lex.age_post[zh]) + r")")
+        self.re_age_unit = re.compile(r"\s*(个月|个星期|周|天)大")
+        units = lex.time_unit[zh]
+        self.time_unit = units
+        plain = [w for w in units if lex.time_unit_flag[zh].get(w) not in ("compound", "counted")]
+        counted = [w for w in units if lex.time_unit_flag[zh].get(w) == "counted"]
+        self.re_unit = re.compile(r"\s*(个半|个)?\s*(" + alternation(plain) + r")(半)?")
+        self.re_unit_counted = re.compile(r"\s*(个半|个)\s*(" + alternation(counted) + r")(半)?")
+        self.re_unit_any = re.compile(r"\s*(个半|个)?\s*(" + alternation(units) + r")(半)?")
+        self.re_classifier = re.compile(r"\s*(" + alternation(lex.classifier) + r")")
+        self.nouns = lex.noun[zh]
+        self.re_noun = re.compile(alternation(lex.noun[zh]))
+        self.re_exclude = re.compile(alternation(lex.exclude))
+        self.re_period = re.compile(alternation(lex.period[zh]))
+        self.re_timeref = re.compile(alternation(lex.timeref[zh]))
+        self.re_range = re.compile(r"\s*(~|-|–|—|至|到)\s*")
+        self.re_between = re.compile(r"\s*(与|和|及|至|到)\s*")
+
+
+@functools.lru_cache(maxsize=8)
+def _chinese(words: str, units: str, currencies: str) -> Chinese:
+    from .units import _load
+
+    return Chinese(_load(words, units, currencies))
+
+
+def grammar(settings: Settings = DEFAULT) -> Chinese:
+    return _chinese(settings.claims_words, settings.claims_units, settings.claims_currencies)
+
+
+#: a clause boundary: punctuation, but not a comma that groups digits (1,300)
+CLAUSE = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))|[;。!?\n:]")
+
+
+class Clauses:
+    """Clause boundaries of a text, for finding the clause around a position in O(log n)."""
+
+    def __init__(self, w: str):
+        self.cuts = [m.start() for m in CLAUSE.finditer(w)]
+        self.n = len(w)
+
+    def around(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.cuts, pos)
+        start = self.cuts[i - 1] + 1 if i > 0 else 0
+        end = self.cuts[i] if i < len(self.cuts) else self.n
+        return start, end
+
+
+def _mask(g: Chinese, t: str) -> str:
+    """``t`` with numerals that belong to ordinary words (一切, 四川, 队伍) blanked out, same length."""
+    chars = None
+    for m in g.re_nonnumber.finditer(t):
+        s, e = m.start(), m.end()
+        if s > 0 and (t[s - 1] in NUMCHARS or t[s - 1].isdigit()):
+            continue
+        if e < len(t) and (t[e] in NUMCHARS or t[e] in "钟之" or t[e].isdigit()):
+            continue
+        if chars is None:
+            chars = list(t)
+        for i in range(s, e):
+            chars[i] = "□"
+    return "".join(chars) if chars is not None else t
+
+
+def numbers(g: Chinese, w: str) -> list[tuple[Num, str]]:
+    """The numbers of the masked, simplified text ``w``: (Num, how it reads: "num" | "pct" | "frac")."""
+    out: list[tuple[Num, str]] = []
+    taken = bytearray(len(w))
+    for m in RE_PCT.finditer(w):
+        v = zh_value(m.group(2))
+        if v is None:
+            continue
+        f = PER_MILLE[re.sub(r"\s+", "", m.group(1))]
+        out.append((Num(m.start(), m.end(), v * f, digits=bool(re.search(r"\d", m.group(2)))), "pct"))
+        taken[m.start():m.end()] = b"\1" * (m.end() - m.start())
+    for mk in RE_FRAC_MARK.finditer(w):
+        lo = max(0, mk.start() - 40)
+        md = None
+        for a in range(lo, mk.start()):  # the longest number ending at 分之 (window of 40 characters)
+            md = RE_FRAC_DEN.match(w, a, mk.start())
+            if md:
+                break
+        mn = RE_NUMBER.match(w, mk.end())
+        if not md or not mn or any(taken[md.start():mn.end()]):
+            continue
+        den, nom = zh_value(md.group(2)), zh_value(mn.group())
+        whole = zh_value(md.group(1)) if md.group(1) else 0.0
+        if den in (None, 0) or nom is None or whole is None:
+            continue
+        v = (abs(whole) + nom / den) * (-1 if whole < 0 else 1) if whole else nom / den
+        out.append((Num(md.start(), mn.end(), v), "frac"))
+        taken[md.start():mn.end()] = b"\1" * (mn.end() - md.start())
+    for m in RE_NUMBER.finditer(w):
+        s, e = m.start(), m.end()
+        if any(taken[s:e]):
+            continue
+        text = m.group()
+        # a trailing 两 after a numeral is the weight unit (三两), not part of the number
+        if len(text) > 1 and text.endswith("两") and text[-2] in DIGITS + "十":
+            e -= 1
+            text = text[:-1]
+        v = zh_value(text)
+        if v is None:
+            # two numbers side by side ("1502222, 二百五"): read the longest prefix that is one
+            continue
+        sc = re.search(r"[十拾百佰千仟万亿兆kK]", text)
+        last_scale = 1.0
+        for ch in reversed(text):
+            if ch in SCALE_VALUE:
+                last_scale = float(SCALE_VALUE[ch])
+                break
+            if ch in "kK":
+                last_scale = 1000.0
+                break
+        x = Num(s, e, v, digits=bool(re.search(r"\d", text)),
+                plain=bool(re.fullmatch(r"\d+", text)) or bool(re.fullmatch(rf"[{DIGITS}]{{4}}", text)),
+                scaled=bool(sc), scale=last_scale,
+                qualifier="more_than" if re.search(r"[多余几]", text) else None)
+        x.article = text == "一"
+        out.append((x, "num"))
+    out.sort(key=lambda t: t[0].start)
+    return out
+
+
+def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) -> list[Claim]:
+    """The numeric claims of a Chinese text (offsets into ``text``)."""
+    g = grammar(settings)
+    lex = g.lex
+    norm = Normalized(text)
+    w = _mask(g, norm.text.translate(TRAD))
+    found = numbers(g, w)
+    by_start = {x.start: i for i, (x, _) in enumerate(found)}
+    used = [False] * len(found)
+    clauses = Clauses(w)
+    out: list[tuple[Claim, tuple[int, int]]] = []
+    dur_unit = settings.claims_duration_unit
+
+    def num_at(pos: int) -> Optional[int]:
+        m = re.match(r"\s*", w[pos:pos + 8])
+        i = by_start.get(pos + m.end())
+        return i if i is not None and not used[i] and found[i][1] == "num" else None
+
+    for idx, (x, how) in enumerate(found):
+        if used[idx]:
+            continue
+        used[idx] = True
+        s, e, value = x.start, x.end, x.value
+        kind, unit, qual, vmax = "number", None, x.qualifier or "exact", None
+        pos = e
+        factor = 1.0
+        if how == "pct":
+            kind, unit = "percent", "percent"
+        # 多/余 right after the number ("300多人", "2万多美元")
+        m = re.match(r"\s*(多|余)(?![万亿千百十])", w[pos:pos + 3])
+        if m and how == "num":
+            qual, pos = "more_than", pos + m.end()
+        # --- currency, percent, discount, age, duration
+        cs = s
+        mp = g.re_cur_pre.search(w[max(0, s - 8):s])
+        if how == "num" and mp:
+            kind, (unit, factor) = "money", lex.currency_pre["zh"][mp.group(1)]
+            cs = s - len(w[max(0, s - 8):s]) + mp.start()
+            mc = g.re_cur_post.match(w, pos)  # "人民币 50元"
+            if mc and lex.currency_post["zh"][mc.group(1)][0] in (unit, "CNY"):
+                pos = mc.end()
+        mc = g.re_cur_post.match(w, pos)
+        if how == "num" and kind == "number" and mc and not g.re_exclude.match(w, mc.start(1)):
+            kind, (unit, factor) = "money", lex.currency_post["zh"][mc.group(1)]
+            pos = mc.end()
+            value *= factor
+            factor = 1.0
+            # 元 then 角 / 分 ("50元6角三分"), 美元又三美分
+            while True:
+                mm = re.match(r"\s*(?:又|零)?\s*", w[pos:pos + 4])
+                j = num_at(pos + mm.end())
+                if j is None:
+                    break
+                y = found[j][0]
+                ms = re.match(r"\s*(角|毛|分|美分|便士|日本銭)", w[y.end:y.end + 4])
+                if not ms or y.value >= 100:
+                    break
+                sub = {"角": 0.1, "毛": 0.1}.get(ms.group(1), 0.01)
+                value += y.value * sub
+                used[j] = True
+                pos = y.end + ms.end()
+        if how == "num" and kind == "number":
+            m = re.match(r"\s*(%|个百分点|百分点)", w[pos:pos + 8])
+            if m:
+                kind, unit, pos = "percent", "percent", pos + m.end()
+            else:
+                m = re.match(r"\s*(成|折)(?!员|立|功|为|本|绩|交|长|果|扣|叠|分|算|合)", w[pos:pos + 3])
+                mh = re.match(r"\s*成\s*半|\s*成\s*([零一二三四五六七八九两\d])(?![十百千万亿\d])", w[pos:pos + 5])
+                if m and 0 < value < 10 and not x.scaled:
+                    v = value * 10
+                    if re.fullmatch(rf"[{DIGITS}]{{2}}", re.sub(r"\s", "", w[s:e])) or \
+                            re.fullmatch(r"\d\s+\d", w[s:e]):
+                        v = value  # 五五折, 7 2 折: two digits read as tens and units
+                    if m.group(1) == "成" and mh:
+                        v += 5 if "半" in mh.group() else zh_value(mh.group(1)) or 0
+                        pos += mh.end()
+                    else:
+                        pos += m.end()
+                    kind, unit, value = "percent", "percent", v
+                elif m and m.group(1) == "成" and value == 10 and not x.scaled:
+                    kind, unit, value, pos = "percent", "percent", 100.0, pos + m.end()
+        if how == "num" and kind == "number":
+            m = g.re_age.match(w, pos)
+            ma = g.re_age_unit.match(w, pos)
+            if m:
+                kind, unit, pos = "age", lex.age_post["zh"][m.group(1)], m.end()
+            elif ma:
+                kind, unit, pos = "age", {"个月": "month", "个星期": "week", "周": "week", "天": "day"}[ma.group(1)], ma.end()
+        if how == "num" and kind == "number":
+            m = g.re_unit_counted.match(w, pos) or g.re_unit.match(w, pos)
+            if m and m.group(2) == "年" and (x.plain and 1000 <= value <= 2100 or
+                                            re.fullmatch(rf"[{DIGITS}]{{4}}", w[s:e])):
+                kind, unit, pos = "date", "year", m.end()
+            elif m and not (m.group(2) in ("周", "星期") and re.match(r"[一二三四五六日天末年]", w[m.end():m.end() + 1])):
+                u = g.time_unit[m.group(2)]
+                half = 0.5 if (m.group(1) == "个半" or m.group(3)) else 0.0
+                parts = [(value + half, u)]
+                pos = m.end()
+                while True:  # "8天20时", "两天又一个月"
+                    mm = re.match(r"\s*(?:又|零)?\s*", w[pos:pos + 4])
+                    j = num_at(pos + mm.end())
+                    if j is None:
+                        break
+                    m2 = g.re_unit_any.match(w, found[j][0].end)
+                    if not m2:
+                        break
+                    parts.append((found[j][0].value + (0.5 if m2.group(1) == "个半" or m2.group(3) else 0),
+                                  g.time_unit[m2.group(2)]))
+                    used[j] = True
+                    pos = m2.end()
+                value, unit = convert_compound(parts) if len(parts) > 1 else parts[0]
+                kind = "duration"
+        # --- a range: "20~100个", "一到五", "10000与20000之间", "5-20%"
+        if how == "num" and kind in ("number", "money", "percent", "duration"):
+            m = g.re_range.match(w, e if kind == "number" else pos) or g.re_range.match(w, e)
+            j = num_at(m.end()) if m else None
+            mb = g.re_between.match(w, e)
+            jb = num_at(mb.end()) if mb else None
+            if jb is not None and re.match(r"\s*之间", w[found[jb][0].end:found[jb][0].end + 4]):
+                j, m = jb, mb
+            if j is not None and (m.group(1) not in "-–—" or found[j][0].value > value):
+                y = found[j][0]
+                used[j] = True
+                vmax = y.value * (factor if kind == "money" else 1)
+                lo = value
+                if y.scaled and not x.scaled and value < y.value / y.scale * 10:
+                    lo = value * y.scale  # "5-20万": the scale is shared
+                    if kind == "money":
+                        lo = value * y.scale
+                value = lo
+                pos = max(pos, y.end)
+                mu = re.match(r"\s*(%|个百分点)", w[pos:pos + 6])
+                mc2 = g.re_cur_post.match(w, pos)
+                if mu:
+                    kind, unit, pos = "percent", "percent", pos + mu.end()
+                elif mc2 and kind == "number":
+                    kind, (unit, factor) = "money", lex.currency_post["zh"][mc2.group(1)]
+                    value, vmax, pos = value * factor, vmax * factor, mc2.end()
+                elif kind == "duration":
+                    mu2 = g.re_unit.match(w, pos)
+                    if mu2:
+                        pos = mu2.end()
+                mz = re.match(r"\s*之间", w[pos:pos + 4])
+                if mz:
+                    pos += mz.end()
+        # --- count: classifier and/or counted noun ("15个视频", "1.5亿美国用户", "超过1,300万件")
+        if how == "num" and kind == "number":
+            got = _counted(g, w, pos, clauses)
+            if got:
+                unit, pos, dozen = got
+                kind = "count"
+                if dozen:
+                    value *= 12
+        # --- qualifiers before (with negation: 从未超过 -> at most), and after (以上, 以内, 或更短)
+        pre = w[max(0, cs - 12):cs]
+        m = g.re_qual_pre.search(pre)
+        if m:
+            qual = lex.qualifier_pre["zh"][m.group(1)]
+            cs = cs - len(pre) + m.start()
+            if g.re_neg.search(w[max(0, cs - 6):cs]) and qual in NEGATE:
+                qual = NEGATE[qual]
+        else:
+            mb = re.search(r"比\s*$", pre)
+            if mb:
+                mcmp = re.match(r"\s*(?:还|要)?\s*(大|多|高|长|贵)|\s*(?:还|要)?\s*(小|少|低|短|便宜)", w[pos:pos + 4])
+                if mcmp:
+                    qual = "more_than" if mcmp.group(1) else "less_than"
+                    cs = cs - len(pre) + mb.start()
+                    pos += mcmp.end() if kind != "number" else 0
+                    if kind == "number":
+                        pos = max(pos, e + len(mcmp.group()))
+        m = g.re_qual_post.match(w, pos)
+        if m and not (m.group(1) in ("多", "余") and qual != "exact"):
+            q2 = lex.qualifier_post["zh"][m.group(1)]
+            if not (m.group(1) == "内" and kind not in ("duration",)):
+                if m.group(1) in ("多", "余") and kind in ("number",) or m.group(1) not in ("多", "余"):
+                    qual = q2
+                    pos = m.end()
+                    if re.match(r"\s*时间内|\s*内", w[pos:pos + 4]) and kind == "duration":
+                        pos += re.match(r"\s*时间内|\s*内", w[pos:pos + 4]).end()
+        if kind == "number" and how == "num" and not all_numbers:
+            continue
+        if kind == "count" and x.article and qual == "exact":
+            if not all_numbers:
+                continue
+            kind, unit, pos = "number", None, e
+        end = pos if kind != "number" else max(e, pos if qual != "exact" else e)
+        c = make_claim(norm, "zh", cs, end, kind, value, unit, qual, None, vmax, dur_unit)
+        out.append((c, (cs, end)))
+    _periods(g, w, out, clauses)
+    return [c for c, _ in sorted(out, key=lambda t: t[1][0])]
+
+
+def _counted(g: Chinese, w: str, pos: int, clauses: "Clauses"):
+    """(unit, end, dozen) for the classifier / noun after ``pos``, or None."""
+    p = pos
+    cls = None
+    dozen = False
+    m = re.match(r"\s*打(?![折对])", w[p:p + 3])
+    if m:
+        p += m.end()
+        dozen = True
+    m = g.re_classifier.match(w, p)
+    if m and not g.re_exclude.match(w, m.start(1)):
+        cls = m.group(1)
+        p = m.end()
+    # the noun: right here, or after a few modifiers (美国, 活跃, TikTok) within the clause
+    q = p
+    for _ in range(6):
+        if q >= len(w) or CLAUSE.match(w, q) or w[q] in "的□" or w[q].isdigit() or w[q] in NUMCHARS:
+            break
+        if g.re_exclude.match(w, q):
+            break
+        mn = g.re_noun.match(w, q)
+        if mn:
+            return g.nouns[mn.group()], mn.end(), dozen
+        ml = re.match(r"[A-Za-z][A-Za-z.\-]*\s*", w[q:q + 30])
+        q += ml.end() if ml else 1
+    if cls:
+        default, ctx = g.lex.classifier[cls]
+        start, stop = clauses.around(pos)
+        clause = w[start:stop]
+        for word, unit in ctx:
+            if word in clause:
+                return unit, p, dozen
+        return default, p, dozen
+    if dozen:
+        return "item", p, dozen
+    return None
+
+
+def _periods(g: Chinese, w: str, out, clauses: Clauses) -> None:
+    """Set each rate's period from its clause (每天, 日均, 每月; 一个月 before a sum): 每年都翻一番, 今年 ... does
+    not reach into the next clause. A one-unit duration used as a period is no claim of its own."""
+    lex = g.lex
+    spans = [span for _, span in out]
+    drop = set()
+    for i, (c, (s, e)) in enumerate(out):
+        if c.kind not in ("money", "count", "duration", "percent"):
+            continue
+        start = clauses.around(s)[0]
+        best = None
+        for m in g.re_period.finditer(w, start, s):
+            inside = [k for k, (a, b) in enumerate(spans) if a <= m.start() < b]
+            if inside:
+                k = inside[0]
+                oc = out[k][0]
+                if not (oc.kind == "duration" and oc.value == 1 and oc.qualifier == "exact" and
+                        m.group() in ("一天", "一周", "一个月", "一年") and k != i):
+                    continue
+                best = (m, k)
+            else:
+                best = (m, None)
+        if best:
+            m, k = best
+            if c.kind == "duration" and lex.period["zh"][m.group()] == c.unit:
+                continue
+            c.period = {"hour": None}.get(lex.period["zh"][m.group()], lex.period["zh"][m.group()])
+            if k is not None:
+                drop.add(k)
+    for k in sorted(drop, reverse=True):
+        del out[k]
+
+
+def time_references(text: str, settings: Settings = DEFAULT) -> list[tuple[str, int, str]]:
+    """Deictic time references (上周, 今年): (unit, offset, surface).
+
+    >>> time_references("亚马逊上周还披露,今年销售额增长")
+    [('week', -1, '上周'), ('year', 0, '今年')]
+    """
+    g = grammar(settings)
+    t = Normalized(text).text.translate(TRAD)
+    out = []
+    for m in g.re_timeref.finditer(t):
+        unit, off = g.lex.timeref["zh"][m.group()].split(":")
+        out.append((unit, int(off), m.group()))
+    return out

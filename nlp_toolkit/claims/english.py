@@ -1,0 +1,709 @@
+"""English numeric claims: numbers written with digits or words, and what they count.
+
+The text is NFKC-normalized and lower-cased (offsets kept); a regular-expression tokenizer finds numbers, a small
+grammar reads word numbers ("twenty-one trillion and three hundred", "two and a half", "three fifths") and
+scales ("$1.5 billion", "10k"), and the words around each number give its kind, unit, qualifier and period from
+the lexicon in ``models/``. Everything is linear in the length of the text.
+
+>>> [(c.text, c.kind, c.value, c.unit, c.qualifier, c.period) for c in extract("She earns more than $2,000 a month.")]
+[('more than $2,000 a month', 'money', 2000.0, 'USD', 'more_than', 'month')]
+>>> [(c.kind, c.value, c.unit) for c in extract("A 31-year-old bought two dozen eggs in 2019.")]
+[('age', 31.0, 'year'), ('count', 24.0, 'egg'), ('date', 2019.0, 'year')]
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Optional
+
+from ..document import Claim
+from ..settings import DEFAULT, Settings
+from .base import NEGATE, Num, convert_compound, make_claim
+from .normalize import Normalized
+from .units import Lexicon, alternation, lexicon
+
+TOKEN = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?e[+-]?\d+(?![a-z])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+    r"|(?P<abbr>(?:[a-z]\.){2,})|(?P<word>[a-z]+)|(?P<sym>\S)")
+
+#: words that never sit between a number and the noun it counts
+STOP = frozenset("""of to in for on at by with from and or but nor the a an is are was were be been being has have had
+will would can could should may might must do does did that which who whom whose this these those it its their his her
+our your my than as per each every into over under about after before since until while when where if so such not no
+also only just more most less least some any all both either neither then there here what how why within without""".split())
+
+
+class English:
+    """Compiled patterns over one lexicon."""
+
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        en = "en"
+        self.units = {k: v for k, v in lex.number[en].items()}
+        self.scales = dict(lex.scale[en])
+        cur_pre = dict(lex.currency_pre[en])
+        self.cur_pre = cur_pre
+        pre_alts = []
+        for w in cur_pre:
+            if w.endswith("$") and len(w) > 1 and w[:-1] not in STOP and len(w[:-1].strip(".")) > 0 and \
+                    w[:-1] != "s":  # "c $", "us $" as tokenized text writes them; not "a $9", "it's $5"
+                pre_alts.append(re.escape(w[:-1]) + r"\s*\$")
+            else:
+                pre_alts.append(alternation([w], boundary=True))
+        self.re_cur_pre = re.compile(r"(?:" + "|".join(sorted(pre_alts, key=len, reverse=True)) + r")\s*$")
+        iso = "|".join(sorted(lex.iso, key=len, reverse=True))
+        self.re_mcur_pre = re.compile(r"(?<![a-z])m(" + iso + r")\s*$")
+        self.re_mcur_post = re.compile(r"\s*m(" + iso + r")(?![a-z])")
+        self.re_cur_post = re.compile(r"\s*(" + alternation(lex.currency_post[en], boundary=True) + r")")
+        self.re_qual_pre = re.compile(r"(?<![a-z])(" + alternation(lex.qualifier_pre[en], boundary=True) + r")\s*$")
+        self.re_qual_post = re.compile(r"\s*(" + alternation(lex.qualifier_post[en], boundary=True) + r")")
+        self.re_neg = re.compile(r"(?<![a-z])(?:never|not|no|n't|without|didn|doesn|don|hasn|haven|hadn|wasn|isn)"
+                                 r"(?![a-z])[^.;:!?,]{0,30}$")
+        self.re_percent = re.compile(r"\s*(%|percentage\s+points?|percent(?:age)?s?(?:\s+points?)?|per\s*cents?|pct)"
+                                     r"(?![a-z])")
+        age_alts = [r"\s*-\s*".join(r"\s*".join(re.escape(p) for p in part.split(" ")) for part in w.split(" - "))
+                    for w in sorted(lex.age_post[en], key=len, reverse=True)]
+        self.age_post = {re.sub(r"\s+", "", w): u for w, u in lex.age_post[en].items()}
+        self.re_age_post = re.compile(r"\s*-?\s*(" + "|".join(age_alts) + r")(?![a-z])")
+        self.re_age_pre = re.compile(r"(?<![a-z])(" + alternation(lex.age_pre[en], boundary=True) + r")\s*$")
+        tu = lex.time_unit[en]
+        self.time_unit = tu
+        spaced = [w for w in tu if lex.time_unit_flag[en].get(w) != "attach"]
+        self.re_unit = re.compile(r"\s*-?\s*(" + alternation(spaced, boundary=True) + r")(?![a-z])")
+        self.re_unit_attached = re.compile(r"(" + alternation(tu, boundary=False) + r")(?![a-z])")
+        per = lex.period[en]
+        self.period = {re.sub(r"\s+", " ", w): p for w, p in per.items()}
+        self.re_period = re.compile(r"\s*(" + alternation([w for w in per if "-" not in w], boundary=True)
+                                    + r")(?!\s*(?:earlier|ago|later|old|from|of|or))(?![a-z])")
+        self.re_period_far = re.compile(
+            r"(?<![a-z])(?:(?:every|each|per)\s+(day|week|month|year)|(daily|weekly|monthly|annually|yearly)"
+            r"|on\s+an\s+average\s+(day|week|month|year))(?![a-z])")
+        self.re_stop_far = re.compile(r"[.;:!?]|\d|,\s*(?:and|but|which|who|while|although|so|because)\b")
+        self.re_range = re.compile(r"\s*(to|through|thru|-|–|—|and|or)\s*")
+        self.re_noun_of = re.compile(r"(?<![a-z])number\s+of\s+([a-z]+)")
+        self.re_bare_dur = re.compile(
+            r"(?<![a-z])(an?|another|half\s+an?|half|all|full|a\s+couple\s+of|couple\s+of)\s*-?\s*("
+            + alternation(spaced, boundary=True) + r")(?![a-z])(\s+and\s+a\s+half)?")
+        self.re_dur_block = re.compile(r"(?<![a-z])(?:every|each|per|this|last|next|that|the|same|a|of)\s*$")
+        self.re_timeref = re.compile(r"(?<![a-z])(" + alternation(lex.timeref[en], boundary=True) + r")(?![a-z])")
+
+    # ---------------------------------------------------------------------------------------------------------
+    def numbers(self, low: str) -> list[Num]:
+        """Every number in ``low`` (normalized, lower-cased text), left to right, not overlapping."""
+        toks = [(m.lastgroup, m.group(), m.start(), m.end()) for m in TOKEN.finditer(low)]
+        out: list[Num] = []
+        i, n = 0, len(toks)
+        while i < n:
+            got = self._parse(toks, i, low)
+            if got is None:
+                i += 1
+                continue
+            num, j = got
+            out.append(num)
+            i = j
+        return out
+
+    def _is_numword(self, t) -> bool:
+        return t[0] == "num" or (t[0] == "word" and (t[1] in self.units or t[1] in self.scales))
+
+    def _parse(self, toks, i, low) -> Optional[tuple[Num, int]]:
+        n = len(toks)
+        kind, text, s, e = toks[i]
+        neg = False
+        j = i
+        if text in ("minus", "negative") and j + 1 < n and self._is_numword(toks[j + 1]):
+            neg, j = True, j + 1
+        elif text in ("-", "−") and j + 1 < n and toks[j + 1][0] == "num" and toks[j + 1][2] - e <= 1 and (
+                i == 0 or toks[i - 1][0] == "sym" and toks[i - 1][1] not in ")]%$" or
+                toks[i - 1][0] == "word" and toks[i - 1][1] not in self.units and toks[i - 1][1] not in self.scales):
+            neg, j = True, j + 1
+        start = s
+        total = 0.0  # completed groups (above a thousand)
+        cur = 0.0  # the group being read
+        last = None  # what the previous token was: digit unit tens hundred scale fraction point
+        digits = False
+        scaled = False
+        plain = False
+        article = False
+        last_scale = 1.0
+        end_tok = None  # index after the last token that completes a number
+        k = j
+        while k < n:
+            kind, text, ts, te = toks[k]
+            gap = low[toks[k - 1][3]:ts] if k > j else ""
+            if k > j and (gap.strip() or "\n" in gap):
+                break
+            if kind == "num":
+                if last is None:
+                    v, plain = self._numval(text), ("," not in text and "." not in text and "e" not in text)
+                    cur, digits, last = v, True, "digit"
+                    k2 = self._num_tail(toks, k, low)
+                    if k2 is not None:  # fraction, power, space-grouped thousands, suffix scale
+                        cur, k, plain, sc = k2
+                        if sc:
+                            scaled, last_scale = True, sc
+                            total, cur = total + cur, 0.0
+                            last = "scale"
+                        end_tok = k + 1
+                        k += 1
+                        continue
+                    end_tok = k + 1
+                elif last in ("hundred", "scale") and "." not in text and "," not in text and \
+                        self._numval(text) < min(last_scale, 1000):
+                    cur += self._numval(text)
+                    last, digits = "digit", True
+                    end_tok = k + 1
+                else:
+                    break
+            elif kind == "word" and text in self.units:
+                v = self.units[text]
+                if text == "couple" and not (k + 1 < n and toks[k + 1][1] == "of"):
+                    break
+                if last is None:
+                    cur = v
+                elif last == "tens" and v < 10 and cur % 10 == 0:
+                    cur += v
+                elif last in ("hundred", "scale") and v < 100:
+                    cur += v
+                else:
+                    break
+                last = "tens" if (v >= 20 and v % 10 == 0) else "unit"
+                end_tok = k + 1
+                if text == "couple":
+                    end_tok = k + 2  # "couple of"
+                    k += 1
+            elif kind == "word" and text in ("a", "an") and last is None and k + 1 < n and \
+                    toks[k + 1][1] in self.scales and toks[k + 1][1] not in self.lex.attach_scale:
+                cur, last, article = 1.0, "unit", True
+            elif kind == "word" and text in self.scales and not (text in self.lex.attach_scale):
+                sc = self.scales[text]
+                if last is None:
+                    if sc < 100 or text.endswith("s"):
+                        break  # "dozens", "thousands" alone are no number
+                    cur = 1.0
+                if sc == 100:
+                    if cur >= 100 or last == "hundred":
+                        break
+                    cur = (cur or 1.0) * 100
+                    last = "hundred"
+                else:
+                    if cur == 0 and total > 0:
+                        total *= sc
+                    else:
+                        total += (cur or 1.0) * sc
+                    cur = 0.0
+                    last = "scale"
+                scaled, last_scale = True, sc
+                end_tok = k + 1
+            elif kind == "word" and text in self.lex.attach_scale and last == "digit" and \
+                    (ts == toks[k - 1][3] or text == "k") and not (k + 1 < n and toks[k + 1][0] == "word" and
+                                                                  toks[k + 1][2] == te):
+                sc = self.lex.attach_scale[text]
+                total += cur * sc
+                cur, last, scaled, last_scale, plain = 0.0, "scale", True, sc, False
+                end_tok = k + 1
+            elif kind == "word" and text in self.lex.fraction and last is not None and last != "fraction":
+                d = self.lex.fraction[text]
+                frac = cur / d
+                cur = 0.0
+                # "three quarters billion": the fraction multiplies a following scale
+                if k + 1 < n and toks[k + 1][1] in self.scales and self.scales[toks[k + 1][1]] >= 1000:
+                    sc = self.scales[toks[k + 1][1]]
+                    total += frac * sc
+                    scaled, last_scale = True, sc
+                    k += 1
+                else:
+                    total += frac
+                last = "fraction"
+                end_tok = k + 1
+            elif kind == "word" and text in ("half", "quarter") and last is None:
+                if k + 1 < n and toks[k + 1][1] in self.scales and self.scales[toks[k + 1][1]] >= 1000:
+                    sc = self.scales[toks[k + 1][1]]
+                    total += sc / self.lex.fraction[text]
+                    scaled, last_scale, last = True, sc, "scale"
+                    end_tok = k + 2
+                    k += 1
+                else:
+                    break
+            elif kind == "word" and text == "and" and last is not None and last != "fraction":
+                add = self._and_fraction(toks, k + 1, low)
+                if add is not None:
+                    fv, k2, sc = add
+                    if sc:
+                        total += fv * sc
+                    elif last == "scale" and last_scale >= 1000:
+                        total += fv * last_scale
+                    else:
+                        cur += fv
+                    last = "fraction"
+                    end_tok = k2
+                    k = k2
+                    continue
+                if k + 1 < n and last in ("hundred", "scale") and toks[k + 1][0] in ("word", "num") and (
+                        toks[k + 1][1] in self.units or toks[k + 1][0] == "num"):
+                    k += 1
+                    continue
+                break
+            elif kind == "sym" and text in "-–" and last in ("tens",) and k + 1 < n and toks[k + 1][1] in self.units:
+                k += 1
+                continue
+            elif kind == "word" and text == "point" and last is not None and k + 1 < n:
+                dig, k2 = self._point_digits(toks, k + 1, low)
+                if not dig:
+                    break
+                cur += float("0." + dig)
+                last = "point"
+                end_tok = k2
+                k = k2
+                continue
+            else:
+                break
+            k += 1
+        if end_tok is None:
+            return None
+        value = total + cur
+        # "a" before a scale only counts when the scale came
+        if article and not scaled:
+            return None
+        end = toks[end_tok - 1][3]
+        if neg:
+            value = -value
+        num = Num(start, end, value, digits=digits, plain=plain and not scaled and not neg, scaled=scaled,
+                  scale=last_scale if scaled else 1.0)
+        num.article = article
+        return num, end_tok
+
+    @staticmethod
+    def _numval(text: str) -> float:
+        return float(text.replace(",", ""))
+
+    def _num_tail(self, toks, k, low):
+        """What follows a digit token: a fraction (1/2, 2 1/4), a power (1.1^23, 1.3x10^6), grouping (40 000),
+        a suffix scale (10k). Returns (value, last token index, plain, scale) or None."""
+        n = len(toks)
+        t = toks[k]
+        v = self._numval(t[1])
+
+        def adj(a, b):
+            return a < n and b < n and toks[a][3] == toks[b][2]
+
+        # mixed fraction "2 1/4" / plain fraction "1/2"
+        if k + 3 < n and toks[k + 1][0] == "num" and toks[k + 2][1] == "/" and toks[k + 3][0] == "num" and \
+                adj(k + 1, k + 2) and adj(k + 2, k + 3) and low[t[3]:toks[k + 1][2]].strip() == "" and \
+                not (k + 4 < n and toks[k + 4][1] == "/" and adj(k + 3, k + 4)):
+            den = self._numval(toks[k + 3][1])
+            if den:
+                return v + self._numval(toks[k + 1][1]) / den, k + 3, False, 0
+        if k + 2 < n and toks[k + 1][1] == "/" and toks[k + 2][0] == "num" and adj(k, k + 1) and adj(k + 1, k + 2) \
+                and not (k + 3 < n and toks[k + 3][1] == "/" and adj(k + 2, k + 3)):
+            den = self._numval(toks[k + 2][1])
+            if den and not (k > 0 and toks[k - 1][1] == "/" and toks[k - 1][3] == t[2]):
+                return v / den, k + 2, False, 0
+        # powers
+        if k + 2 < n and toks[k + 1][1] == "^" and adj(k, k + 1):
+            j = k + 2
+            sign = 1
+            while j < n and toks[j][1] in "+-" and toks[j][0] == "sym":
+                sign = -sign if toks[j][1] == "-" else sign
+                j += 1
+            if j < n and toks[j][0] == "num":
+                try:
+                    return v ** (sign * self._numval(toks[j][1])), j, False, 0
+                except (OverflowError, ZeroDivisionError):
+                    return None
+        if k + 4 < n and toks[k + 1][1] == "x" and toks[k + 2][1] == "10" and toks[k + 3][1] == "^" and \
+                adj(k, k + 1) and adj(k + 1, k + 2):
+            j = k + 4
+            sign = 1
+            while j < n and toks[j][0] == "sym" and toks[j][1] in "+-":
+                sign = -sign if toks[j][1] == "-" else sign
+                j += 1
+            if j < n and toks[j][0] == "num":
+                return v * 10 ** (sign * self._numval(toks[j][1])), j, False, 0
+        # space-grouped thousands "40 000"
+        if k + 1 < n and toks[k + 1][0] == "num" and re.fullmatch(r"\d{1,3}", t[1]) and \
+                re.fullmatch(r"\d{3}", toks[k + 1][1]) and low[t[3]:toks[k + 1][2]] == " " and \
+                not (k + 2 < n and toks[k + 2][1] in ("/", ".", ",")):
+            j, val = k + 1, v * 1000 + self._numval(toks[k + 1][1])
+            while j + 1 < n and toks[j + 1][0] == "num" and re.fullmatch(r"\d{3}", toks[j + 1][1]) and \
+                    low[toks[j][3]:toks[j + 1][2]] == " ":
+                j += 1
+                val = val * 1000 + self._numval(toks[j][1])
+            return val, j, False, 0
+        return None
+
+    def _and_fraction(self, toks, k, low):
+        """After "and": "a half", "a quarter", "three fifths" (+ optional scale). (value, next index, scale)."""
+        n = len(toks)
+        if k + 1 >= n:
+            return None
+        a, b = toks[k][1], toks[k + 1][1]
+        if b in self.lex.fraction and (a in ("a", "an") or a in self.units):
+            num = 1.0 if a in ("a", "an") else self.units[a]
+            if num >= 20 and a not in ("a", "an"):
+                return None
+            fv = num / self.lex.fraction[b]
+            j = k + 2
+            if j < n and toks[j][1] in self.scales and self.scales[toks[j][1]] >= 1000:
+                return fv, j + 1, self.scales[toks[j][1]]
+            return fv, j, 0
+        return None
+
+    def _point_digits(self, toks, k, low):
+        """Digits after "point": "seventy-one" -> "71", "nought four" -> "04", "5" -> "5"."""
+        n = len(toks)
+        out = ""
+        j = k
+        while j < n:
+            kind, text, _, _ = toks[j]
+            if kind == "num" and not out and "." not in text and "," not in text:
+                return text, j + 1
+            if kind == "word" and text in self.units and self.units[text] < 100 and text != "couple":
+                v = int(self.units[text])
+                if v >= 20 and j + 2 < n and toks[j + 1][1] == "-" and toks[j + 2][1] in self.units and \
+                        self.units[toks[j + 2][1]] < 10:
+                    out += str(v + int(self.units[toks[j + 2][1]]))
+                    j += 3
+                    continue
+                out += str(v)
+                j += 1
+                continue
+            break
+        return out, j
+
+
+@functools.lru_cache(maxsize=8)
+def _english(words: str, units: str, currencies: str) -> English:
+    from .units import _load
+
+    return English(_load(words, units, currencies))
+
+
+def grammar(settings: Settings = DEFAULT) -> English:
+    return _english(settings.claims_words, settings.claims_units, settings.claims_currencies)
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) -> list[Claim]:
+    """The numeric claims of an English text (offsets into ``text``)."""
+    g = grammar(settings)
+    lex = g.lex
+    norm = Normalized(text)
+    low, orig = norm.low, norm.text
+    nums = g.numbers(low)
+    by_start = {x.start: i for i, x in enumerate(nums)}
+    used = [False] * len(nums)
+    taken: list[tuple[int, int]] = []  # normalized spans claimed (periods included), for bare durations
+    claims: list[tuple[int, Claim]] = []
+    dur_unit = settings.claims_duration_unit
+
+    def num_at(pos: int) -> Optional[int]:
+        m = re.match(r"\s*", low[pos:pos + 40])
+        i = by_start.get(pos + m.end())
+        return i if i is not None and not used[i] else None
+
+    for idx, x in enumerate(nums):
+        if used[idx]:
+            continue
+        used[idx] = True
+        s, e = x.start, x.end
+        value, vmax = x.value, None
+        kind, unit, qual, period = "number", None, "exact", None
+        factor = 1.0
+        pre_lo = max(0, s - 80)
+        pre = low[pre_lo:s]
+        # --- currency before the number
+        m = g.re_cur_pre.search(pre)
+        cur_s = s
+        if m:
+            key = re.sub(r"\s+", "", m.group())
+            code = g.cur_pre.get(key) or g.cur_pre.get(m.group().strip())
+            if code:
+                kind, (unit, factor) = "money", code
+                cur_s = pre_lo + m.start()
+        else:
+            m = g.re_mcur_pre.search(pre)
+            if m:
+                kind, unit, factor = "money", m.group(1).upper(), 1e6
+                cur_s = pre_lo + m.start()
+        # --- what follows: currency (and scale after it), percent, age, duration
+        pos = e
+        m = g.re_cur_post.match(low, pos)
+        if kind == "number" and m and not (m.group(1) in ("won", "mark", "marks", "pound", "franc") and not x.digits):
+            code, factor = lex.currency_post["en"][re.sub(r"\s+", " ", m.group(1))]
+            kind, unit, pos = "money", code, m.end()
+            ms = re.match(r"\s*(million|billion|trillion|thousand|bn|mn|m|k)(?![a-z])", low[pos:pos + 20])
+            if ms:
+                value *= g.scales.get(ms.group(1), lex.attach_scale.get(ms.group(1), 1e6))
+                pos += ms.end()
+            # "thirteen dollars and forty-five cents", "15 dollars 50"
+            mc = re.match(r"\s*(?:and\s*)?", low[pos:pos + 10])
+            j = by_start.get(pos + mc.end())
+            if factor == 1.0 and j is not None and not used[j] and nums[j].value < 100 and \
+                    nums[j].value == int(nums[j].value) and not nums[j].scaled:
+                after = nums[j].end
+                mcent = re.match(r"\s*(cents?|pence|p)(?![a-z])", low[after:after + 10])
+                if mcent or not re.match(r"\s*[a-z%$]", low[after:after + 3]):
+                    value += nums[j].value / 100
+                    used[j] = True
+                    pos = after + (mcent.end() if mcent else 0)
+        elif kind == "number" and g.re_mcur_post.match(low, pos):
+            m = g.re_mcur_post.match(low, pos)
+            kind, unit, factor, pos = "money", m.group(1).upper(), 1e6, m.end()
+        elif kind == "money":
+            m2 = g.re_cur_post.match(low, pos)  # "$10 dollars": the word repeats the symbol
+            if m2 and lex.currency_post["en"].get(re.sub(r"\s+", " ", m2.group(1)), (None,))[0] == unit:
+                pos = m2.end()
+        if kind == "number":
+            m = g.re_percent.match(low, pos)
+            if m:
+                kind, unit, pos = "percent", "percent", m.end()
+        if kind == "number":
+            m = g.re_age_post.match(low, pos)
+            if m:
+                kind, unit, pos = "age", g.age_post[re.sub(r"\s+", "", m.group(1))], m.end()
+            elif g.re_age_pre.search(pre) and x.value == int(x.value) and 0 < x.value < 130:
+                m = g.re_age_pre.search(pre)
+                kind, unit, cur_s = "age", "year", pre_lo + m.start()
+        if kind == "number":
+            m = g.re_unit.match(low, pos) or (g.re_unit_attached.match(low, pos) if x.digits else None)
+            if m:
+                parts = [(value, g.time_unit[re.sub(r"\s+", " ", m.group(1))])]
+                kind, pos = "duration", m.end()
+                # compound "2 days 1 month", "an hour and a half"
+                while True:
+                    mh = re.match(r"\s+and\s+a\s+half(?![a-z])", low[pos:pos + 20])
+                    if mh:
+                        parts.append((0.5, parts[-1][1]))
+                        pos += mh.end()
+                        continue
+                    j = num_at(pos)
+                    if j is None:
+                        break
+                    m3 = g.re_unit.match(low, nums[j].end) or g.re_unit_attached.match(low, nums[j].end)
+                    if not m3:
+                        break
+                    parts.append((nums[j].value, g.time_unit[re.sub(r"\s+", " ", m3.group(1))]))
+                    used[j] = True
+                    pos = m3.end()
+                value, unit = convert_compound(parts) if len(parts) > 1 else parts[0]
+        # --- a range: "$5 million to $7 million", "between 10 and 15", "20 through 100", "1000 - 5000"
+        m = g.re_range.match(low, pos)
+        if m and kind != "age":
+            word = m.group(1)
+            mcp = g.re_cur_pre.match(low, m.end()) if kind == "money" else None
+            j = num_at(m.end() + (len(mcp.group()) if mcp and mcp.start() == m.end() else 0))
+            if j is None and kind == "money":
+                mm = re.match(r"\s*(?:\$|€|£|¥|us\s*\$)\s*", low[m.end():m.end() + 8])
+                if mm:
+                    j = num_at(m.end() + mm.end())
+            ok = j is not None
+            if ok:
+                y = nums[j]
+                if word == "and":
+                    ok = bool(re.search(r"(?<![a-z])between\s*(?:\$|€|£)?\s*$", pre))
+                elif word == "or":
+                    ok = False
+                elif word in "-–—":
+                    ok = y.value > x.value and not re.match(r"\s*[-/]\s*\d", low[y.end:y.end + 4]) and \
+                        not re.search(r"[-/]\s*$", pre) and x.digits == y.digits
+                elif word == "to":
+                    ok = y.value >= x.value * (1 if y.scaled or not x.scaled else 0) or \
+                        bool(re.search(r"(?<![a-z])from\s*\S*$", pre))
+            if ok:
+                y = nums[j]
+                yv = y.value
+                lo = value
+                if y.scaled and not x.scaled and x.value < yv:
+                    lo = value * y.scale  # "$5 to $7 million"
+                used[j] = True
+                ypos = y.end
+                if kind == "number":
+                    # the unit may be written only after the second number ("5 to 7 million dollars")
+                    mcy = g.re_cur_post.match(low, ypos)
+                    mpy = g.re_percent.match(low, ypos)
+                    muy = g.re_unit.match(low, ypos)
+                    if mcy:
+                        kind, (unit, factor) = "money", lex.currency_post["en"][re.sub(r"\s+", " ", mcy.group(1))]
+                        ypos = mcy.end()
+                    elif mpy:
+                        kind, unit, ypos = "percent", "percent", mpy.end()
+                    elif muy:
+                        kind, unit, ypos = "duration", g.time_unit[re.sub(r"\s+", " ", muy.group(1))], muy.end()
+                elif kind == "duration":
+                    muy = g.re_unit.match(low, ypos)
+                    if muy:
+                        ypos = muy.end()
+                elif kind == "percent":
+                    mpy = g.re_percent.match(low, ypos)
+                    if mpy:
+                        ypos = mpy.end()
+                value, vmax, pos = lo, yv, ypos
+                if re.search(r"(?<![a-z])(?:between|from)\s*(?:\$|€|£)?\s*$", pre):
+                    cur_s = min(cur_s, pre_lo + re.search(r"(?<![a-z])(?:between|from)\s*(?:\$|€|£)?\s*$",
+                                                          pre).start())
+        # --- count: the noun counted ("150 million U.S. users", "one million active sellers")
+        if kind == "number":
+            got = _counted(g, low, orig, pos)
+            if got:
+                kind, unit, pos = "count", got[0], got[1]
+            elif x.plain and 1000 <= x.value <= 2100 and re.fullmatch(r"\d{4}", low[s:e]):
+                kind, unit = "date", "year"
+            else:
+                # "Kayla Ruliffson, 20, promotes ...": a name, then an age between commas
+                if x.plain and 0 < x.value < 120 and re.search(r"[A-Z][a-z]+\s*,\s*$", orig[pre_lo:s]) and \
+                        re.match(r"\s*,", low[e:e + 3]) and not re.search(r"\d\s*,\s*[A-Za-z]+\s*,\s*$",
+                                                                         orig[pre_lo:s]):
+                    kind, unit = "age", "year"
+                else:
+                    m = g.re_noun_of.search(low[max(0, s - 200):s])
+                    if m and (x.scaled or x.value >= 100) and not re.search(r"[.;!?]", low[max(0, s - 200) +
+                                                                                          m.end():s]):
+                        w = m.group(1)
+                        u = lex.noun["en"].get(w) or _singular(w)
+                        kind, unit = "count", u
+        if kind == "money":
+            value *= factor
+            vmax = vmax * factor if vmax is not None else None
+        # --- qualifier before (up to the currency), under negation
+        qpre = low[max(0, cur_s - 60):cur_s]
+        m = g.re_qual_pre.search(qpre)
+        if m:
+            qual = lex.qualifier_pre["en"][re.sub(r"\s+", " ", m.group(1))]
+            cur_s = cur_s - len(qpre) + m.start()
+            if g.re_neg.search(low[max(0, cur_s - 40):cur_s]) and qual in NEGATE:
+                qual = NEGATE[qual]
+        m = g.re_qual_post.match(low, pos)
+        if m:
+            q2 = lex.qualifier_post["en"][re.sub(r"\s+", " ", m.group(1))]
+            if q2 == "or_equal":
+                qual = {"more_than": "at_least", "less_than": "at_most"}.get(qual, qual)
+            elif q2 in ("at_least", "at_most") and m.group(1).startswith("or") and qual == "more_than" and \
+                    m.group(1).endswith("than"):
+                qual = "at_least"
+            else:
+                qual = q2
+            pos = m.end()
+            if q2 in ("at_least", "at_most", "or_equal"):
+                m2 = re.match(r"\s*(?:than|equal\s+to\s+it|equal\s+to|equal)(?![a-z])", low[pos:pos + 20])
+                if m2 and not (q2 != "or_equal" and "equal" in m2.group()):
+                    pos += m2.end()
+        # --- the rate's period ("a day", "per month"; further on: "... every day")
+        if kind in ("money", "count", "duration", "percent", "number"):
+            m = g.re_period.match(low, pos)
+            if m:
+                period = g.period.get(re.sub(r"\s+", " ", m.group(1)))
+                pos = m.end()
+                taken.append((m.start(1), m.end(1)))
+            elif kind != "number":
+                stop = g.re_stop_far.search(low, pos, min(len(low), pos + 200))
+                limit = stop.start() if stop else min(len(low), pos + 200)
+                window = low[pos:limit]
+                if len(window.split()) > settings.claims_period_window:
+                    window = " ".join(window.split()[:settings.claims_period_window])
+                mf = g.re_period_far.search(window)
+                if mf:
+                    period = next(p for p in mf.groups() if p)
+                    period = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year",
+                              "yearly": "year"}.get(period, period)
+                    taken.append((pos + mf.start(), pos + mf.end()))
+        if kind == "count" and x.article:
+            continue
+        if kind == "count" and not x.digits and x.value == 1 and qual == "exact" and not x.scaled:
+            continue  # "one of", "one person": an article, not a figure
+        if kind == "number" and not all_numbers:
+            continue
+        if kind == "number" and qual == "exact" and x.plain is False and x.value is None:
+            continue
+        claim = make_claim(norm, "en", cur_s, pos if kind != "number" else max(e, pos), kind, value, unit, qual,
+                           period, vmax, dur_unit)
+        if kind == "number":
+            claim = make_claim(norm, "en", cur_s, e if qual == "exact" else max(e, pos), kind, value, None, qual,
+                               None, vmax, dur_unit)
+        taken.append((cur_s, pos))
+        claims.append((cur_s, claim))
+    # --- durations without digits: "a week", "an hour and a half", "half year", "all day", "another month"
+    for m in g.re_bare_dur.finditer(low):
+        s, e = m.start(), m.end()
+        if any(a < e and s < b for a, b in taken):
+            continue
+        if g.re_dur_block.search(low[max(0, s - 12):s]):
+            continue
+        if re.match(r"\s*(?:ago|earlier|later|before|after)(?![a-z])", low[e:e + 10]):
+            continue
+        w = re.sub(r"\s+", " ", m.group(1))
+        u = g.time_unit[re.sub(r"\s+", " ", m.group(2))]
+        if u == "second" and m.group(2) in ("s",):
+            continue
+        v = {"half": 0.5, "half a": 0.5, "half an": 0.5, "a couple of": 2, "couple of": 2}.get(w, 1.0)
+        if m.group(3):
+            v += 0.5
+        qual = "exact"
+        qs = s
+        mq = g.re_qual_pre.search(low[max(0, s - 60):s])
+        if mq:
+            qual = lex.qualifier_pre["en"][re.sub(r"\s+", " ", mq.group(1))]
+            qs = max(0, s - 60) + mq.start()
+        e2 = e
+        mq2 = g.re_qual_post.match(low, e)
+        if mq2 and lex.qualifier_post["en"][re.sub(r"\s+", " ", mq2.group(1))] in ("at_least", "at_most"):
+            qual = lex.qualifier_post["en"][re.sub(r"\s+", " ", mq2.group(1))]
+            e2 = mq2.end()
+        taken.append((s, e2))
+        claims.append((qs, make_claim(norm, "en", qs, e2, "duration", v, u, qual, None, None, dur_unit)))
+    claims.sort(key=lambda t: t[0])
+    return [c for _, c in claims]
+
+
+def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, int]]:
+    """The counted noun after ``pos``: up to three modifier words may come first ("U.S.", "active", "TikTok").
+
+    Returns (unit, end) or None. A plural word right after the number that the lexicon does not know counts too,
+    singularized.
+    """
+    nouns = g.lex.noun["en"]
+    p = pos
+    for step in range(4):
+        m = re.match(r"(\s*-?\s*)((?:[a-z]\.){2,}|[a-z]+(?:-[a-z]+)*)", low[p:p + 40])
+        if not m or "\n" in m.group(1) or (step == 0 and not m.group(1) and low[p - 1:p].isdigit()):
+            return None
+        w = m.group(2)
+        if w in nouns:
+            return nouns[w], p + m.end()
+        if w.split("-")[-1] in nouns and step == 0:
+            return nouns[w.split("-")[-1]], p + m.end()
+        if w in STOP or w in g.time_unit or w in g.scales or w in g.lex.currency_post["en"]:
+            return None
+        if step == 0 and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")) and \
+                w.isalpha() and not orig[p + len(m.group(1)):p + m.end()][:1].isupper():
+            nxt = re.match(r"\s+([a-z]+)", low[p + m.end():p + m.end() + 20])
+            if not (nxt and nxt.group(1) in nouns):
+                return _singular(w), p + m.end()
+        p += m.end()
+    return None
+
+
+def time_references(text: str, settings: Settings = DEFAULT) -> list[tuple[str, int, str]]:
+    """Deictic time references ("this week", "last year"): (unit, offset, surface).
+
+    >>> time_references("Amazon this week said sales rose last year.")
+    [('week', 0, 'this week'), ('year', -1, 'last year')]
+    """
+    g = grammar(settings)
+    low = Normalized(text).low
+    out = []
+    for m in g.re_timeref.finditer(low):
+        val = g.lex.timeref["en"][re.sub(r"\s+", " ", m.group(1))]
+        unit, off = val.split(":")
+        out.append((unit, int(off), m.group(1)))
+    return out

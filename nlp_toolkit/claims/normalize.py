@@ -1,0 +1,51 @@
+"""NFKC normalization that remembers where every normalized character came from.
+
+Extraction runs on the normalized text (full-width digits and punctuation become ASCII); claims report offsets
+into the original text through the map.
+
+>>> n = Normalized("约１，３００万件")
+>>> n.text
+'约1,300万件'
+>>> n.span(1, 6)
+(1, 6)
+>>> n = Normalized("¾ of them")
+>>> n.text[:3], n.span(0, 3)
+('3⁄4', (0, 1))
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+class Normalized:
+    """``text``: NFKC of ``original``, character by character; ``low``: the same, lower-cased, same length."""
+
+    __slots__ = ("original", "text", "low", "_start", "_end")
+
+    def __init__(self, original: str):
+        self.original = original
+        out: list[str] = []
+        start: list[int] = []
+        end: list[int] = []
+        for i, ch in enumerate(original):
+            n = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
+            if not n:
+                continue
+            out.append(n)
+            start.extend([i] * len(n))
+            end.extend([i + 1] * len(n))
+        self.text = "".join(out)
+        self._start = start
+        self._end = end
+        low = self.text.lower()
+        if len(low) != len(self.text):  # a few characters lower-case into two (İ): keep the length
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in self.text)
+        self.low = low
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original-text span of the normalized span ``[start, end)``."""
+        if end <= start:
+            i = self._start[start] if start < len(self._start) else len(self.original)
+            return i, i
+        return self._start[start], self._end[end - 1]

@@ -87,8 +87,59 @@ def _parser_claims(sub) -> None:
 
 
 
+# -- align ---------------------------------------------------------------------------------------------------
+def _cmd_align(args) -> int:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from .sentalign import align_sentences, detect_lang
+    from .sentences import split
+
+    settings = _settings(args)
+    texts = []
+    for path in (args.src_file, args.tgt_file):
+        try:
+            texts.append(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as e:
+            print(f"nlp-toolkit align: {path}: {e}", file=sys.stderr)
+            return 2
+    sides = []
+    for text in texts:
+        if args.presplit:
+            sents = text.splitlines()
+        else:
+            sents = split(text, detect_lang([text]), settings)
+        sides.append(sents)
+    beads = align_sentences(sides[0], sides[1], settings)
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.writelines(f"{b}\n" for b in beads)
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return 0
+
+
+def _parser_align(sub) -> None:
+    p = sub.add_parser("align", help="align the sentences of two files (one document in two languages); "
+                       "writes one bead a line, [src ids]:[tgt ids]")
+    p.add_argument("src_file")
+    p.add_argument("tgt_file")
+    p.add_argument("--presplit", action="store_true", help="the files hold one sentence a line (else raw text, "
+                   "split into sentences first)")
+    p.add_argument("-o", "--output", required=True, help="output file")
+    _add_settings_flags(p)
+    p.set_defaults(func=_cmd_align)
+
+
 # -- subcommands end -----------------------------------------------------------------------------------------
-PARSERS = [_parser_process, _parser_entities, _parser_claims]
+PARSERS = [_parser_process, _parser_align, _parser_entities, _parser_claims]
 
 
 def build_parser() -> argparse.ArgumentParser:

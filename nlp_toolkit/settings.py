@@ -55,8 +55,9 @@ class Settings:
     band: int = 0
 
     # --- sentences (splitting and sentence alignment) ------------------------------------------------------
-    #: English sentence splitter: "senter" (the spaCy pipeline's statistical splitter) or "rules"
-    sent_split_en: str = "senter"
+    #: English sentence splitter: "rules" or "senter" (the spaCy pipeline's statistical splitter). On the MAC
+    #: corpus's English (its own split as gold) boundary F1 is 0.986 for "rules" and 0.865 for "senter"
+    sent_split_en: str = "rules"
     #: bead shapes: at most this many sentences on one side, and this many in all (1-4 and 4-1 with 5)
     sent_max_side: int = 4
     sent_max_total: int = 5

@@ -1,0 +1,637 @@
+"""Whole-document sentence alignment: two sequences of sentences in, a monotone sequence of beads out.
+
+The aligner is a dynamic programme over beads of up to ``sent_max_side`` sentences a side and
+``sent_max_total`` in all (1-0, 0-1, 1-1, 1-2 ... 1-4, 2-3, ...). Each bead gets a quality ``q`` from several
+signals, each computed for every pair of spans at once as a dense (n_src + 1) x (n_tgt + 1) matrix:
+
+- ``embed``: cosine of the two spans' sentence embeddings (span embeddings from
+  :class:`nlp_toolkit.span_embed.SpanEmbedder`), minus ``sent_margin`` times the mean similarity of each span to
+  its ``sent_margin_k`` nearest sentences on the other side (vecalign's and CSLS's normalization: a sentence that
+  resembles everything gets less credit for resembling its partner);
+- ``gloss``: the share of the English span's content words (weighted by their inverse document frequency) that
+  appear among the CC-CEDICT glosses of the words in the Chinese span (``models/cedict_gloss.tsv``);
+- ``name``: the share of the English span's capitalized words (names) found as the toneless pinyin of the Chinese
+  span's characters, or as its Latin words;
+- ``number``: agreement of the numbers (digits, English number words, Chinese numerals) of the two spans;
+- ``punct``: agreement of question and exclamation marks;
+- ``length``: the squared log ratio of the spans' lengths against the document's own character ratio.
+
+A bead's score is ``(a + b) / 2 * q`` less a penalty for its shape; a skipped sentence scores ``sent_skip``.
+The DP maximizes the sum. Signals that do not depend on the encoder (gloss, names, numbers) matter because the
+default encoder, USE-m3, does not know about 900 simplified characters that occur in literary Chinese.
+
+>>> stem("running"), stem("cities"), stem("walked"), stem("glass")
+('run', 'city', 'walk', 'glass')
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .settings import DEFAULT, Settings
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+EN_WORD = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
+LATIN_IN_ZH = re.compile(r"[A-Za-z][A-Za-z\-']*")
+DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+QUOTES = re.compile(r'["“”「」『』]')
+CLAUSE_MARKS = re.compile(r"[,;:，；：、]")
+ZH_NUM = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+
+
+# -- English words ---------------------------------------------------------------------------------------------
+def stem(word: str) -> str:
+    """A small suffix-stripping stemmer, applied alike to dictionary glosses and to English text."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("ing") and len(w) > 5:
+        w = w[:-3]
+        return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz" else w
+    if w.endswith("ed") and len(w) > 4:
+        w = w[:-2]
+        return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz" else w
+    if w.endswith("ly") and len(w) > 5:
+        return w[:-2]
+    if w.endswith("es") and len(w) > 4 and w[-3] in "sxz":
+        return w[:-2]
+    if w.endswith("s") and not w.endswith("ss") and not w.endswith("us") and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+_EN_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_EN_NUMBERS.update({w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())})
+_EN_ORDINALS = {w: i + 1 for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+_EN_SCALES = {"hundred": 100, "thousand": 1000, "million": 10 ** 6, "billion": 10 ** 9}
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ZH_BIG = {"万": 10 ** 4, "亿": 10 ** 8}
+
+
+def zh_number(s: str) -> Optional[int]:
+    """The value of a run of Chinese numerals (``二十一`` -> 21, ``一九六八`` -> 1968, ``三万`` -> 30000).
+
+    >>> zh_number("二十一"), zh_number("十五"), zh_number("一九六八"), zh_number("三万五千")
+    (21, 15, 1968, 35000)
+    """
+    if not s:
+        return None
+    if all(c in _ZH_DIGITS for c in s) and len(s) > 1:
+        return int("".join(str(_ZH_DIGITS[c]) for c in s))
+    total, section, digit = 0, 0, None
+    for c in s:
+        if c in _ZH_DIGITS:
+            digit = _ZH_DIGITS[c]
+        elif c in _ZH_UNITS:
+            section += (1 if digit is None else digit) * _ZH_UNITS[c]
+            digit = None
+        elif c in _ZH_BIG:
+            total += (section + (digit or 0)) * _ZH_BIG[c]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def en_numbers(words: Sequence[str]) -> set[float]:
+    """Numbers written as words or digits in a list of (lower-case) English tokens."""
+    out: set[float] = set()
+    cur: Optional[int] = None
+    for w in list(words) + [""]:
+        parts = w.split("-")
+        if all(p in _EN_NUMBERS for p in parts) and parts[0]:
+            v = sum(_EN_NUMBERS[p] for p in parts)
+            cur = v if cur is None else (cur + v)
+            continue
+        if w in _EN_SCALES and cur is not None:
+            cur *= _EN_SCALES[w]
+            continue
+        if w in _EN_ORDINALS:
+            out.add(float(_EN_ORDINALS[w] + (cur or 0)))
+            cur = None
+            continue
+        if cur is not None:
+            out.add(float(cur))
+            cur = None
+    return out
+
+
+def _digits(text: str) -> set[float]:
+    out = set()
+    for m in DIGITS.finditer(text):
+        try:
+            out.add(float(m.group().replace(",", "")))
+        except ValueError:
+            pass
+    return out
+
+
+# -- the gloss lexicon -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Lexicon:
+    gloss: dict  # simplified word -> tuple of English stems
+    pinyin: dict  # single character -> tuple of toneless readings
+    stopwords: frozenset
+    max_len: int
+
+
+@functools.lru_cache(maxsize=None)
+def load_lexicon(gloss_file: str = "cedict_gloss.tsv", stop_file: str = "en_stopwords.txt") -> Lexicon:
+    """The CC-CEDICT gloss lexicon and the English stop words (files in ``models/`` or paths)."""
+    from .resources import model_file
+
+    gloss: dict = {}
+    pinyin: dict = {}
+    max_len = 1
+    with open(model_file(gloss_file), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            word, py, stems = line.rstrip("\n").split("\t")
+            if stems:
+                gloss[word] = tuple(stems.split(" "))
+            if len(word) == 1:
+                pinyin[word] = tuple(py.split("|"))
+            if len(word) > max_len:
+                max_len = len(word)
+    stop = frozenset(w for w in model_file(stop_file).read_text(encoding="utf-8").split()
+                     if not w.startswith("#") and w.isalpha())
+    return Lexicon(gloss, pinyin, stop | {stem(w) for w in stop}, max_len)
+
+
+def detect_lang(sentences: Sequence[str]) -> str:
+    """'zh' when Han characters make up at least a third of the letters, else 'en'."""
+    text = "".join(sentences)
+    han = len(HAN.findall(text))
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    return "zh" if han * 3 >= han + latin and han else "en"
+
+
+# -- per-sentence features -------------------------------------------------------------------------------------
+@dataclass
+class SideFeatures:
+    lang: str
+    lengths: np.ndarray  # characters (Chinese: without spaces)
+    words: list  # en: content stems; zh: gloss stems of the words it contains
+    names: list  # en: capitalized tokens (lower case, no hyphens); zh: pinyin keys and Latin words
+    numbers: list  # set of values per sentence
+    punct: np.ndarray  # (n, 3): has a question mark / an exclamation mark / a double quotation mark
+    clauses: np.ndarray  # 1 + the number of clause marks (commas, semicolons, colons)
+
+
+def _en_features(sentences: Sequence[str], lex: Lexicon):
+    words, names, numbers = [], [], []
+    for s in sentences:
+        toks = EN_WORD.findall(s)
+        low = [t.lower().replace("’", "'") for t in toks]
+        words.append({st for st in (stem(t) for t in low) if st not in lex.stopwords and len(st) > 1})
+        nm = set()
+        for t, lw in zip(toks, low):
+            if t[0].isupper() and lw not in lex.stopwords and len(t) > 1:
+                nm.add(re.sub(r"[^a-z]", "", lw.split("'")[0]))
+        names.append(nm)
+        numbers.append(en_numbers(low) | _digits(s))
+    return words, names, numbers
+
+
+def _zh_features(sentences: Sequence[str], lex: Lexicon, max_name_chars: int = 3):
+    words, names, numbers = [], [], []
+    for s in sentences:
+        g: set = set()
+        nm: set = set()
+        for run in HAN_RUN.findall(s):
+            n = len(run)
+            for i in range(n):
+                for L in range(1, min(lex.max_len, n - i) + 1):
+                    st = lex.gloss.get(run[i:i + L])
+                    if st:
+                        g.update(st)
+                # pinyin keys of 1..3 characters (at most two readings a character)
+                keys = [""]
+                for L in range(1, min(max_name_chars, n - i) + 1):
+                    rd = lex.pinyin.get(run[i + L - 1])
+                    if not rd:
+                        break
+                    keys = [k + r for k in keys for r in rd[:2]]
+                    nm.update(keys)
+        nm.update(w.lower().replace("-", "").replace("'", "") for w in LATIN_IN_ZH.findall(s))
+        g.update(stem(w) for w in LATIN_IN_ZH.findall(s))
+        nums = _digits(s)
+        for m in ZH_NUM.finditer(s):
+            v = zh_number(m.group())
+            if v is not None:
+                nums.add(float(v))
+        words.append(g)
+        names.append(nm)
+        numbers.append(nums)
+    return words, names, numbers
+
+
+def side_features(sentences: Sequence[str], lang: str, lex: Optional[Lexicon]) -> SideFeatures:
+    if lang == "zh":
+        lengths = np.array([len(re.sub(r"\s", "", s)) for s in sentences], dtype=np.float32)
+        words, names, numbers = _zh_features(sentences, lex) if lex else ([set()] * len(sentences),) * 3
+    else:
+        lengths = np.array([len(s.strip()) for s in sentences], dtype=np.float32)
+        words, names, numbers = _en_features(sentences, lex) if lex else ([set()] * len(sentences),) * 3
+    numbers = [{v for v in ns if v >= 2} for ns in numbers]  # "one" / 一 is an article more often than a count
+    punct = np.array([[("?" in s or "？" in s), ("!" in s or "！" in s), bool(QUOTES.search(s))]
+                      for s in sentences], dtype=np.float32).reshape(len(sentences), 3)
+    clauses = np.array([1 + len(CLAUSE_MARKS.findall(s)) for s in sentences], dtype=np.float32)
+    return SideFeatures(lang, lengths, words, names, numbers, punct, clauses)
+
+
+# -- span matrices ---------------------------------------------------------------------------------------------
+def _span_presence(sets: list, vocab: dict, k: int) -> list:
+    """P[s][i, v] = 1 when vocabulary item v occurs in sentences[i - s:i]; P[0] unused."""
+    n = len(sets)
+    base = np.zeros((n + 1, max(len(vocab), 1)), dtype=np.float32)
+    for i, st in enumerate(sets):
+        idx = [vocab[x] for x in st if x in vocab]
+        base[i + 1, idx] = 1.0
+    cs = np.cumsum(base, axis=0)
+    out: list = [None]
+    for s in range(1, k + 1):
+        p = np.zeros_like(base)
+        if n >= s:
+            p[s:] = np.minimum(cs[s:] - cs[:-s], 1.0)
+        out.append(p)
+    return out
+
+
+def _span_sum(values: np.ndarray, k: int) -> list:
+    """S[s][i] = sum of values[i - s:i] (rows i < s are zero)."""
+    n = len(values)
+    cs = np.concatenate([np.zeros((1,) + values.shape[1:], dtype=np.float64), np.cumsum(values, axis=0)])
+    out: list = [None]
+    for s in range(1, k + 1):
+        v = np.zeros((n + 1,) + values.shape[1:], dtype=np.float32)
+        if n >= s:
+            v[s:] = cs[s:] - cs[:-s]
+        out.append(v)
+    return out
+
+
+@dataclass
+class Bead:
+    src: list[int]
+    tgt: list[int]
+    score: float
+
+    def __str__(self) -> str:
+        return f"[{','.join(map(str, self.src))}]:[{','.join(map(str, self.tgt))}]"
+
+
+SIGNALS = ("embed", "gloss", "name", "number", "punct", "length")
+
+#: the features of a bead of a >= 1 and b >= 1 sentences, per signal; their weights are learned
+#: (``scripts/train_sentalign.py``) and stored in ``models/sentalign_weights.json``
+FEATURES = {
+    "embed": ("cos", "cos_scaled", "neighbours", "cos_minpart"),
+    "gloss": ("gloss", "gloss_minpart"),
+    "name": ("name",),
+    "number": ("number",),
+    "punct": ("punct",),
+    "length": ("length", "length_abs", "length_log", "clauses", "clauses_log"),
+}
+
+
+def bead_types(settings: Settings) -> list[tuple[int, int]]:
+    """Bead shapes (src sentences, tgt sentences): 1-0, 0-1 and every a-b with a, b <= max_side, a + b <= max_total."""
+    m, t = settings.sent_max_side, settings.sent_max_total
+    types = [(1, 0), (0, 1)]
+    types += [(a, b) for a in range(1, m + 1) for b in range(1, m + 1) if a + b <= t]
+    return types
+
+
+def shape_name(a: int, b: int) -> str:
+    return f"shape_{a}_{b}"
+
+
+def feature_names(settings: Settings) -> list[str]:
+    """Names of the learned weights: the active signals' features, then one bias per bead shape except 1-1."""
+    names = [f for sig in SIGNALS if sig in settings.sent_signals for f in FEATURES[sig]]
+    return names + [shape_name(a, b) for a, b in bead_types(settings) if (a, b) != (1, 1)]
+
+
+@functools.lru_cache(maxsize=None)
+def _load_weights(name: str) -> dict:
+    import json
+
+    from .resources import model_file
+
+    return json.loads(model_file(name).read_text(encoding="utf-8"))
+
+
+def weights_for(settings: Settings) -> dict[str, float]:
+    """The learned weights for the active signals (``settings.sent_weights``: a models/ file or a path). The file
+    holds one weight set per signal combination it was trained with; the set for all signals is used, with
+    missing signals' features dropped, when the exact combination was not trained."""
+    data = _load_weights(settings.sent_weights)
+    key = ",".join(sig for sig in SIGNALS if sig in settings.sent_signals)
+    sets = data["weights"]
+    w = sets.get(key) or sets[",".join(SIGNALS)]
+    return {k: float(w.get(k, 0.0)) for k in feature_names(settings)}
+
+
+class _Scorer:
+    """Every feature of every bead shape for every pair of spans: (n_src + 1) x (n_tgt + 1) matrices indexed by
+    span ends (row i: the span ends before src sentence i; column j: before tgt sentence j)."""
+
+    def __init__(self, src: Sequence[str], tgt: Sequence[str], settings: Settings, encoder, src_lang: str,
+                 tgt_lang: str):
+        st = settings
+        self.settings = st
+        self.k = k = st.sent_max_side
+        self.n, self.m = len(src), len(tgt)
+        sig = set(st.sent_signals)
+        lex = load_lexicon(st.sent_gloss) if sig & {"gloss", "name", "number"} else None
+        fs = side_features(src, src_lang, lex)
+        ft = side_features(tgt, tgt_lang, lex)
+        self.fs, self.ft = fs, ft
+        self.Es = self.Et = None
+        if "embed" in sig and encoder is not None:
+            from .span_embed import SpanEmbedder
+
+            se = SpanEmbedder(encoder)
+            self.Es = se.spans(src, k, "" if src_lang == "zh" else " ")
+            self.Et = se.spans(tgt, k, "" if tgt_lang == "zh" else " ")
+            self.ms = [None] + [self._neighbour_mean(self.Es[s], self.Et[1][1:], s) for s in range(1, k + 1)]
+            self.mt = [None] + [self._neighbour_mean(self.Et[s], self.Es[1][1:], s) for s in range(1, k + 1)]
+            self._cos = {}
+        self.Ls = _span_sum(fs.lengths, k)
+        self.Lt = _span_sum(ft.lengths, k)
+        self.ratio = float(ft.lengths.sum() + 1) / float(fs.lengths.sum() + 1)
+        self.Cs = _span_sum(fs.clauses, k)
+        self.Ct = _span_sum(ft.clauses, k)
+        for M in self.Cs[1:] + self.Ct[1:]:
+            M[M == 0] = 1.0
+        self.clause_ratio = float(ft.clauses.sum() + 1) / float(fs.clauses.sum() + 1)
+        # lexical signals: the English (or, for two Chinese sides, the target) side is the query side
+        if tgt_lang == "en" or src_lang != "en":
+            qf, gf, self.q_is_tgt = ft, fs, True
+        else:
+            qf, gf, self.q_is_tgt = fs, ft, False
+        self.lex_q, self.lex_g, self.lex_w = self._lexical(qf.words, gf.words, k)
+        self.name_q, self.name_g, self.name_w = self._lexical(qf.names, gf.names, k)
+        self.Ns, self.Nt, self.num_vocab = self._numbers(fs.numbers, ft.numbers, k)
+        self.Ps = _span_sum(fs.punct, k)
+        self.Pt = _span_sum(ft.punct, k)
+
+    def _neighbour_mean(self, E: np.ndarray, other: np.ndarray, s: int) -> np.ndarray:
+        kk = self.settings.sent_margin_k
+        out = np.zeros(len(E), dtype=np.float32)
+        if len(other) == 0 or len(E) <= s:
+            return out
+        sims = E[s:] @ other.T
+        kk = min(kk, sims.shape[1])
+        top = np.partition(sims, sims.shape[1] - kk, axis=1)[:, -kk:]
+        out[s:] = top.mean(axis=1)
+        return out
+
+    def _lexical(self, qsets: list, gsets: list, k: int):
+        vocab: dict = {}
+        df: dict = {}
+        for st in qsets:
+            for x in st:
+                vocab.setdefault(x, len(vocab))
+                df[x] = df.get(x, 0) + 1
+        n = max(len(qsets), 1)
+        w = np.zeros(max(len(vocab), 1), dtype=np.float32)
+        for x, i in vocab.items():
+            w[i] = math.log((n + 1) / (df[x] + 0.5))
+        return _span_presence(qsets, vocab, k), _span_presence(gsets, vocab, k), w
+
+    def _numbers(self, ssets: list, tsets: list, k: int):
+        vocab: dict = {}
+        for st in list(ssets) + list(tsets):
+            for x in st:
+                vocab.setdefault(x, len(vocab))
+        return _span_presence(ssets, vocab, k), _span_presence(tsets, vocab, k), vocab
+
+    def cos(self, a: int, b: int) -> np.ndarray:
+        if (a, b) not in self._cos:
+            self._cos[(a, b)] = self.Es[a] @ self.Et[b].T
+        return self._cos[(a, b)]
+
+    def _coverage(self, a: int, b: int, Q: list, G: list, w: np.ndarray):
+        """(matched query weight / query weight, query weight) of every src span of a and tgt span of b
+        sentences, as (n + 1) x (m + 1) matrices."""
+        qa, ga = (b, a) if self.q_is_tgt else (a, b)
+        Qw = Q[qa] * w
+        tot = Qw.sum(axis=1)
+        cov = (Qw @ G[ga].T) / np.maximum(tot, 1e-6)[:, None]
+        tot = np.broadcast_to(tot[:, None], cov.shape)
+        return (cov.T, tot.T) if self.q_is_tgt else (cov, tot)
+
+    @staticmethod
+    def _shift(M: np.ndarray, di: int, dj: int) -> np.ndarray:
+        """R[i, j] = M[i - di, j - dj] (zero where out of range)."""
+        R = np.zeros_like(M)
+        R[di:, dj:] = M[:M.shape[0] - di, :M.shape[1] - dj]
+        return R
+
+    #: keep computed features (training decodes the same documents many times)
+    keep_features = False
+
+    def features(self, a: int, b: int) -> dict[str, np.ndarray]:
+        """The features of every a-b bead (a, b >= 1)."""
+        cache = self.__dict__.setdefault("_feature_cache", {})
+        if (a, b) in cache:
+            return cache[(a, b)]
+        F = self._features(a, b)
+        if self.keep_features:
+            cache[(a, b)] = {k: v.astype(np.float32) for k, v in F.items()}
+        return F
+
+    def _features(self, a: int, b: int) -> dict[str, np.ndarray]:
+        sig = self.settings.sent_signals
+        size = (0.5 * (a + b)) ** 0.5
+        F: dict[str, np.ndarray] = {}
+        if "embed" in sig and self.Es is not None:
+            cos = self.cos(a, b)
+            F["cos"] = cos
+            F["cos_scaled"] = size * cos
+            F["neighbours"] = size * 0.5 * (self.ms[a][:, None] + self.mt[b][None, :])
+            # every sentence of the bead should resemble the other side's span
+            parts = [self._shift(self.cos(1, b), r, 0) for r in range(a)] if a > 1 else []
+            parts += [self._shift(self.cos(a, 1), 0, r) for r in range(b)] if b > 1 else []
+            F["cos_minpart"] = np.minimum.reduce(parts) if parts else cos
+        if "gloss" in sig:
+            cov, tot = self._coverage(a, b, self.lex_q, self.lex_g, self.lex_w)
+            F["gloss"] = size * cov
+            qn = b if self.q_is_tgt else a
+            if qn > 1:
+                c1, t1 = self._coverage(a, 1, self.lex_q, self.lex_g, self.lex_w) if self.q_is_tgt else \
+                    self._coverage(1, b, self.lex_q, self.lex_g, self.lex_w)
+                c1 = np.where(t1 > 0, c1, 0.5)
+                parts = [self._shift(c1, 0, r) if self.q_is_tgt else self._shift(c1, r, 0) for r in range(qn)]
+                F["gloss_minpart"] = np.minimum.reduce(parts)
+            else:
+                F["gloss_minpart"] = np.where(tot > 0, cov, 0.5)
+        if "name" in sig:
+            cov, tot = self._coverage(a, b, self.name_q, self.name_g, self.name_w)
+            F["name"] = size * np.where(tot > 0, cov - 0.5, 0.0)
+        if "number" in sig:
+            if len(self.num_vocab):
+                S, T = self.Ns[a], self.Nt[b]
+                inter = S @ T.T
+                union = S.sum(1)[:, None] + T.sum(1)[None, :] - inter
+                F["number"] = size * np.where(union > 0, 2 * inter / np.maximum(union, 1) - 1, 0.0)
+            else:
+                F["number"] = np.zeros((self.n + 1, self.m + 1), dtype=np.float32)
+        if "punct" in sig:
+            ps, pt = np.minimum(self.Ps[a], 1), np.minimum(self.Pt[b], 1)
+            F["punct"] = size * np.abs(ps[:, None, :] - pt[None, :, :]).sum(-1)
+        if "length" in sig:
+            sm = self.settings.sent_length_smooth
+            lr = np.log((self.Lt[b][None, :] + sm) / (self.Ls[a][:, None] * self.ratio + sm))
+            F["length"] = size * lr ** 2
+            F["length_abs"] = size * np.abs(lr)
+            F["length_log"] = size * lr
+            lc = np.log(self.Ct[b][None, :] / (self.Cs[a][:, None] * self.clause_ratio))
+            F["clauses"] = size * lc ** 2
+            F["clauses_log"] = size * lc
+        return F
+
+    def scores(self, weights: dict[str, float]) -> dict[tuple[int, int], np.ndarray]:
+        """The score of every bead: ``sum(w_f * feature_f) + w_shape``, -inf where a span would not fit."""
+        out = {}
+        for a, b in bead_types(self.settings):
+            if a == 0 or b == 0 or a > self.n or b > self.m:
+                continue
+            F = self.features(a, b)
+            s = np.full((self.n + 1, self.m + 1), weights.get(shape_name(a, b), 0.0), dtype=np.float64)
+            for name, M in F.items():
+                w = weights.get(name, 0.0)
+                if w:
+                    s += w * M
+            s[:a, :] = -np.inf
+            s[:, :b] = -np.inf
+            out[(a, b)] = s
+        return out
+
+
+def align_sentences(src: Sequence[str], tgt: Sequence[str], settings: Settings = DEFAULT, encoder=None,
+                    src_lang: Optional[str] = None, tgt_lang: Optional[str] = None,
+                    weights: Optional[dict] = None) -> list[Bead]:
+    """Align two sentence sequences; returns beads in order, covering every sentence once.
+
+    ``encoder``: an encoder with ``encode(texts)`` (default: ``get_encoder(settings.encoder)``); pass ``False``
+    to align without embeddings. ``weights``: feature weights (default: :func:`weights_for` ``(settings)``).
+    A bead's ``score`` is the cosine of its two spans when embeddings are used (else its learned score); 0.0
+    for a sentence left unaligned.
+    """
+    src, tgt = list(src), list(tgt)
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return [Bead([i], [], 0.0) for i in range(n)] + [Bead([], [j], 0.0) for j in range(m)]
+    if encoder is None and "embed" in settings.sent_signals:
+        from .embed import get_encoder
+
+        encoder = get_encoder(settings.encoder, settings.pooling)
+    elif encoder is False:
+        encoder = None
+    src_lang = src_lang or detect_lang(src)
+    tgt_lang = tgt_lang or detect_lang(tgt)
+    sc = _Scorer(src, tgt, settings, encoder, src_lang, tgt_lang)
+    w = weights if weights is not None else weights_for(settings)
+    return decode(sc, w)
+
+
+def decode(sc: _Scorer, weights: dict[str, float]) -> list[Bead]:
+    """The best monotone bead sequence under ``weights`` (a dynamic programme over span ends)."""
+    st = sc.settings
+    n, m = sc.n, sc.m
+    NEG = -1e18
+    scores = sc.scores(weights)
+    types = [t for t in bead_types(st) if t[0] >= 1]
+    del_score = weights.get(shape_name(1, 0), 0.0)
+    ins_score = weights.get(shape_name(0, 1), 0.0)
+    D = np.full((n + 1, m + 1), NEG, dtype=np.float64)
+    back = np.full((n + 1, m + 1), -1, dtype=np.int16)
+    ins_code = len(types)
+    C = np.arange(m + 1, dtype=np.float64) * ins_score
+    for i in range(n + 1):
+        row = np.full(m + 1, NEG)
+        brow = np.full(m + 1, -1, dtype=np.int16)
+        if i == 0:
+            row[0] = 0.0
+        else:
+            for code, (a, b) in enumerate(types):
+                if a > i or b > m:
+                    continue
+                cand = np.full(m + 1, NEG)
+                if b == 0:
+                    cand[:] = D[i - a] + del_score
+                else:
+                    cand[b:] = D[i - a, :m + 1 - b] + scores[(a, b)][i, b:]
+                better = cand > row
+                row[better] = cand[better]
+                brow[better] = code
+        # 0-1 beads: row[j] = max over k <= j of row[k] + (j - k) * ins_score
+        best = np.maximum.accumulate(row - C) + C
+        via_ins = best > row + 1e-9
+        row[via_ins] = best[via_ins]
+        brow[via_ins] = ins_code
+        D[i] = row
+        back[i] = brow
+    beads: list[Bead] = []
+    i, j = n, m
+    use_cos = sc.Es is not None
+    while i > 0 or j > 0:
+        code = int(back[i, j])
+        if code == ins_code:
+            beads.append(Bead([], [j - 1], 0.0))
+            j -= 1
+            continue
+        a, b = types[code]
+        if b == 0:
+            q = 0.0
+        elif use_cos:
+            q = float(sc.cos(a, b)[i, j])
+        else:
+            q = float(scores[(a, b)][i, j])
+        beads.append(Bead(list(range(i - a, i)), list(range(j - b, j)), q))
+        i, j = i - a, j - b
+    beads.reverse()
+    return beads
+
+
+def path_features(sc: _Scorer, beads: Sequence[Bead], names: Sequence[str]) -> np.ndarray:
+    """The summed features of a bead sequence (for training); beads of shapes the aligner lacks are left out."""
+    idx = {n: k for k, n in enumerate(names)}
+    phi = np.zeros(len(names))
+    types = set(bead_types(sc.settings))
+    cache: dict = {}
+    for bd in beads:
+        a, b = len(bd.src), len(bd.tgt)
+        if (a, b) not in types:
+            continue
+        if (a, b) != (1, 1):
+            phi[idx[shape_name(a, b)]] += 1
+        if a and b:
+            if (a, b) not in cache:
+                cache[(a, b)] = sc.features(a, b)
+            i, j = bd.src[-1] + 1, bd.tgt[-1] + 1
+            for name, M in cache[(a, b)].items():
+                if name in idx:
+                    phi[idx[name]] += M[i, j]
+    return phi

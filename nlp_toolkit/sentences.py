@@ -1,0 +1,140 @@
+"""Sentence splitting (English and Chinese) and the pipeline stage that aligns sentences inside paragraph pairs.
+
+English: spaCy's statistical sentence recognizer (``senter``) from the English pipeline named in
+``Settings.spacy_en``, loaded on its own (only that component runs), or a rule splitter (``sent_split_en="rules"``).
+Chinese: a rule splitter: a sentence ends at 。！？；… (and their ASCII forms), and the closing quotes and
+brackets that follow stay with it.
+
+>>> split_zh("他说：“你去哪里？”我没有回答。真的吗？！好……")
+['他说：“你去哪里？”', '我没有回答。', '真的吗？！', '好……']
+>>> split_en_rules("Mr. Smith arrived at 9 a.m. today. He said: 'Hi!' Then he left.")
+['Mr. Smith arrived at 9 a.m. today.', "He said: 'Hi!'", 'Then he left.']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Sequence
+
+from .document import Article, SentencePair
+from .settings import DEFAULT, Settings
+
+#: sentence-final marks in Chinese text (full-width and ASCII); a run of them ends one sentence
+ZH_END = "。！？；!?;…"
+#: closing quotes and brackets that stay with the sentence before them
+ZH_CLOSE = "”’」』）)】〕〉》\"'"
+_ZH_SPLIT = re.compile(rf"([{re.escape(ZH_END)}]+[{re.escape(ZH_CLOSE)}]*)")
+
+
+def split_zh(text: str) -> list[str]:
+    """Split Chinese text into sentences; whitespace between sentences is dropped, none inside is changed."""
+    out: list[str] = []
+    for line in text.splitlines():
+        parts = _ZH_SPLIT.split(line)
+        cur = ""
+        for k, part in enumerate(parts):
+            cur += part
+            if k % 2 == 1:  # a run of end marks (with its closing quotes)
+                if cur.strip():
+                    out.append(cur.strip())
+                cur = ""
+        if cur.strip():
+            out.append(cur.strip())
+    return out
+
+
+# -- English -----------------------------------------------------------------------------------------------------
+_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "vs", "etc", "inc", "ltd", "co", "corp", "no", "vol",
+           "fig", "gen", "gov", "sen", "rep", "rev", "col", "lt", "sgt", "capt", "mt", "ft", "jan", "feb", "mar",
+           "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.g", "i.e", "a.m", "p.m"}
+_EN_CAND = re.compile(r"[.!?…]+['\"’”)\]]*(?=\s+['\"‘“(\[]?[A-Z0-9])")
+
+
+def split_en_rules(text: str) -> list[str]:
+    """A rule splitter: a sentence ends at . ! ? (with closing quotes) before a capital letter or digit,
+    unless the word before the period is a known abbreviation or a single initial."""
+    out: list[str] = []
+    for line in text.splitlines():
+        start = 0
+        for m in _EN_CAND.finditer(line):
+            if m.group().startswith(".") and len(m.group().rstrip("'\"’”)]")) == 1:
+                before = re.search(r"([A-Za-z.]+)$", line[start:m.start()])
+                word = before.group(1).lower().rstrip(".") if before else ""
+                if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+                    continue
+            out.append(line[start:m.end()].strip())
+            start = m.end()
+        if line[start:].strip():
+            out.append(line[start:].strip())
+    return [s for s in out if s]
+
+
+@functools.lru_cache(maxsize=None)
+def _senter(name: str):
+    """The English pipeline with only its sentence recognizer (its own copy: other stages keep theirs)."""
+    import spacy
+
+    nlp = spacy.load(name, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    if "senter" not in nlp.pipe_names:
+        raise ValueError(f"spaCy pipeline {name!r} has no 'senter' component; use sent_split_en='rules'")
+    return nlp
+
+
+def split_en(texts: Sequence[str] | str, settings: Settings = DEFAULT) -> list:
+    """Split English text into sentences. A string gives a list of sentences; a list of strings gives one
+    list per text (processed in one batch)."""
+    single = isinstance(texts, str)
+    batch = [texts] if single else list(texts)
+    if settings.sent_split_en == "rules":
+        res = [split_en_rules(t) for t in batch]
+    elif settings.sent_split_en == "senter":
+        nlp = _senter(settings.spacy_en)
+        res = []
+        # one Doc per line: a line break always ends a sentence
+        lines = [[ln for ln in t.splitlines() if ln.strip()] for t in batch]
+        flat = [ln for ls in lines for ln in ls]
+        docs = iter(nlp.pipe(flat, batch_size=64))
+        for ls in lines:
+            sents: list[str] = []
+            for _ in ls:
+                sents.extend(s.text.strip() for s in next(docs).sents if s.text.strip())
+            res.append(sents)
+    else:
+        raise ValueError(f"unknown English splitter {settings.sent_split_en!r}: use 'senter' or 'rules'")
+    return res[0] if single else res
+
+
+def split(text: str, lang: str, settings: Settings = DEFAULT) -> list[str]:
+    """Sentences of a text in ``lang`` ("en" or "zh")."""
+    return split_zh(text) if lang == "zh" else split_en(text, settings)
+
+
+# -- the pipeline stage ----------------------------------------------------------------------------------------------
+def align_sentences_article(article: Article, settings: Settings = DEFAULT) -> None:
+    """Fill ``pair.sentences`` of every aligned paragraph pair: split both sides, then align the sentences.
+
+    A pair with one side empty gets one unaligned ``SentencePair`` per sentence of the other side.
+    """
+    from .sentalign import align_sentences
+
+    pairs = article.pairs
+    en_split = split_en([p.en for p in pairs], settings) if pairs else []
+    for pair, en in zip(pairs, en_split):
+        zh = split_zh(pair.zh)
+        beads = align_sentences(en, zh, settings, src_lang="en", tgt_lang="zh")
+        pair.sentences = [
+            SentencePair(en_ids=list(b.src), zh_ids=list(b.tgt), en=" ".join(en[i] for i in b.src),
+                         zh="".join(zh[j] for j in b.tgt), score=b.score)
+            for b in beads
+        ]
+
+
+def _pipe(articles: Sequence[Article], settings: Settings = DEFAULT) -> None:
+    for a in articles:
+        align_sentences_article(a, settings)
+
+
+align_sentences_article.pipe = _pipe  # type: ignore[attr-defined]

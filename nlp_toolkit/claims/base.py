@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -34,6 +35,21 @@ class Num:
     qualifier: Optional[str] = None
     #: read from an article or "one" alone ("a week", "one of"): not a count worth reporting
     article: bool = False
+
+
+RE_URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef]+", re.I)
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in RE_URL.finditer(text)]
+
+
+def outside_urls(text: str, nums: list) -> list:
+    """``nums`` without those that start inside a URL of ``text`` (a URL's digits are no claims)."""
+    spans = url_spans(text)
+    if not spans:
+        return nums
+    return [x for x in nums if not any(a <= x.start < b for a, b in spans)]
 
 
 def make_claim(norm: Normalized, lang: str, start: int, end: int, kind: str, value: float, unit=None,

@@ -20,7 +20,7 @@ from typing import Optional
 
 from ..document import Claim
 from ..settings import DEFAULT, Settings
-from .base import NEGATE, Num, convert_compound, make_claim, tidy
+from .base import NEGATE, Num, convert_compound, make_claim, tidy, url_spans
 from .normalize import Normalized
 from .units import Lexicon, alternation, lexicon
 
@@ -34,16 +34,18 @@ DIGIT_VALUE.update({"〇": 0, "两": 2, "壹": 1, "贰": 2, "叁": 3, "肆": 4, 
 SCALE_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10 ** 4, "亿": 10 ** 8,
                "兆": 10 ** 12}
 
-ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[kK](?![a-zA-Z]))?|\.\d+"
+ARABIC = (r"\d+(?:\.\d+)?(?:e[+-]?\d+|\^[+-]*\d+)"
+          r"|(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[kK](?![a-zA-Z]))?|(?<!\.)\.\d+")
 _ATOM = rf"(?:{ARABIC}|[{NUMCHARS}]|点\s*(?=[{DIGITS}\d]))"
 #: a number: atoms, with spaces only before a Chinese numeral, and 多/余/几 inside ("十多万", "二十几万")
-NUMBER = (rf"(?>(?:负\s*|-(?=\s*[\d{DIGITS}]))?(?:{_ATOM})"
-          rf"(?:\s*(?=[{NUMCHARS}]){_ATOM}|{_ATOM}|[多余](?=\s*[万亿千百十])|几|\s*[多余]\s*(?=[万亿]))*)")
+NUMBER = (rf"(?>(?:负\s*|(?<![\d{NUMCHARS}])-(?=\s*[\d{DIGITS}]))?(?:{_ATOM})"
+          rf"(?:\s*(?=[{NUMCHARS}点]){_ATOM}|{_ATOM}|\s*[多余](?=\s*[万亿千百十])|\s*几|\s*[多余]\s*(?=[万亿]))*)")
 RE_NUMBER = re.compile(NUMBER)
 RE_PCT = re.compile(rf"(?<![{NUMCHARS}\d])(百\s*万|万\s*万|百|千|万)\s*分\s*之\s*({NUMBER})")
 RE_FRAC_MARK = re.compile(r"\s*分\s*之\s*")
 #: the denominator before 分之 (searched in a short window ending at 分之), and "X又" before it
 RE_FRAC_DEN = re.compile(rf"(?:({NUMBER})\s*又\s*)?({NUMBER})$")
+RE_SLASH = re.compile(r"(?<![\d/.])(?:(\d+)\s+)?(\d+)/(\d+)(?![\d/])")
 PER_MILLE = {"百": 1.0, "千": 0.1, "万": 0.01, "百万": 1e-4, "万万": 1e-6}
 
 
@@ -62,7 +64,7 @@ def zh_value(s: str) -> Optional[float]:
     t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
     t = re.sub(r"(\d+(?:\.\d+)?)[kK]", lambda m: repr(float(m.group(1)) * 1000), t)
     t = t.replace("多", "").replace("余", "").replace("几", "")
-    if not t or t in SCALE_VALUE or not re.search(rf"[\d{DIGITS}十拾]", t):
+    if not t or t in "百佰千仟万亿兆" or not re.search(rf"[\d{DIGITS}十拾]", t):
         return None
     v = _value(t)
     if v is None:
@@ -71,8 +73,14 @@ def zh_value(s: str) -> Optional[float]:
 
 
 def _value(t: str) -> Optional[float]:
-    if re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", t):
+    if re.fullmatch(r"\d+(?:\.\d+)?|\.\d+|\d+(?:\.\d+)?e[+-]?\d+", t):
         return float(t)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\^([+-]*)(\d+)", t)
+    if m:
+        try:
+            return float(m.group(1)) ** (float(m.group(3)) * (-1 if m.group(2).count("-") % 2 else 1))
+        except (OverflowError, ZeroDivisionError):
+            return None
     if re.fullmatch(rf"[{DIGITS}]{{2,}}", t):  # digit by digit: 一九九一, 五五
         return float("".join(str(DIGIT_VALUE[c]) for c in t))
     try:
@@ -217,7 +225,7 @@ def numbers(g: Chinese, w: str) -> list[tuple[Num, str]]:
     out: list[tuple[Num, str]] = []
     taken = bytearray(len(w))
     for m in RE_PCT.finditer(w):
-        v = zh_value(m.group(2))
+        v = 100.0 if m.group(2) in ("百", "佰") else zh_value(m.group(2))  # 百分之百
         if v is None:
             continue
         f = PER_MILLE[re.sub(r"\s+", "", m.group(1))]
@@ -240,6 +248,12 @@ def numbers(g: Chinese, w: str) -> list[tuple[Num, str]]:
         v = (abs(whole) + nom / den) * (-1 if whole < 0 else 1) if whole else nom / den
         out.append((Num(md.start(), mn.end(), v), "frac"))
         taken[md.start():mn.end()] = b"\1" * (mn.end() - md.start())
+    for m in RE_SLASH.finditer(w):
+        if any(taken[m.start():m.end()]) or not float(m.group(3)):
+            continue
+        v = float(m.group(2)) / float(m.group(3)) + (float(m.group(1)) if m.group(1) else 0.0)
+        out.append((Num(m.start(), m.end(), v), "frac"))
+        taken[m.start():m.end()] = b"\1" * (m.end() - m.start())
     for m in RE_NUMBER.finditer(w):
         s, e = m.start(), m.end()
         if any(taken[s:e]):
@@ -278,10 +292,20 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     lex = g.lex
     norm = Normalized(text)
     w = _mask(g, norm.text.translate(TRAD))
+    if "，" in text:  # a full-width comma after ASCII digits separates ("$20，300美圆"); in ４，５６５ it groups
+        chars = list(w)
+        for i, ch in enumerate(w):
+            if ch == "," and text[norm.origin(i)] == "，" and i > 0 and text[norm.origin(i - 1)] in "0123456789":
+                chars[i] = ";"
+        w = "".join(chars)
     found = numbers(g, w)
+    urls = url_spans(w)
+    if urls:  # a URL's digits are no claims
+        found = [(x, how) for x, how in found if not any(a <= x.start < b for a, b in urls)]
     by_start = {x.start: i for i, (x, _) in enumerate(found)}
     used = [False] * len(found)
     clauses = Clauses(w)
+    last_end = 0  # where the last claim ended: a currency word there is its suffix, not the next one's prefix
     out: list[tuple[Claim, tuple[int, int]]] = []
     dur_unit = settings.claims_duration_unit
 
@@ -307,14 +331,14 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         # --- currency, percent, discount, age, duration
         cs = s
         mp = g.re_cur_pre.search(w[max(0, s - 8):s])
-        if how == "num" and mp:
+        if how == "num" and mp and s - len(w[max(0, s - 8):s]) + mp.start() >= last_end:
             kind, (unit, factor) = "money", lex.currency_pre["zh"][mp.group(1)]
             cs = s - len(w[max(0, s - 8):s]) + mp.start()
             mc = g.re_cur_post.match(w, pos)  # "人民币 50元"
             if mc and lex.currency_post["zh"][mc.group(1)][0] in (unit, "CNY"):
                 pos = mc.end()
         mc = g.re_cur_post.match(w, pos)
-        if how == "num" and kind == "number" and mc and not g.re_exclude.match(w, mc.start(1)):
+        if how == "num" and kind == "number" and mc:
             kind, (unit, factor) = "money", lex.currency_post["zh"][mc.group(1)]
             pos = mc.end()
             value *= factor
@@ -461,6 +485,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         end = pos if kind != "number" else max(e, pos if qual != "exact" else e)
         c = make_claim(norm, "zh", cs, end, kind, value, unit, qual, None, vmax, dur_unit)
         out.append((c, (cs, end)))
+        last_end = max(last_end, end)
     _periods(g, w, out, clauses)
     return [c for c, _ in sorted(out, key=lambda t: t[1][0])]
 

@@ -19,7 +19,7 @@ from typing import Optional
 
 from ..document import Claim
 from ..settings import DEFAULT, Settings
-from .base import NEGATE, Num, convert_compound, make_claim
+from .base import NEGATE, Num, convert_compound, make_claim, outside_urls
 from .normalize import Normalized
 from .units import Lexicon, alternation, lexicon
 
@@ -55,11 +55,11 @@ class English:
         iso = "|".join(sorted(lex.iso, key=len, reverse=True))
         self.re_mcur_pre = re.compile(r"(?<![a-z])m(" + iso + r")\s*$")
         self.re_mcur_post = re.compile(r"\s*m(" + iso + r")(?![a-z])")
-        self.re_cur_post = re.compile(r"\s*(" + alternation(lex.currency_post[en], boundary=True) + r")")
-        self.re_qual_pre = re.compile(r"(?<![a-z])(" + alternation(lex.qualifier_pre[en], boundary=True) + r")\s*$")
+        self.re_cur_post = re.compile(r"\s*-?\s*(" + alternation(lex.currency_post[en], boundary=True) + r")")
+        self.re_qual_pre = re.compile(r"(" + alternation(lex.qualifier_pre[en], boundary=True) + r")\s*$")
         self.re_qual_post = re.compile(r"\s*(" + alternation(lex.qualifier_post[en], boundary=True) + r")")
         self.re_neg = re.compile(r"(?<![a-z])(?:never|not|no|n't|without|didn|doesn|don|hasn|haven|hadn|wasn|isn)"
-                                 r"(?![a-z])[^.;:!?,]{0,30}$")
+                                 r"(?![a-z])[^.;:!?,\d]{0,30}$")
         self.re_percent = re.compile(r"\s*(%|percentage\s+points?|percent(?:age)?s?(?:\s+points?)?|per\s*cents?|pct)"
                                      r"(?![a-z])")
         age_alts = [r"\s*-\s*".join(r"\s*".join(re.escape(p) for p in part.split(" ")) for part in w.split(" - "))
@@ -80,6 +80,7 @@ class English:
             r"(?<![a-z])(?:(?:every|each|per)\s+(day|week|month|year)|(daily|weekly|monthly|annually|yearly)"
             r"|on\s+an\s+average\s+(day|week|month|year))(?![a-z])")
         self.re_stop_far = re.compile(r"[.;:!?]|\d|,\s*(?:and|but|which|who|while|although|so|because)\b")
+        self.re_ratio = re.compile(r"\s+(?:over|out\s+of)\s+")
         self.re_range = re.compile(r"\s*(to|through|thru|-|–|—|and|or)\s*")
         self.re_noun_of = re.compile(r"(?<![a-z])number\s+of\s+([a-z]+)")
         self.re_bare_dur = re.compile(
@@ -173,8 +174,9 @@ class English:
                 if text == "couple":
                     end_tok = k + 2  # "couple of"
                     k += 1
-            elif kind == "word" and text in ("a", "an") and last is None and k + 1 < n and \
-                    toks[k + 1][1] in self.scales and toks[k + 1][1] not in self.lex.attach_scale:
+            elif kind == "word" and text in ("a", "an") and last is None and k + 1 < n and (
+                    toks[k + 1][1] in self.scales and toks[k + 1][1] not in self.lex.attach_scale or
+                    toks[k + 1][1] in self.lex.fraction and toks[k + 1][1] not in ("quarter", "quarters")):
                 cur, last, article = 1.0, "unit", True
             elif kind == "word" and text in self.scales and not (text in self.lex.attach_scale):
                 sc = self.scales[text]
@@ -197,7 +199,7 @@ class English:
                 scaled, last_scale = True, sc
                 end_tok = k + 1
             elif kind == "word" and text in self.lex.attach_scale and last == "digit" and \
-                    (ts == toks[k - 1][3] or text == "k") and not (k + 1 < n and toks[k + 1][0] == "word" and
+                    (ts == toks[k - 1][3] or text == "k" or len(text) > 2) and not (k + 1 < n and toks[k + 1][0] == "word" and
                                                                   toks[k + 1][2] == te):
                 sc = self.lex.attach_scale[text]
                 total += cur * sc
@@ -245,7 +247,9 @@ class English:
                     k += 1
                     continue
                 break
-            elif kind == "sym" and text in "-–" and last in ("tens",) and k + 1 < n and toks[k + 1][1] in self.units:
+            elif kind == "sym" and text in "-–" and k + 1 < n and (last == "tens" and toks[k + 1][1] in self.units or
+                                                                  last in ("unit", "tens") and
+                                                                  toks[k + 1][1] in self.lex.fraction):
                 k += 1
                 continue
             elif kind == "word" and text == "point" and last is not None and k + 1 < n:
@@ -264,7 +268,7 @@ class English:
             return None
         value = total + cur
         # "a" before a scale only counts when the scale came
-        if article and not scaled:
+        if article and not scaled and last != "fraction":
             return None
         end = toks[end_tok - 1][3]
         if neg:
@@ -289,13 +293,13 @@ class English:
             return a < n and b < n and toks[a][3] == toks[b][2]
 
         # mixed fraction "2 1/4" / plain fraction "1/2"
-        if k + 3 < n and toks[k + 1][0] == "num" and toks[k + 2][1] == "/" and toks[k + 3][0] == "num" and \
+        if k + 3 < n and toks[k + 1][0] == "num" and toks[k + 2][1] in ("/", "⁄") and toks[k + 3][0] == "num" and \
                 adj(k + 1, k + 2) and adj(k + 2, k + 3) and low[t[3]:toks[k + 1][2]].strip() == "" and \
                 not (k + 4 < n and toks[k + 4][1] == "/" and adj(k + 3, k + 4)):
             den = self._numval(toks[k + 3][1])
             if den:
                 return v + self._numval(toks[k + 1][1]) / den, k + 3, False, 0
-        if k + 2 < n and toks[k + 1][1] == "/" and toks[k + 2][0] == "num" and adj(k, k + 1) and adj(k + 1, k + 2) \
+        if k + 2 < n and toks[k + 1][1] in ("/", "⁄") and toks[k + 2][0] == "num" and adj(k, k + 1) and adj(k + 1, k + 2) \
                 and not (k + 3 < n and toks[k + 3][1] == "/" and adj(k + 2, k + 3)):
             den = self._numval(toks[k + 2][1])
             if den and not (k > 0 and toks[k - 1][1] == "/" and toks[k - 1][3] == t[2]):
@@ -400,12 +404,13 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     lex = g.lex
     norm = Normalized(text)
     low, orig = norm.low, norm.text
-    nums = g.numbers(low)
+    nums = outside_urls(low, g.numbers(low))
     by_start = {x.start: i for i, x in enumerate(nums)}
     used = [False] * len(nums)
     taken: list[tuple[int, int]] = []  # normalized spans claimed (periods included), for bare durations
     claims: list[tuple[int, Claim]] = []
     dur_unit = settings.claims_duration_unit
+    last_end = [0]
 
     def num_at(pos: int) -> Optional[int]:
         m = re.match(r"\s*", low[pos:pos + 40])
@@ -416,6 +421,16 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         if used[idx]:
             continue
         used[idx] = True
+        # "one over three", "two out of five hundred": a ratio, when neither side names a unit
+        md = g.re_ratio.match(low, x.end)
+        if all_numbers and md:
+            j = num_at(md.end())
+            if j is not None and not (g.re_unit.match(low, nums[j].end) or g.re_cur_post.match(low, nums[j].end)
+                                      or g.re_percent.match(low, nums[j].end)) and nums[j].value:
+                used[j] = True
+                claims.append((x.start, make_claim(norm, "en", x.start, nums[j].end, "number",
+                                                   x.value / nums[j].value)))
+                continue
         s, e = x.start, x.end
         value, vmax = x.value, None
         kind, unit, qual, period = "number", None, "exact", None
@@ -425,6 +440,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         # --- currency before the number
         m = g.re_cur_pre.search(pre)
         cur_s = s
+        if m and pre_lo + m.start() < last_end[0]:
+            m = None  # the word ends the previous claim ("10 rmb 20 usd")
         if m:
             key = re.sub(r"\s+", "", m.group())
             code = g.cur_pre.get(key) or g.cur_pre.get(m.group().strip())
@@ -439,6 +456,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         # --- what follows: currency (and scale after it), percent, age, duration
         pos = e
         m = g.re_cur_post.match(low, pos)
+        if m and m.group(1) in "$€£¥" and low[m.end():m.end() + 1].isdigit():
+            m = None  # "1 $10": the symbol is the next number's
         if kind == "number" and m and not (m.group(1) in ("won", "mark", "marks", "pound", "franc") and not x.digits):
             code, factor = lex.currency_post["en"][re.sub(r"\s+", " ", m.group(1))]
             kind, unit, pos = "money", code, m.end()
@@ -453,7 +472,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                     nums[j].value == int(nums[j].value) and not nums[j].scaled:
                 after = nums[j].end
                 mcent = re.match(r"\s*(cents?|pence|p)(?![a-z])", low[after:after + 10])
-                if mcent or not re.match(r"\s*[a-z%$]", low[after:after + 3]):
+                if mcent or not (re.match(r"\s*[%$€£]|[a-z]", low[after:after + 3]) or g.re_cur_post.match(low, after)
+                                 or g.re_unit.match(low, after) or _counted(g, low, orig, after)):
                     value += nums[j].value / 100
                     used[j] = True
                     pos = after + (mcent.end() if mcent else 0)
@@ -630,8 +650,14 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         if kind == "number":
             claim = make_claim(norm, "en", cur_s, e if qual == "exact" else max(e, pos), kind, value, None, qual,
                                None, vmax, dur_unit)
-        taken.append((cur_s, pos))
+        if kind != "number":
+            taken.append((cur_s, pos))
         claims.append((cur_s, claim))
+        last_end[0] = max(last_end[0], pos if kind != "number" else e)
+        k = idx + 1
+        while k < len(nums) and nums[k].start < last_end[0]:
+            used[k] = True  # inside this claim ("75 USD million")
+            k += 1
     # --- durations without digits: "a week", "an hour and a half", "half year", "all day", "another month"
     for m in g.re_bare_dur.finditer(low):
         s, e = m.start(), m.end()
@@ -661,6 +687,10 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             e2 = mq2.end()
         taken.append((s, e2))
         claims.append((qs, make_claim(norm, "en", qs, e2, "duration", v, u, qual, None, None, dur_unit)))
+    # a number read inside a duration written in words ("a half" of "an hour and a half") is part of it
+    durs = [(c.start, c.end) for _, c in claims if c.kind == "duration"]
+    claims = [(k, c) for k, c in claims if c.kind != "number" or
+              not any(a <= c.start and c.end <= b and (a, b) != (c.start, c.end) for a, b in durs)]
     claims.sort(key=lambda t: t[0])
     return [c for _, c in claims]
 

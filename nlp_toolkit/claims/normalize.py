@@ -43,6 +43,10 @@ class Normalized:
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in self.text)
         self.low = low
 
+    def origin(self, i: int) -> int:
+        """The original index of normalized character ``i``."""
+        return self._start[i]
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original-text span of the normalized span ``[start, end)``."""
         if end <= start:

@@ -115,9 +115,12 @@ def run_jobs(jobs: Iterable[Job], settings: Settings = DEFAULT) -> Iterator[Arti
 def process_inputs(inputs: Iterable[str], out_dir: str | Path, settings: Settings = DEFAULT,
                    pairs: Iterable[tuple[str, str]] = ()) -> Report:
     """Process every input and write pairs.jsonl, documents.jsonl and errors.jsonl into ``out_dir``."""
+    from .export.comparison import write_comparison
+
     jobs = expand_inputs(inputs, pairs)
     report = Report(out_dir=str(out_dir))
     out = Path(out_dir)
+    comparison: list[dict] = []
     with AtomicWriter(out / "pairs.jsonl") as pw, AtomicWriter(out / "documents.jsonl") as dw, \
             AtomicWriter(out / "errors.jsonl") as ew:
         for result in run_jobs(jobs, settings):
@@ -129,5 +132,7 @@ def process_inputs(inputs: Iterable[str], out_dir: str | Path, settings: Setting
                 pw.write_record(rec)
                 report.pairs += 1
             dw.write_record(result.to_dict())
+            comparison += result.comparison_rows
             report.documents += 1
+    write_comparison(comparison, out)
     return report

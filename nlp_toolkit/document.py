@@ -254,6 +254,12 @@ class Article:
     def zh_paragraphs(self) -> list[Paragraph]:
         return self.side("zh")
 
+    def comparison(self):
+        """The structured comparison (one row per section with a verdict) as a pandas DataFrame."""
+        from .comparison import to_frame
+
+        return to_frame(self.comparison_rows)
+
     def to_dict(self) -> dict:
         """The ``documents.jsonl`` record."""
         return {

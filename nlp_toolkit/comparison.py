@@ -1,0 +1,217 @@
+"""The structured comparison: one row per section with a verdict, with that section's numeric evidence grouped
+by the competitor each claim is about.
+
+The competitors are the article's winners and gaining competitors (canonical English names). A claim's subject
+is the competitor governing it in its sentence: in English, walking up the claim's syntactic heads (spaCy's
+parse) to the first phrase that mentions a competitor, nearest mention first ("On Amazon, customers spend about
+9.7 minutes a day" -> Amazon; "the two hours a day that users spend on TikTok" -> TikTok); in Chinese, the nearest
+competitor mention before the claim in its sentence, else after it. A sentence that names no competitor ("The
+company said ...") takes the competitor last named before it in the paragraph. A Chinese claim linked to an
+English claim shares its subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+from .document import AlignedPair, Article, Claim
+from .settings import DEFAULT, Settings
+
+COLUMNS = ["doc_id", "section", "aspect_en", "aspect_zh", "winner", "winner_zh", "margin", "gaining", "tie",
+           "competitors", "evidence", "evidence_summary"]
+_ZH_SENT = re.compile(r"[^。！？!?；;]*[。！？!?；;]?")
+
+
+def competitors(article: Article) -> list[str]:
+    """Canonical names of the competitors: section winners and gaining competitors, in order of appearance;
+    with fewer than two, the most-mentioned organizations fill up."""
+    names: list[str] = []
+    for s in article.sections:
+        for a in (s.advantage, s.advantage_alt):
+            if a:
+                for n in (a.winner, a.gaining):
+                    if n and n not in names:
+                        names.append(n)
+    if len(names) < 2:
+        counts = Counter(e.canonical for p in article.pairs for e in p.entities
+                         if e.lang == "en" and e.label == "ORG" and e.canonical)
+        for n, _ in counts.most_common():
+            if len(names) >= 2:
+                break
+            if n not in names:
+                names.append(n)
+    return names
+
+
+def _mentions(pair: AlignedPair, lang: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, competitor) for each mention of a competitor in one side of a pair."""
+    text = pair.text(lang)
+    found = {(e.start, e.end): e.canonical for e in pair.entities
+             if e.lang == lang and e.canonical in names}
+    surfaces = {n: n for n in names}
+    surfaces.update({e.text: e.canonical for p in [pair] for e in p.entities
+                     if e.lang == lang and e.canonical in names})
+    for surface, name in surfaces.items():
+        pattern = rf"(?<![A-Za-z]){re.escape(surface)}(?![A-Za-z])" if surface.isascii() else re.escape(surface)
+        for m in re.finditer(pattern, text):
+            if not any(s <= m.start() < e for s, e in found):
+                found[(m.start(), m.end())] = name
+    return sorted((s, e, n) for (s, e), n in found.items())
+
+
+def _nearest(claim: Claim, mentions, lo: int, hi: int, rank=None) -> Optional[str]:
+    """The mention in [lo, hi) outside the claim that ranks first: by ``rank`` (e.g. syntactic depth), then by
+    distance to the claim."""
+    inside = [(s, e, n) for s, e, n in mentions if lo <= s and e <= hi and (e <= claim.start or s >= claim.end)]
+    if not inside:
+        return None
+    distance = lambda m: min(abs(m[1] - claim.start), abs(m[0] - claim.end))
+    return min(inside, key=lambda m: ((rank(m) if rank else 0), distance(m)))[2]
+
+
+def _last_before(claim: Claim, mentions) -> Optional[str]:
+    before = [m for m in mentions if m[1] <= claim.start]
+    return before[-1][2] if before else None
+
+
+def _depth(token) -> int:
+    d = 0
+    while token.head.i != token.i and d < 50:
+        token, d = token.head, d + 1
+    return d
+
+
+def _main_mention_before(claim: Claim, doc, mentions) -> Optional[str]:
+    """For a sentence naming no competitor ("Its team grew to 300 people"): the competitor that is most central
+    (closest to the root of its sentence) in the nearest earlier sentence that names one."""
+    for sent in reversed([s for s in doc.sents if s.end_char <= claim.start]):
+        inside = [(s, e, n) for s, e, n in mentions if sent.start_char <= s and e <= sent.end_char]
+        if inside:
+            def depth(m):
+                span = doc.char_span(m[0], m[1], alignment_mode="expand")
+                return _depth(span.root) if span is not None else 99
+            return min(inside, key=depth)[2]
+    return None
+
+
+def _subject_en(claim: Claim, doc, mentions) -> Optional[str]:
+    span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return _last_before(claim, mentions)
+    node = span.root
+    sent = node.sent
+
+    def depth(m):  # a mention closer to the root of the sentence governs more of it
+        s = doc.char_span(m[0], m[1], alignment_mode="expand")
+        return _depth(s.root) if s is not None else 99
+
+    while True:
+        lo, hi = node.left_edge.idx, node.right_edge.idx + len(node.right_edge)
+        hit = _nearest(claim, mentions, max(lo, sent.start_char), min(hi, sent.end_char), rank=depth)
+        if hit:
+            return hit
+        if node.head.i == node.i or node.head.i < sent.start or node.head.i >= sent.end:
+            break
+        node = node.head
+    return _main_mention_before(claim, doc, mentions)
+
+
+def _subject_zh(claim: Claim, text: str, mentions) -> Optional[str]:
+    for m in _ZH_SENT.finditer(text):
+        if m.start() <= claim.start < max(m.end(), m.start() + 1):
+            before = [x for x in mentions if m.start() <= x[0] and x[1] <= claim.start]
+            if before:
+                return before[-1][2]
+            after = [x for x in mentions if x[0] >= claim.end and x[1] <= m.end()]
+            if after:
+                return after[0][2]
+            break
+    return _last_before(claim, mentions)
+
+
+def assign_subjects(article: Article, settings: Settings = DEFAULT) -> None:
+    """Set ``claim.subject`` for every claim of the article (None when no competitor governs it)."""
+    names = competitors(article)
+    if not names:
+        return
+    pairs = [p for p in article.pairs if p.claims]
+    en_pairs = [p for p in pairs if any(c.lang == "en" for c in p.claims)]
+    if en_pairs:
+        from .resources import spacy_en
+
+        nlp = spacy_en(settings.spacy_en)
+        docs = nlp.pipe([p.en for p in en_pairs], disable=["ner"])
+        for p, doc in zip(en_pairs, docs):
+            mentions = _mentions(p, "en", names)
+            for c in p.claims:
+                if c.lang == "en":
+                    c.subject = _subject_en(c, doc, mentions)
+    for p in pairs:
+        mentions = _mentions(p, "zh", names)
+        linked = {l.zh: p.claims[l.en].subject for l in p.claim_links}
+        for k, c in enumerate(p.claims):
+            if c.lang == "zh":
+                c.subject = linked.get(k) or _subject_zh(c, p.zh, mentions)
+
+
+def _evidence(article: Article, first: int, last: int) -> list[dict]:
+    out = []
+    for p in article.pairs[first:last + 1]:
+        zh_of = {l.en: l.zh for l in p.claim_links}
+        linked_zh = set(zh_of.values())
+        for k, c in enumerate(p.claims):
+            if c.lang == "zh" and k in linked_zh:
+                continue  # shown with its English claim
+            if c.kind in ("date", "number", "age"):
+                continue  # a year, a person's age or a bare number is context, not evidence about a competitor
+            zh = p.claims[zh_of[k]].text if k in zh_of else (c.text if c.lang == "zh" else None)
+            out.append({"competitor": c.subject, "pair": p.index, "lang": c.lang,
+                        "text": c.text if c.lang == "en" else None, "zh": zh, "kind": c.kind,
+                        "value": float(c.value), "unit": c.unit, "qualifier": c.qualifier, "period": c.period})
+    return out
+
+
+_SIGN = {"approx": "≈", "more_than": ">", "less_than": "<", "at_least": "≥", "at_most": "≤", "exact": ""}
+
+
+def _summary(evidence: list[dict]) -> str:
+    by: dict[str, list[str]] = {}
+    for e in evidence:
+        if not e["competitor"]:
+            continue
+        value = f"{e['value']:g}"
+        s = f"{_SIGN.get(e['qualifier'], '')}{value} {e['unit'] or ''}".strip()
+        if e["period"]:
+            s += f"/{e['period']}"
+        by.setdefault(e["competitor"], []).append(s)
+    return "; ".join(f"{k}: {', '.join(v)}" for k, v in by.items())
+
+
+def comparison_rows(article: Article) -> list[dict]:
+    names = competitors(article)
+    rows = []
+    for s in article.sections:
+        a = s.advantage
+        if a is None:
+            continue
+        ev = _evidence(article, s.first_pair, s.last_pair)
+        rows.append({"doc_id": article.doc_id, "section": s.index, "aspect_en": s.aspect_en,
+                     "aspect_zh": s.aspect_zh, "winner": a.winner, "winner_zh": a.winner_zh, "margin": a.margin,
+                     "gaining": a.gaining, "tie": a.tie, "competitors": names, "evidence": ev,
+                     "evidence_summary": _summary(ev)})
+    return rows
+
+
+def annotate_comparison(article: Article, settings: Settings = DEFAULT) -> None:
+    """Stage: claim subjects, then the comparison rows (``article.comparison_rows``)."""
+    assign_subjects(article, settings)
+    article.comparison_rows = comparison_rows(article)
+
+
+def to_frame(rows: list[dict]):
+    """The comparison as a pandas DataFrame with a fixed set of columns."""
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=COLUMNS)

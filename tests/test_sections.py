@@ -1,0 +1,121 @@
+"""Sections and advantages: every heading form in both languages, ties, disagreement, articles without verdicts,
+and the structured comparison of the seed article."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp_toolkit import process_text
+from nlp_toolkit.sections import is_heading, parse_heading
+
+CASES = json.loads((Path(__file__).parent / "data" / "headings.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"] for c in CASES])
+def test_parse_heading(case):
+    r = parse_heading(case["text"], case["lang"])
+    if case.get("none"):
+        assert r is None
+        return
+    assert (r.aspect, r.winner, r.margin, r.gaining, r.tie) == (
+        case["aspect"], case["winner"], case["margin"], case["gaining"], case["tie"])
+
+
+def test_heading_detection_needs_both_sides_to_agree():
+    assert is_heading("The Road Ahead", "未来之路")
+    assert not is_heading("The Road Ahead", "两家公司都预计竞争会越来越激烈。")
+    assert not is_heading("Shares rose 5% on Monday.", "周一股价上涨5%。")
+
+
+PHONES = """Phones have a new rivalry: Apple versus Samsung.
+
+手机市场出现了新的竞争:苹果对阵三星。
+
+Both companies sold more than 50 million phones in the last quarter, according to the research firm Counterpoint.
+
+根据研究公司Counterpoint的数据,两家公司上个季度的手机销量都超过5,000万部。
+
+{h1_en}
+
+{h1_zh}
+
+Samsung's flagship phone runs for about 30 hours on one charge. Apple's lasts about 25 hours.
+
+三星旗舰手机充一次电可以使用约30个小时,苹果手机约为25个小时。
+
+{h2_en}
+
+{h2_zh}
+
+Apple's camera app is used by more than 100 million people every day, the company said.
+
+苹果公司表示,每天有超过1亿人使用其相机应用。
+"""
+
+
+def _article(**headings):
+    return process_text(PHONES.format(**headings), doc_id="phones")
+
+
+def _adv(article, k):
+    s = article.sections[k]
+    a = s.advantage
+    return (s.aspect_en, s.aspect_zh, a.winner, a.winner_zh, a.margin, a.gaining, a.tie) if a else None
+
+
+def test_article_with_verdict_headings_in_both_languages():
+    a = _article(h1_en="Battery Life — Advantage: Samsung, by a wide margin", h1_zh="电池续航方面,三星遥遥领先",
+                 h2_en="Camera — Advantage: Apple, but Samsung is catching up",
+                 h2_zh="苹果占据相机优势,而三星正在迅速追赶")
+    assert [(s.first_pair, s.last_pair) for s in a.sections] == [(0, 1), (2, 3), (4, 5)]
+    assert a.sections[0].advantage is None
+    assert _adv(a, 1) == ("Battery Life", "电池续航", "Samsung", "三星", "large", None, False)
+    assert _adv(a, 2) == ("Camera", "相机", "Apple", "苹果", "normal", "Samsung", False)
+    assert [p.section for p in a.pairs] == [0, 0, 1, 1, 2, 2]
+    assert not a.warnings
+    # the comparison has one row per verdict, with the section's claims under the competitor they are about
+    df = a.comparison()
+    assert list(df["aspect_en"]) == ["Battery Life", "Camera"]
+    battery = {(e["competitor"], e["value"], e["unit"]) for e in df["evidence"][0]}
+    assert battery == {("Samsung", 30.0, "hour"), ("Apple", 25.0, "hour")}
+
+
+def test_other_forms_and_a_tie():
+    a = _article(h1_en="Samsung leads on battery life", h1_zh="三星在电池续航方面略占优势",
+                 h2_en="Camera — Advantage: none", h2_zh="相机方面,双方平分秋色")
+    assert _adv(a, 1)[:3] == ("battery life", "电池续航", "Samsung")
+    s2 = a.sections[2]
+    assert s2.advantage.tie and s2.advantage.winner is None and s2.aspect_zh == "相机"
+
+
+def test_languages_disagree_both_readings_kept_with_a_warning():
+    a = _article(h1_en="Battery Life — Advantage: Samsung", h1_zh="电池续航方面,苹果占优",
+                 h2_en="Camera — Advantage: Apple", h2_zh="相机方面,苹果占优")
+    s1 = a.sections[1]
+    assert (s1.advantage.winner, s1.advantage.evidence) == ("Samsung", "en")
+    assert (s1.advantage_alt.winner, s1.advantage_alt.winner_zh, s1.advantage_alt.evidence) == ("Apple", "苹果", "zh")
+    assert [w.code for w in a.warnings] == ["advantage_disagreement"]
+    assert a.sections[2].advantage_alt is None and a.sections[2].advantage.evidence == "both"
+    assert a.to_dict()["sections"][1]["advantage_alt"]["winner"] == "Apple"
+
+
+def test_no_verdicts_no_invented_advantage():
+    a = _article(h1_en="The Road Ahead", h1_zh="未来之路",
+                 h2_en="Samsung has a clear advantage in price, analysts said.", h2_zh="分析师说,三星在价格上有明显优势。")
+    assert [s.heading_en for s in a.sections] == [None, "The Road Ahead"]
+    assert all(s.advantage is None for s in a.sections)
+    assert a.comparison().empty
+
+
+def test_seed_sections_and_comparison(seed_path, pipeline):
+    from nlp_toolkit.read import read_file
+
+    a = pipeline(read_file(seed_path))
+    df = a.comparison()
+    assert len(df) == 4
+    row = df[df["aspect_en"] == "User Engagement"].iloc[0]
+    ev = {(e["competitor"], e["kind"], e["value"], e["unit"], e["period"], e["qualifier"]) for e in row["evidence"]}
+    assert ("TikTok", "duration", 2.0, "hour", "day", "approx") in ev
+    assert ("Amazon", "duration", 9.7, "minute", "day", "approx") in ev
+    assert a.sections[4].advantage.gaining == "Amazon"

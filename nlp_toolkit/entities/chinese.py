@@ -569,8 +569,6 @@ def pipeline(settings: Settings = DEFAULT):
 
 def make_docs(texts: Iterable[str], en_entities: Optional[Iterable] = None):
     """Docs ready for the pipeline (``en_entities``: per text, the aligned English ``(text, label, canonical)``)."""
-    import spacy
-
     nlp = _tokenizer()
     docs = []
     ens = list(en_entities) if en_entities is not None else None
@@ -579,7 +577,6 @@ def make_docs(texts: Iterable[str], en_entities: Optional[Iterable] = None):
         if ens is not None and ens[i]:
             d.user_data["en_entities"] = list(ens[i])
         docs.append(d)
-    del spacy
     return docs
 
 

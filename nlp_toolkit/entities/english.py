@@ -52,7 +52,7 @@ def pipeline(settings: Settings = DEFAULT):
     patterns.append({"label": "PERSON", "pattern": [{"TEXT": {"IN": names}},
                                                     {"IS_TITLE": True, "TEXT": {"REGEX": r"^[A-Z][a-z]+$"},
                                                      "ENT_TYPE": {"NOT_IN": ["GPE", "LOC"]}}]})
-    ruler.add_patterns(patterns)
+    ruler.add_patterns([dict(p, id=p.get("id", "ruler")) for p in patterns])  # ent_id_ marks the ruler's
     if not Language.has_factory("en_entity_fixes"):
         Language.factory("en_entity_fixes", func=_make_fixes)
     nlp.add_pipe("en_entity_fixes", after="entity_ruler", config={"labels": settings.en_entity_labels})
@@ -112,7 +112,7 @@ def to_entities(doc) -> list[Entity]:
             end -= len(m.group())
             text = text[: m.start()]
         out.append(Entity(lang="en", text=text, start=e.start_char, end=end, label=label,
-                          canonical=canonical(text), source="ruler" if e.ent_id_ or e.kb_id_ else "model"))
+                          canonical=canonical(text), source="ruler" if e.ent_id_ else "model"))
     return out
 
 

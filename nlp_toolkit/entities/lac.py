@@ -84,7 +84,6 @@ class LacTagger:
         dp = em[:, 0].copy()
         bps = np.empty((T - 1, B, K), dtype=np.int64) if T > 1 else None
         trans = self._trans
-        ar = np.arange(K)
         for t in range(1, T):
             scores = dp[:, :, None] + trans[None]  # (B, from, to)
             bp = scores.argmax(axis=1)  # (B, K)
@@ -95,7 +94,6 @@ class LacTagger:
         rows = np.arange(B)
         for t in range(T - 2, -1, -1):
             path[:, t] = bps[t][rows, path[:, t + 1]]
-        del ar
         return path
 
     def tag_chunks(self, chunks: list[str], batch_size: int = 64) -> list[list[tuple[int, int, str]]]:

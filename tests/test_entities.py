@@ -81,12 +81,14 @@ def test_b_latin_spans_inside_chinese(ent):
             assert e.canonical == "Priya Raman"
 
 
-def test_c_gazetteer_adds_and_links_names(ent):
-    text = "字节跳动和微软都在扩张。"
-    without = zh(ent, text, "lac")
+def test_c_gazetteer_adds_names_and_fixes_labels(ent):
+    text = "字节跳动和微软都在扩张。她常用照片墙和优兔。"
+    without = spans(zh(ent, text, "lac"))
     with_gaz = zh(ent, text, "lac,gazetteer")
-    assert ("字节跳动", "ORG") in spans(with_gaz)
-    assert any(e.source == "gazetteer" for e in with_gaz) or spans(without) == spans(with_gaz)
+    assert ("字节跳动", "ORG") not in without and ("字节跳动", "ORG") in spans(with_gaz)
+    assert ("照片墙", "ORG") in spans(with_gaz)
+    assert ("优兔", "PER") in without and ("优兔", "ORG") in spans(with_gaz)  # LAC took YouTube for a person
+    assert {e.source for e in with_gaz if e.text == "字节跳动"} == {"gazetteer"}
 
 
 def test_c_gazetteer_traps():

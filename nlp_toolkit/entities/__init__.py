@@ -25,13 +25,14 @@ __all__ = ["recognize", "recognize_many", "annotate_entities", "entities_file"]
 
 
 def _zh_entities(docs) -> list[list[Entity]]:
-    from .chinese import doc_entities
+    from .chinese import doc_entities, doc_text
 
     out = []
     for d in docs:
+        text = doc_text(d)
         ents = []
         for s, e, label, source, canonical in doc_entities(d):
-            ents.append(Entity(lang="zh", text=d.text[s:e], start=s, end=e, label=label, canonical=canonical,
+            ents.append(Entity(lang="zh", text=text[s:e], start=s, end=e, label=label, canonical=canonical,
                                source=source))
         out.append(ents)
     return out

@@ -56,6 +56,14 @@ class Cand:
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
+def doc_text(doc) -> str:
+    """The doc's text, computed once (spaCy rebuilds ``doc.text`` from its tokens on every access)."""
+    t = doc.user_data.get("text")
+    if t is None:
+        t = doc.user_data["text"] = doc.text
+    return t
+
+
 def _cands(doc) -> list[Cand]:
     return doc.user_data.setdefault("zh_cands", [])
 
@@ -144,7 +152,7 @@ class LacComponent:
         _write(doc, cands)
 
     def __call__(self, doc):
-        self._apply(doc, self._tagger().tag([doc.text])[0])
+        self._apply(doc, self._tagger().tag([doc_text(doc)])[0])
         return doc
 
     def pipe(self, docs, batch_size: int = 256):
@@ -158,7 +166,7 @@ class LacComponent:
             yield from self._run(batch)
 
     def _run(self, docs):
-        for doc, toks in zip(docs, self._tagger().tag([d.text for d in docs])):
+        for doc, toks in zip(docs, self._tagger().tag([doc_text(d) for d in docs])):
             self._apply(doc, toks)
         return docs
 
@@ -167,7 +175,7 @@ def _tokens(doc) -> list[tuple[int, int, str]]:
     """LAC's tokens, or (without component a) one token per character run of one script."""
     toks = doc.user_data.get("zh_tokens")
     if toks is None:
-        toks = [(m.start(), m.end(), "x") for m in re.finditer(r"[A-Za-z0-9]+|\S", doc.text)]
+        toks = [(m.start(), m.end(), "x") for m in re.finditer(r"[A-Za-z0-9]+|\S", doc_text(doc))]
         doc.user_data["zh_tokens"] = toks
     return toks
 
@@ -187,7 +195,7 @@ class LatinComponent:
                     self.labels.setdefault(norm_en(name), e.label)
 
     def __call__(self, doc):
-        text = doc.text
+        text = doc_text(doc)
         cands = _cands(doc)
         for m in LATIN.finditer(text):
             s, e = m.span()
@@ -220,7 +228,7 @@ class GazetteerComponent:
         starts = {s for s, _, _ in toks}
         ends = {e for _, e, _ in toks}
         cands = _cands(doc)
-        for s, e, entry in self.gaz.find(doc.text):
+        for s, e, entry in self.gaz.find(doc_text(doc)):
             if entry.label not in self.LABELS or s not in starts or e not in ends:
                 continue
             guess = "guess" in entry.flags
@@ -251,7 +259,7 @@ class RulesComponent:
         self.gaz = gazetteer(settings.gazetteer)
 
     def __call__(self, doc):
-        text = doc.text
+        text = doc_text(doc)
         toks = _tokens(doc)
         cands = _cands(doc)
         r = self.r
@@ -479,7 +487,7 @@ class ProjectionComponent:
         en_ents = doc.user_data.get("en_entities") or []
         if not en_ents:
             return doc
-        text = doc.text
+        text = doc_text(doc)
         cands = _cands(doc)
         found_any = set()
         for en_text, en_label, canonical in sorted(en_ents, key=lambda x: -len(x[2] or x[0])):

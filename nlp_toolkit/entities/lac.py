@@ -87,7 +87,7 @@ class LacTagger:
         for t in range(1, T):
             scores = dp[:, :, None] + trans[None]  # (B, from, to)
             bp = scores.argmax(axis=1)  # (B, K)
-            dp = np.take_along_axis(scores, bp[:, None, :], axis=1)[:, 0, :] + em[:, t]
+            dp = scores.max(axis=1) + em[:, t]
             bps[t - 1] = bp
         path = np.empty((B, T), dtype=np.int64)
         path[:, -1] = dp.argmax(axis=1)

@@ -1,23 +1,40 @@
-"""Many inputs to one output directory: expand inputs, process each, record failures, export.
+"""Many inputs to one output directory: workers, progress, a result cache, resume, timeouts, Dask.
 
-One bad input never stops a batch: its failure becomes a line of ``errors.jsonl`` (source and reason) and the
-other inputs are still exported.
+A run has two phases. First every input is processed (in worker processes, or on a Dask cluster) and its
+result, the records ``to_dict()`` gives or an error record, is stored in the output's cache
+(``OUT/.nlp_toolkit_cache/<key>.json``, written atomically), keyed by a hash of the input's bytes and the
+pipeline's signature. Then the exporters read the cache in input order and write the output files, each under a
+temporary name renamed into place at the end. So:
+
+* one bad input never stops a batch: it becomes a line of ``errors.jsonl`` (source and reason);
+* a run killed at any moment leaves no truncated output file, and ``--resume`` skips every input already in
+  the cache: the resumed run ends with output byte-identical to an uninterrupted run;
+* output order is the input order, whatever order workers finish in, so every engine writes the same files.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
+import json
+import os
 import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .api import get_pipeline
-from .document import Article, InputError
-from .export.jsonl import AtomicWriter
+from .document import InputError
+from .export.base import ExportOptions, get_exporter
+from .export.jsonl import publish
 from .read import doc_id_for, read_file, read_pair
-from .settings import DEFAULT, Settings
+from .settings import DEFAULT, BatchOptions, Settings
 
+CACHE_DIR = ".nlp_toolkit_cache"
 # NAME.en.txt + NAME.zh.txt (or NAME.en + NAME.zh) in one directory are one article
 _SIDE = re.compile(r"^(?P<stem>.+)\.(?P<lang>en|zh)(?P<ext>\.txt)?$")
 
@@ -28,6 +45,7 @@ class Job:
 
     paths: tuple[str, ...]
     doc_id: str
+    key: str = ""
 
     @property
     def source(self) -> str:
@@ -39,6 +57,8 @@ class Report:
     documents: int = 0
     pairs: int = 0
     errors: list[dict] = field(default_factory=list)
+    skipped: int = 0
+    seconds: float = 0.0
     out_dir: str = ""
 
     @property
@@ -46,10 +66,17 @@ class Report:
         return not self.errors
 
     def summary(self) -> str:
-        s = f"{self.documents} documents, {self.pairs} pairs -> {self.out_dir}"
+        s = (f"{self.documents} documents, {self.pairs} pairs -> {self.out_dir} in {self.seconds:.1f} s"
+             + (f" ({self.skipped} resumed from cache)" if self.skipped else ""))
         if self.errors:
             s += f"; {len(self.errors)} failed (see errors.jsonl): " + "; ".join(e["error"] for e in self.errors[:3])
         return s
+
+
+def read_list(path: str) -> list[str]:
+    """Input paths from a list file, one a line (``-`` reads standard input); blank and # lines skipped."""
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 def expand_inputs(inputs: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) -> list[Job]:
@@ -61,7 +88,8 @@ def expand_inputs(inputs: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) 
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            files += sorted(str(f) for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            files += sorted(str(f) for f in p.rglob("*") if f.is_file() and not any(
+                part.startswith(".") for part in f.relative_to(p).parts))
         elif p.exists():
             files.append(str(p))
         else:
@@ -92,47 +120,185 @@ def expand_inputs(inputs: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) 
     return jobs
 
 
-def run_job(job: Job, settings: Settings = DEFAULT) -> Article:
-    """Process one job; raises :class:`InputError` (or another exception) on failure."""
-    if len(job.paths) == 2:
-        article = read_pair(*job.paths, doc_id=job.doc_id)
-    else:
-        article = read_file(job.paths[0], doc_id=job.doc_id)
-    return get_pipeline(settings)(article)
-
-
-def run_jobs(jobs: Iterable[Job], settings: Settings = DEFAULT) -> Iterator[Article | dict]:
-    """Articles, or error records ``{source, error}`` for the jobs that failed, in job order."""
-    for job in jobs:
+def job_key(job: Job, signature: str) -> str:
+    """Content hash of a job: its files' bytes, its document id, and the pipeline signature."""
+    h = hashlib.sha256(signature.encode("utf-8"))
+    h.update(job.doc_id.encode("utf-8"))
+    for p in job.paths:
+        h.update(b"\0")
         try:
-            yield run_job(job, settings)
-        except InputError as err:
-            yield {"source": job.source, "doc_id": job.doc_id, "error": str(err)}
-        except Exception as err:  # a bug or a model failure on one input must not stop the batch
-            yield {"source": job.source, "doc_id": job.doc_id, "error": f"{job.source}: {type(err).__name__}: {err}"}
+            with open(p, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    h.update(block)
+        except OSError as err:
+            h.update(f"unreadable:{p}:{err.strerror}".encode("utf-8"))
+    return h.hexdigest()[:32]
 
 
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def process_job(job: Job, settings: Settings = DEFAULT, timeout: float | None = None) -> dict:
+    """Process one job; return ``{"document": ..., "pairs": [...]}`` or ``{"error": {source, doc_id, error}}``.
+
+    Never raises for a bad input: the reason becomes the error record. With ``timeout`` (seconds; main thread
+    of a process only) a document that takes longer is recorded as a timeout.
+    """
+    from .api import get_pipeline
+    from .resources import spacy_memory_zone
+
+    use_alarm = bool(timeout) and hasattr(signal, "setitimer")
+    if use_alarm:
+        old = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        with spacy_memory_zone():
+            article = read_pair(*job.paths, doc_id=job.doc_id) if len(job.paths) == 2 else \
+                read_file(job.paths[0], doc_id=job.doc_id)
+            get_pipeline(settings)(article)
+            return {"document": article.to_dict(), "pairs": article.pair_dicts()}
+    except _Timeout:
+        return {"error": {"source": job.source, "doc_id": job.doc_id,
+                          "error": f"{job.source}: timeout: not done after {timeout:g} s"}, "timeout": True}
+    except InputError as err:
+        return {"error": {"source": job.source, "doc_id": job.doc_id, "error": str(err)}}
+    except Exception as err:  # a bug or a model failure on one input must not stop the batch
+        return {"error": {"source": job.source, "doc_id": job.doc_id,
+                          "error": f"{job.source}: {type(err).__name__}: {err}"}}
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def _process_for_pool(args):
+    job, settings, timeout = args
+    return job.key, process_job(job, settings, timeout)
+
+
+# -- the cache ------------------------------------------------------------------------------------------------
+def _cache_path(cache: Path, key: str) -> Path:
+    return cache / f"{key}.json"
+
+
+def _store(cache: Path, key: str, result: dict) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".part", dir=cache)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(result, f, ensure_ascii=False, separators=(",", ":"))
+    publish(tmp, _cache_path(cache, key))
+
+
+def _load(cache: Path, key: str) -> dict:
+    with open(_cache_path(cache, key), encoding="utf-8") as f:
+        return json.load(f)
+
+
+# -- engines ----------------------------------------------------------------------------------------------------
+def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions) -> Iterator[tuple[str, dict]]:
+    if opts.workers <= 1:
+        for job in jobs:
+            yield job.key, process_job(job, settings, opts.timeout)
+        return
+    import multiprocessing as mp
+
+    # spawn: each worker starts clean and loads the models once (no fork of threads from BLAS/ONNX Runtime)
+    with mp.get_context("spawn").Pool(opts.workers, maxtasksperchild=None) as pool:
+        yield from pool.imap_unordered(_process_for_pool, [(j, settings, opts.timeout) for j in jobs])
+
+
+def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions) -> Iterator[tuple[str, dict]]:
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if opts.scheduler:
+        client = Client(opts.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(1, opts.workers), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = client.map(_process_for_pool, [(j, settings, opts.timeout) for j in jobs], pure=False)
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _progress(total: int, opts: BatchOptions):
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if opts.progress is None else opts.progress
+    return tqdm(total=total, unit="file", disable=not show, dynamic_ncols=True, smoothing=0.1)
+
+
+# -- the run ------------------------------------------------------------------------------------------------------
 def process_inputs(inputs: Iterable[str], out_dir: str | Path, settings: Settings = DEFAULT,
-                   pairs: Iterable[tuple[str, str]] = ()) -> Report:
-    """Process every input and write pairs.jsonl, documents.jsonl and errors.jsonl into ``out_dir``."""
-    from .export.comparison import write_comparison
+                   pairs: Iterable[tuple[str, str]] = (), options: BatchOptions = BatchOptions(),
+                   export: ExportOptions = ExportOptions()) -> Report:
+    """Process every input into ``out_dir`` (see the module docstring); return a :class:`Report`."""
+    from .pipeline import DEFAULT_STAGES
+    from .signature import signature
+
+    start = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    cache = out / CACHE_DIR
+    if cache.exists() and not options.resume:
+        shutil.rmtree(cache)
+    cache.mkdir(exist_ok=True)
 
     jobs = expand_inputs(inputs, pairs)
-    report = Report(out_dir=str(out_dir))
-    out = Path(out_dir)
-    comparison: list[dict] = []
-    with AtomicWriter(out / "pairs.jsonl") as pw, AtomicWriter(out / "documents.jsonl") as dw, \
-            AtomicWriter(out / "errors.jsonl") as ew:
-        for result in run_jobs(jobs, settings):
-            if isinstance(result, dict):
-                ew.write_record(result)
-                report.errors.append(result)
+    sig = signature(settings, DEFAULT_STAGES)
+    for j in jobs:
+        j.key = job_key(j, sig)
+    todo = [j for j in jobs if not _cache_path(cache, j.key).exists()]
+    report = Report(out_dir=str(out), skipped=len(jobs) - len(todo))
+
+    engine = _run_dask if options.engine == "dask" else _run_local
+    if options.engine not in ("local", "dask"):
+        raise ValueError(f"unknown engine {options.engine!r}: use 'local' or 'dask'")
+    bar = _progress(len(todo), options)
+    timeouts: dict[str, dict] = {}
+    with bar:
+        for key, result in engine(todo, settings, options):
+            if result.get("timeout"):
+                timeouts[key] = result  # not cached: a resumed run tries again
+            else:
+                _store(cache, key, result)
+            bar.update(1)
+
+    formats = list(dict.fromkeys(options.formats))
+    exporters = [get_exporter(f)(out, export) for f in formats]
+    if "jsonl" in formats:
+        exporters.append(get_exporter("comparison")(out, export))
+    try:
+        for j in jobs:
+            result = timeouts.get(j.key) or _load(cache, j.key)
+            if "error" in result:
+                report.errors.append(result["error"])
+                for ex in exporters:
+                    ex.add_error(result["error"])
                 continue
-            for rec in result.pair_dicts():
-                pw.write_record(rec)
-                report.pairs += 1
-            dw.write_record(result.to_dict())
-            comparison += result.comparison_rows
+            for ex in exporters:
+                ex.add(result["document"], result["pairs"])
             report.documents += 1
-    write_comparison(comparison, out)
+            report.pairs += len(result["pairs"])
+    except BaseException:
+        for ex in exporters:
+            ex.abort()
+        raise
+    for ex in exporters:
+        ex.close()
+    if "jsonl" not in formats:  # failures are always recorded
+        from .export.jsonl import write_jsonl
+
+        write_jsonl(report.errors, out / "errors.jsonl")
+    report.seconds = time.perf_counter() - start
     return report

@@ -25,20 +25,44 @@ def _add_settings_flags(p: argparse.ArgumentParser) -> None:
 
 # -- process -------------------------------------------------------------------------------------------------
 def _cmd_process(args) -> int:
-    from .batch import process_inputs
+    from .batch import process_inputs, read_list
+    from .export.base import ExportOptions
+    from .settings import BatchOptions
 
-    report = process_inputs(args.inputs, args.output, settings=_settings(args), pairs=args.pair or [])
+    inputs = list(args.inputs) + (read_list(args.from_list) if args.from_list else [])
+    if not inputs and not args.pair:
+        raise SystemExit("nlp-toolkit process: no inputs (give files, directories, globs, --from-list or --pair)")
+    options = BatchOptions(workers=args.workers, engine=args.engine, scheduler=args.scheduler, resume=args.resume,
+                           timeout=args.timeout, formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
+                           progress=args.progress)
+    export = ExportOptions(unit=args.unit, shard_size=args.shard_size, compression=args.compress or "")
+    report = process_inputs(inputs, args.output, settings=_settings(args), pairs=args.pair or [],
+                            options=options, export=export)
     print(report.summary(), file=sys.stderr)
     return 0 if report.ok else 1
 
 
 def _parser_process(sub) -> None:
-    p = sub.add_parser("process", help="read, align and annotate bilingual articles; export JSONL")
+    p = sub.add_parser("process", help="read, align and annotate bilingual articles; export datasets")
     p.add_argument("inputs", nargs="*", help="files, directories or glob patterns (NAME.en.txt + NAME.zh.txt "
                    "in one directory are read as one article)")
     p.add_argument("-o", "--output", required=True, help="output directory")
     p.add_argument("--pair", nargs=2, action="append", metavar=("EN_FILE", "ZH_FILE"),
                    help="an article given as an English file and a Chinese file (repeatable)")
+    p.add_argument("--from-list", metavar="FILE", help="read input paths from FILE, one a line ('-': stdin)")
+    p.add_argument("--format", default="jsonl", help="comma-separated output formats (default jsonl)")
+    p.add_argument("--unit", choices=["paragraph", "sentence"], default="paragraph",
+                   help="translation unit of the tmx, moses and hf exports")
+    p.add_argument("--shard-size", type=int, default=0, metavar="N", help="pair records per JSONL shard")
+    p.add_argument("--compress", choices=["gz", "zst"], help="compress the JSONL files")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local processes, or a Dask distributed cluster")
+    p.add_argument("--scheduler", help="Dask scheduler address (default: start a LocalCluster)")
+    p.add_argument("--resume", action="store_true", help="skip inputs already done in OUT_DIR's cache")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="give up on a document after SECONDS")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar (default: only on a terminal)")
     _add_settings_flags(p)
     p.set_defaults(func=_cmd_process)
 
@@ -84,6 +108,8 @@ def _parser_claims(sub) -> None:
     p.add_argument("--duration-unit", dest="claims_duration_unit", choices=["stated", "second"], default="second",
                    help="durations in seconds (default, as Recognizers-Text scores them) or in the stated unit")
     p.set_defaults(func=_cmd_claims)
+
+
 # -- align ---------------------------------------------------------------------------------------------------
 def _cmd_align(args) -> int:
     import os
@@ -136,7 +162,7 @@ def _parser_align(sub) -> None:
 
 
 # -- subcommands end -----------------------------------------------------------------------------------------
-PARSERS = [_parser_process, _parser_align, _parser_entities, _parser_claims]
+PARSERS = [_parser_process, _parser_align, _parser_claims, _parser_entities]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -62,7 +62,7 @@ class Settings:
     sent_max_side: int = 4
     sent_max_total: int = 5
     #: signals a bead's score is built from (see nlp_toolkit/sentalign.py); leave one out to measure it
-    sent_signals: tuple = ("embed", "gloss", "name", "number", "punct", "length")
+    sent_signals: tuple = ("embed", "edges", "gloss", "name", "number", "punct", "length")
     #: learned feature weights (scripts/train_sentalign.py), a models/ file or a path
     sent_weights: str = "sentalign_weights.json"
     #: how many nearest sentences on the other side a span's "neighbours" similarity averages over
@@ -115,3 +115,23 @@ class Settings:
 
 
 DEFAULT = Settings()
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a batch runs (not what it computes: these never change a record, so they are not in signatures)."""
+
+    #: worker processes (each loads the models once)
+    workers: int = 1
+    #: "local" (processes on this machine) or "dask" (a Dask distributed cluster)
+    engine: str = "local"
+    #: Dask scheduler address ("tcp://host:8786"); None starts a LocalCluster with ``workers`` workers
+    scheduler: str | None = None
+    #: skip inputs whose result is already in the output's cache (keyed by content hash and signature)
+    resume: bool = False
+    #: seconds one document may take before it is recorded as a timeout (None: no limit)
+    timeout: float | None = None
+    #: output formats (see nlp_toolkit.export.base.FORMATS)
+    formats: tuple[str, ...] = ("jsonl",)
+    #: show a progress bar: None means only when stderr is a terminal
+    progress: bool | None = None

@@ -12,13 +12,16 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from .base import Exporter, ExportOptions
+from .jsonl import publish
+
 
 def _atomic(path: Path, write) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
@@ -57,3 +60,19 @@ def schema():
                       ("margin", pa.string()), ("gaining", pa.string()), ("tie", pa.bool_()),
                       ("competitors", pa.list_(pa.string())), ("evidence", pa.list_(evidence)),
                       ("evidence_summary", pa.string())])
+
+
+class ComparisonExporter(Exporter):
+    """Collects the ``comparison`` rows of each document record; writes both files on close."""
+
+    name = "comparison"
+
+    def __init__(self, out_dir, options=ExportOptions()):
+        super().__init__(out_dir, options)
+        self.rows: list[dict] = []
+
+    def add(self, document: dict, pairs: list[dict]) -> None:
+        self.rows += document.get("comparison", [])
+
+    def close(self) -> None:
+        write_comparison(self.rows, self.out_dir)

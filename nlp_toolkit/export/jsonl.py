@@ -1,11 +1,15 @@
 """JSONL export (contract v1): ``pairs.jsonl``, ``documents.jsonl``, ``errors.jsonl`` in one directory.
 
 Each file is written to a temporary name in the same directory and renamed into place when complete, so a
-reader (or a run killed half-way) never sees a truncated file.
+reader (or a run killed half-way) never sees a truncated file. Large runs can shard the pairs
+(``pairs-00000.jsonl``, ... cut at document boundaries) and compress every file (``.jsonl.gz``, or
+``.jsonl.zst`` through ``zstandard``). Compressed output is byte-identical from run to run (no timestamps).
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import tempfile
@@ -13,6 +17,15 @@ from pathlib import Path
 from typing import Iterable
 
 from ..document import Article
+from .base import Exporter, ExportOptions
+
+
+def publish(tmp: str | Path, path: str | Path) -> None:
+    """Give a finished temporary file the usual permissions (as ``open`` would) and rename it into place."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
 
 
 def dumps(record: dict) -> str:
@@ -20,49 +33,121 @@ def dumps(record: dict) -> str:
 
 
 class AtomicWriter:
-    """A text file that appears under its name only when closed without error."""
+    """A text file that appears under its name only when closed without error; optionally compressed
+    (``compression`` "gz" or "zst")."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, compression: str = ""):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
-        self.f = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self._raw = os.fdopen(fd, "wb")
+        self._closers = []
+        if compression == "gz":
+            stream = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
+            self._closers.append(stream)
+        elif compression == "zst":
+            import zstandard
+
+            stream = zstandard.ZstdCompressor(level=3).stream_writer(self._raw, closefd=False)
+            self._closers.append(stream)
+        elif compression:
+            raise ValueError(f"unknown compression {compression!r}: use 'gz' or 'zst'")
+        else:
+            stream = self._raw
+        self.f = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
+        self.count = 0
 
     def write_record(self, record: dict) -> None:
         self.f.write(dumps(record) + "\n")
+        self.count += 1
+
+    def _close_streams(self):
+        self.f.flush()
+        self.f.detach()
+        for c in self._closers:
+            c.close()
+        self._raw.close()
+
+    def commit(self) -> None:
+        self._close_streams()
+        publish(self.tmp, self.path)
+
+    def discard(self) -> None:
+        try:
+            self._close_streams()
+        finally:
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
 
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        self.f.close()
         if exc_type is None:
-            os.replace(self.tmp, self.path)
+            self.commit()
         else:
-            os.unlink(self.tmp)
+            self.discard()
         return False
 
 
-def write_jsonl(records: Iterable[dict], path: str | Path) -> int:
+def write_jsonl(records: Iterable[dict], path: str | Path, compression: str = "") -> int:
     """Write records atomically; return how many were written."""
-    n = 0
-    with AtomicWriter(path) as w:
+    with AtomicWriter(path, compression) as w:
         for r in records:
             w.write_record(r)
-            n += 1
-    return n
+        return w.count
 
 
-def export_jsonl(articles: Iterable[Article], out_dir: str | Path, errors: Iterable[dict] = ()) -> dict:
-    """Write the three contract files for ``articles`` (and failed inputs) into ``out_dir``; return counts."""
-    out = Path(out_dir)
+class JsonlExporter(Exporter):
+    """pairs.jsonl (or shards), documents.jsonl and errors.jsonl."""
+
+    name = "jsonl"
+
+    def __init__(self, out_dir, options: ExportOptions = ExportOptions()):
+        super().__init__(out_dir, options)
+        self._suffix = ".jsonl" + (f".{options.compression}" if options.compression else "")
+        self._docs = self._writer("documents")
+        self._errors = self._writer("errors")
+        self._shard = 0
+        self._pairs = self._writer("pairs-00000" if options.shard_size else "pairs")
+        self._done: list[AtomicWriter] = []
+
+    def _writer(self, stem: str) -> AtomicWriter:
+        return AtomicWriter(self.out_dir / (stem + self._suffix), self.options.compression)
+
+    def add(self, document: dict, pairs: list[dict]) -> None:
+        size = self.options.shard_size
+        if size and self._pairs.count and self._pairs.count + len(pairs) > size:
+            self._done.append(self._pairs)
+            self._shard += 1
+            self._pairs = self._writer(f"pairs-{self._shard:05d}")
+        for rec in pairs:
+            self._pairs.write_record(rec)
+        self._docs.write_record(document)
+
+    def add_error(self, error: dict) -> None:
+        self._errors.write_record(error)
+
+    def close(self) -> None:
+        for w in self._done + [self._pairs, self._docs, self._errors]:
+            w.commit()
+
+    def abort(self) -> None:
+        for w in self._done + [self._pairs, self._docs, self._errors]:
+            w.discard()
+
+
+def export_jsonl(articles: Iterable[Article], out_dir: str | Path, errors: Iterable[dict] = (),
+                 options: ExportOptions = ExportOptions()) -> dict:
+    """Write the contract files for ``articles`` (and failed inputs) into ``out_dir``; return counts."""
     counts = {"documents": 0, "pairs": 0, "errors": 0}
-    with AtomicWriter(out / "pairs.jsonl") as pw, AtomicWriter(out / "documents.jsonl") as dw:
+    with JsonlExporter(out_dir, options) as ex:
         for a in articles:
-            for rec in a.pair_dicts():
-                pw.write_record(rec)
-                counts["pairs"] += 1
-            dw.write_record(a.to_dict())
+            pairs = a.pair_dicts()
+            ex.add(a.to_dict(), pairs)
             counts["documents"] += 1
-    counts["errors"] = write_jsonl(errors, out / "errors.jsonl")
+            counts["pairs"] += len(pairs)
+        for e in errors:
+            ex.add_error(e)
+            counts["errors"] += 1
     return counts

@@ -1,0 +1,122 @@
+"""Batch runs: kill and resume, bad inputs, timeouts, shards and compression, lists, the Dask engine."""
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from nlp_toolkit.batch import CACHE_DIR, expand_inputs, process_inputs
+from nlp_toolkit.export.base import ExportOptions
+from nlp_toolkit.settings import BatchOptions
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from make_articles import make_articles  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, example_path):
+    d = tmp_path_factory.mktemp("archive")
+    make_articles(example_path, 10, d, seed=7)
+    (d / "zz_binary.txt").write_bytes(bytes(range(256)) * 16)
+    return d
+
+
+def _outputs(out: Path) -> dict:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def reference(archive, tmp_path_factory):
+    """An uninterrupted run, in this process."""
+    out = tmp_path_factory.mktemp("ref")
+    report = process_inputs([str(archive)], out)
+    assert report.documents == 10 and len(report.errors) == 1
+    return out
+
+
+def test_killed_run_resumes_to_byte_identical_output(archive, reference, tmp_path):
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "nlp_toolkit.cli", "process", str(archive), "-o", str(out), "--no-progress"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.DEVNULL)
+    cache = out / CACHE_DIR
+    deadline = time.time() + 240
+    while time.time() < deadline and proc.poll() is None:
+        if cache.is_dir() and len(list(cache.glob("*.json"))) >= 3:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = len(list(cache.glob("*.json")))
+    assert 3 <= done < 11
+    # a kill leaves no output file half-written: only finished files ever carry their final names
+    assert not (out / "pairs.jsonl").exists()
+    subprocess.run(cmd + ["--resume"], check=False, stderr=subprocess.DEVNULL)
+    assert _outputs(out) == _outputs(reference)
+
+
+def test_bad_file_isolated_and_reported(reference):
+    errors = [json.loads(l) for l in (reference / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(errors) == 1 and errors[0]["error"].endswith("zz_binary.txt: not a text file (binary content)")
+    docs = (reference / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(d)["doc_id"] for d in docs] == [f"article_{k:04d}" for k in range(10)]
+
+
+def test_timeout_is_recorded_not_cached(archive, tmp_path):
+    out = tmp_path / "out"
+    files = sorted(str(p) for p in archive.glob("article_000[01].txt"))
+    report = process_inputs(files, out, options=BatchOptions(timeout=0.001))
+    assert report.documents == 0
+    assert [e["error"].split(": ", 1)[1] for e in report.errors] == ["timeout: not done after 0.001 s"] * 2
+    assert not list((out / CACHE_DIR).glob("*.json"))
+
+
+def test_shards_and_compression(archive, reference, tmp_path):
+    out = tmp_path / "out"
+    process_inputs([str(archive)], out, export=ExportOptions(shard_size=40, compression="gz"))
+    shards = sorted(out.glob("pairs-*.jsonl.gz"))
+    assert len(shards) > 1
+    lines = [l for s in shards for l in gzip.decompress(s.read_bytes()).decode("utf-8").splitlines()]
+    assert lines == (reference / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
+    # a document's pairs never straddle two shards
+    per_shard = [{json.loads(l)["doc_id"] for l in gzip.decompress(s.read_bytes()).decode().splitlines()}
+                 for s in shards]
+    assert all(not (a & b) for i, a in enumerate(per_shard) for b in per_shard[i + 1:])
+    zstandard = pytest.importorskip("zstandard")
+    out2 = tmp_path / "zst"
+    process_inputs([str(archive)], out2, export=ExportOptions(compression="zst"))
+    raw = zstandard.ZstdDecompressor().stream_reader((out2 / "pairs.jsonl.zst").open("rb")).read()
+    assert raw == (reference / "pairs.jsonl").read_bytes()
+
+
+def test_from_list_on_stdin(archive, reference, tmp_path):
+    listing = "\n".join(str(p) for p in sorted(archive.iterdir())) + "\n"
+    out = tmp_path / "out"
+    res = subprocess.run([sys.executable, "-m", "nlp_toolkit.cli", "process", "--from-list", "-", "-o", str(out)],
+                         input=listing, text=True, capture_output=True)
+    assert res.returncode == 1  # the binary file failed
+    assert (out / "pairs.jsonl").read_bytes() == (reference / "pairs.jsonl").read_bytes()
+
+
+def test_expand_inputs_pairs_two_file_articles(tmp_path):
+    for name in ("b.en.txt", "b.zh.txt", "a.txt", "c.en.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    jobs = expand_inputs([str(tmp_path)])
+    assert [(j.doc_id, [Path(p).name for p in j.paths]) for j in jobs] == [
+        ("a", ["a.txt"]), ("b", ["b.en.txt", "b.zh.txt"]), ("c", ["c.en.txt"])]
+
+
+def test_workers_and_dask_give_the_same_output(archive, reference, tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "workers"
+    process_inputs([str(archive)], out, options=BatchOptions(workers=2))
+    assert _outputs(out) == _outputs(reference)
+    out = tmp_path / "dask"
+    process_inputs([str(archive)], out, options=BatchOptions(workers=2, engine="dask"))
+    assert _outputs(out) == _outputs(reference)

@@ -46,6 +46,10 @@ RE_FRAC_MARK = re.compile(r"\s*分\s*之\s*")
 #: the denominator before 分之 (searched in a short window ending at 分之), and "X又" before it
 RE_FRAC_DEN = re.compile(rf"(?:({NUMBER})\s*又\s*)?({NUMBER})$")
 RE_SLASH = re.compile(r"(?<![\d/.])(?:(\d+)\s+)?(\d+)/(\d+)(?![\d/])")
+#: how far before a number (in characters, within its clause) a rate word (每天, 日均) may stand
+PERIOD_REACH = 40
+#: the longest numeral with Chinese characters read as one number (四千五百六十九万...五千三百八十二 has 33)
+MAX_NUMERAL = 64
 PER_MILLE = {"百": 1.0, "千": 0.1, "万": 0.01, "百万": 1e-4, "万万": 1e-6}
 
 
@@ -62,10 +66,12 @@ def zh_value(s: str) -> Optional[float]:
     neg = t.startswith(("负", "-"))
     t = t.lstrip("负-")
     t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
-    t = re.sub(r"(\d+(?:\.\d+)?)[kK]", lambda m: repr(float(m.group(1)) * 1000), t)
+    t = re.sub(r"(?<![\d.])(\d+(?:\.\d+)?)[kK]", lambda m: repr(float(m.group(1)) * 1000), t)
     t = t.replace("多", "").replace("余", "").replace("几", "")
     if not t or t in "百佰千仟万亿兆" or not re.search(rf"[\d{DIGITS}十拾]", t):
         return None
+    if len(t) > MAX_NUMERAL and not re.fullmatch(r"[\d.]+", t):
+        return None  # no one writes a numeral that long: a run of characters, not a number
     v = _value(t)
     if v is None:
         return None
@@ -532,24 +538,23 @@ def _periods(g: Chinese, w: str, out, clauses: Clauses) -> None:
     """Set each rate's period from its clause (每天, 日均, 每月; 一个月 before a sum): 每年都翻一番, 今年 ... does
     not reach into the next clause. A one-unit duration used as a period is no claim of its own."""
     lex = g.lex
-    spans = [span for _, span in out]
+    order = sorted(range(len(out)), key=lambda k: out[k][1][0])
+    starts = [out[k][1][0] for k in order]
     drop = set()
     for i, (c, (s, e)) in enumerate(out):
         if c.kind not in ("money", "count", "duration", "percent"):
             continue
-        start = clauses.around(s)[0]
+        start = max(clauses.around(s)[0], s - PERIOD_REACH)
         best = None
         for m in g.re_period.finditer(w, start, s):
-            inside = [k for k, (a, b) in enumerate(spans) if a <= m.start() < b]
-            if inside:
-                k = inside[0]
+            j = bisect.bisect_right(starts, m.start()) - 1
+            k = order[j] if j >= 0 and out[order[j]][1][0] <= m.start() < out[order[j]][1][1] else None
+            if k is not None:
                 oc = out[k][0]
                 if not (oc.kind == "duration" and oc.value == 1 and oc.qualifier == "exact" and
                         m.group() in ("一天", "一周", "一个月", "一年") and k != i):
                     continue
-                best = (m, k)
-            else:
-                best = (m, None)
+            best = (m, k)
         if best:
             m, k = best
             if c.kind == "duration" and lex.period["zh"][m.group()] == c.unit:

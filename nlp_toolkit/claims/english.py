@@ -13,7 +13,9 @@ the lexicon in ``models/``. Everything is linear in the length of the text.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from typing import Optional
 
@@ -405,6 +407,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     norm = Normalized(text)
     low, orig = norm.low, norm.text
     nums = outside_urls(low, g.numbers(low))
+    noun_of = [m.start() for m in g.re_noun_of.finditer(low)]  # "the number of views ... 400 million"
     by_start = {x.start: i for i, x in enumerate(nums)}
     used = [False] * len(nums)
     taken: list[tuple[int, int]] = []  # normalized spans claimed (periods included), for bare durations
@@ -435,7 +438,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         value, vmax = x.value, None
         kind, unit, qual, period = "number", None, "exact", None
         factor = 1.0
-        pre_lo = max(0, s - 80)
+        pre_lo = max(0, s - 16)  # currency and age words before a number are short
         pre = low[pre_lo:s]
         # --- currency before the number
         m = g.re_cur_pre.search(pre)
@@ -581,14 +584,14 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 kind, unit = "date", "year"
             else:
                 # "Kayla Ruliffson, 20, promotes ...": a name, then an age between commas
-                if x.plain and 0 < x.value < 120 and re.search(r"[A-Z][a-z]+\s*,\s*$", orig[pre_lo:s]) and \
-                        re.match(r"\s*,", low[e:e + 3]) and not re.search(r"\d\s*,\s*[A-Za-z]+\s*,\s*$",
-                                                                         orig[pre_lo:s]):
+                if x.plain and 0 < x.value < 120 and re.match(r"\s*,", low[e:e + 3]) and \
+                        re.search(r"[A-Z][a-z]+\s*,\s*$", orig[max(0, s - 40):s]) and \
+                        not re.search(r"\d\s*,\s*[A-Za-z]+\s*,\s*$", orig[max(0, s - 40):s]):
                     kind, unit = "age", "year"
                 else:
-                    m = g.re_noun_of.search(low[max(0, s - 200):s])
-                    if m and (x.scaled or x.value >= 100) and not re.search(r"[.;!?]", low[max(0, s - 200) +
-                                                                                          m.end():s]):
+                    k = bisect.bisect_left(noun_of, s) - 1
+                    m = g.re_noun_of.match(low, noun_of[k]) if k >= 0 and noun_of[k] > s - 200 else None
+                    if m and (x.scaled or x.value >= 100) and not re.search(r"[.;!?]", low[m.end():s]):
                         w = m.group(1)
                         u = lex.noun["en"].get(w) or _singular(w)
                         kind, unit = "count", u
@@ -596,7 +599,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             value *= factor
             vmax = vmax * factor if vmax is not None else None
         # --- qualifier before (up to the currency), under negation
-        qpre = low[max(0, cur_s - 60):cur_s]
+        qpre = low[max(0, cur_s - 32):cur_s]
         m = g.re_qual_pre.search(qpre)
         if m:
             qual = lex.qualifier_pre["en"][re.sub(r"\s+", " ", m.group(1))]
@@ -659,9 +662,17 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             used[k] = True  # inside this claim ("75 USD million")
             k += 1
     # --- durations without digits: "a week", "an hour and a half", "half year", "all day", "another month"
+    taken.sort()
+    tstarts = [a for a, _ in taken]
+    tends = list(itertools.accumulate((b for _, b in taken), max))  # furthest end among spans so far
+
+    def overlaps(s: int, e: int) -> bool:
+        k = bisect.bisect_left(tstarts, e) - 1  # spans starting before e
+        return k >= 0 and tends[k] > s
+
     for m in g.re_bare_dur.finditer(low):
         s, e = m.start(), m.end()
-        if any(a < e and s < b for a, b in taken):
+        if overlaps(s, e):
             continue
         if g.re_dur_block.search(low[max(0, s - 12):s]):
             continue
@@ -688,9 +699,15 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         taken.append((s, e2))
         claims.append((qs, make_claim(norm, "en", qs, e2, "duration", v, u, qual, None, None, dur_unit)))
     # a number read inside a duration written in words ("a half" of "an hour and a half") is part of it
-    durs = [(c.start, c.end) for _, c in claims if c.kind == "duration"]
-    claims = [(k, c) for k, c in claims if c.kind != "number" or
-              not any(a <= c.start and c.end <= b and (a, b) != (c.start, c.end) for a, b in durs)]
+    durs = sorted((c.start, c.end) for _, c in claims if c.kind == "duration")
+    dstarts = [a for a, _ in durs]
+    dends = list(itertools.accumulate((b for _, b in durs), max))
+
+    def inside_duration(c: Claim) -> bool:
+        k = bisect.bisect_right(dstarts, c.start) - 1
+        return k >= 0 and dends[k] >= c.end and (c.start, c.end) not in set(durs[k:k + 1])
+
+    claims = [(k, c) for k, c in claims if c.kind != "number" or not inside_duration(c)]
     claims.sort(key=lambda t: t[0])
     return [c for _, c in claims]
 

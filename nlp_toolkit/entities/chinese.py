@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from ..resources import track_spacy
 from ..settings import DEFAULT, Settings
 from .gazetteer import Gazetteer, gazetteer, norm_en
 from .rules import sections
@@ -572,7 +573,7 @@ def pipeline(settings: Settings = DEFAULT):
         if not Language.has_factory(name):
             Language.factory(name, default_config={"settings": {}}, func=_factory(kind))
         nlp.add_pipe(name, config=config)
-    return nlp
+    return track_spacy(nlp)
 
 
 def make_docs(texts: Iterable[str], en_entities: Optional[Iterable] = None):
@@ -592,7 +593,7 @@ def make_docs(texts: Iterable[str], en_entities: Optional[Iterable] = None):
 def _tokenizer():
     import spacy
 
-    return spacy.blank("zh")
+    return track_spacy(spacy.blank("zh"))
 
 
 def run(texts: list[str], settings: Settings = DEFAULT, en_entities=None, batch_size: int = 256):

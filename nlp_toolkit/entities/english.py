@@ -19,7 +19,7 @@ import functools
 import re
 
 from ..document import Entity
-from ..resources import read_lines
+from ..resources import track_spacy, read_lines
 from ..settings import DEFAULT, Settings
 from .rules import jsonl
 
@@ -56,7 +56,7 @@ def pipeline(settings: Settings = DEFAULT):
     if not Language.has_factory("en_entity_fixes"):
         Language.factory("en_entity_fixes", func=_make_fixes)
     nlp.add_pipe("en_entity_fixes", after="entity_ruler", config={"labels": settings.en_entity_labels})
-    return nlp
+    return track_spacy(nlp)
 
 
 def _make_fixes(nlp, name: str, labels: str):

@@ -10,6 +10,8 @@ claims contract (``nlp-toolkit claims``).
 
 from __future__ import annotations
 
+import math
+
 from ..document import Article, Claim
 from ..settings import DEFAULT, Settings
 
@@ -25,7 +27,9 @@ def extract_claims(text: str, lang: str, settings: Settings = DEFAULT, all_numbe
         from .chinese import extract
     else:
         raise ValueError(f"unknown language {lang!r} (expected 'en' or 'zh')")
-    return extract(text, settings, all_numbers=all_numbers)
+    claims = extract(text, settings, all_numbers=all_numbers)
+    # a run of digits too long for a float is no figure anyone states
+    return [c for c in claims if math.isfinite(c.value) and (c.value_max is None or math.isfinite(c.value_max))]
 
 
 def link_claims(pair, settings: Settings = DEFAULT) -> None:

@@ -420,7 +420,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             j = num_at(m.end()) if m else None
             mb = g.re_between.match(w, e)
             jb = num_at(mb.end()) if mb else None
-            if jb is not None and re.match(r"\s*之间", w[found[jb][0].end:found[jb][0].end + 4]):
+            if jb is not None and re.match(r"[^\d,;。]{0,4}?之间", w[found[jb][0].end:found[jb][0].end + 8]):
                 j, m = jb, mb
             if j is not None and (m.group(1) not in "-–—" or found[j][0].value > value):
                 y = found[j][0]
@@ -447,8 +447,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 mz = re.match(r"\s*之间", w[pos:pos + 4])
                 if mz:
                     pos += mz.end()
-        # --- count: classifier and/or counted noun ("15个视频", "1.5亿美国用户", "超过1,300万件")
-        if how == "num" and kind == "number":
+        # --- count: classifier and/or counted noun ("15个视频", "1.5亿美国用户", "超过1,300万件"); not after 第
+        if how == "num" and kind == "number" and not w[max(0, s - 1):s] == "第":
             got = _counted(g, w, pos, clauses)
             if got:
                 unit, pos, dozen = got

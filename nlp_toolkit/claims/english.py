@@ -234,8 +234,11 @@ class English:
                 add = self._and_fraction(toks, k + 1, low)
                 if add is not None:
                     fv, k2, sc = add
-                    if sc:
+                    if sc and last == "scale":  # "one billion and a half million"
                         total += fv * sc
+                    elif sc:  # "two and a half thousand"
+                        total, cur = total + (cur + fv) * sc, 0.0
+                        scaled, last_scale = True, sc
                     elif last == "scale" and last_scale >= 1000:
                         total += fv * last_scale
                     else:
@@ -510,7 +513,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                         parts.append((0.5, parts[-1][1]))
                         pos += mh.end()
                         continue
-                    j = num_at(pos)
+                    ma = re.match(r"\s*,?\s*(?:and\s+)?", low[pos:pos + 8])
+                    j = num_at(pos + ma.end())
                     if j is None:
                         break
                     m3 = g.re_unit.match(low, nums[j].end) or g.re_unit_attached.match(low, nums[j].end)
@@ -578,6 +582,11 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         # --- count: the noun counted ("150 million U.S. users", "one million active sellers")
         if kind == "number":
             got = _counted(g, low, orig, pos)
+            mq = g.re_qual_post.match(low, pos) if not got else None
+            if mq and lex.qualifier_post["en"][re.sub(r"\s+", " ", mq.group(1))] in ("at_least", "at_most"):
+                got = _counted(g, low, orig, mq.end())  # "500 or more visitors"
+                if got:
+                    qual = lex.qualifier_post["en"][re.sub(r"\s+", " ", mq.group(1))]
             if got:
                 kind, unit, pos = "count", got[0], got[1]
             elif x.plain and 1000 <= x.value <= 2100 and re.fullmatch(r"\d{4}", low[s:e]):
@@ -675,8 +684,6 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         if overlaps(s, e):
             continue
         if g.re_dur_block.search(low[max(0, s - 12):s]):
-            continue
-        if re.match(r"\s*(?:ago|earlier|later|before|after)(?![a-z])", low[e:e + 10]):
             continue
         w = re.sub(r"\s+", " ", m.group(1))
         u = g.time_unit[re.sub(r"\s+", " ", m.group(2))]

@@ -15,7 +15,13 @@ into the original text through the map.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
+
+
+@functools.lru_cache(maxsize=65536)
+def _nfkc(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
 
 
 class Normalized:
@@ -25,19 +31,29 @@ class Normalized:
 
     def __init__(self, original: str):
         self.original = original
-        out: list[str] = []
-        start: list[int] = []
-        end: list[int] = []
-        for i, ch in enumerate(original):
-            n = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
-            if not n:
-                continue
-            out.append(n)
-            start.extend([i] * len(n))
-            end.extend([i + 1] * len(n))
-        self.text = "".join(out)
-        self._start = start
-        self._end = end
+        changed = {}
+        for ch in set(original):
+            if ord(ch) > 127:
+                n = _nfkc(ch)
+                if n != ch:
+                    changed[ch] = n
+        if all(len(n) == 1 for n in changed.values()):  # the usual case: one character for one, offsets kept
+            self.text = original.translate(str.maketrans(changed)) if changed else original
+            self._start = self._end = None
+        else:
+            out: list[str] = []
+            start: list[int] = []
+            end: list[int] = []
+            for i, ch in enumerate(original):
+                n = changed.get(ch, ch)
+                if not n:
+                    continue
+                out.append(n)
+                start.extend([i] * len(n))
+                end.extend([i + 1] * len(n))
+            self.text = "".join(out)
+            self._start = start
+            self._end = end
         low = self.text.lower()
         if len(low) != len(self.text):  # a few characters lower-case into two (İ): keep the length
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in self.text)
@@ -45,10 +61,12 @@ class Normalized:
 
     def origin(self, i: int) -> int:
         """The original index of normalized character ``i``."""
-        return self._start[i]
+        return i if self._start is None else self._start[i]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original-text span of the normalized span ``[start, end)``."""
+        if self._start is None:
+            return start, max(start, end)
         if end <= start:
             i = self._start[start] if start < len(self._start) else len(self.original)
             return i, i

@@ -33,7 +33,8 @@ TOKEN = re.compile(
 STOP = frozenset("""of to in for on at by with from and or but nor the a an is are was were be been being has have had
 will would can could should may might must do does did that which who whom whose this these those it its their his her
 our your my than as per each every into over under about after before since until while when where if so such not no
-also only just more most less least some any all both either neither then there here what how why within without""".split())
+also only just more most less least some any all both either neither then there here what how why within without
+times""".split())
 
 
 class English:
@@ -417,6 +418,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     claims: list[tuple[int, Claim]] = []
     dur_unit = settings.claims_duration_unit
     last_end = [0]
+    prev_count: list = [None]  # (unit, end) of the last count, for a bare number that repeats its unit
 
     def num_at(pos: int) -> Optional[int]:
         m = re.match(r"\s*", low[pos:pos + 40])
@@ -597,6 +599,9 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                         re.search(r"[A-Z][a-z]+\s*,\s*$", orig[max(0, s - 40):s]) and \
                         not re.search(r"\d\s*,\s*[A-Za-z]+\s*,\s*$", orig[max(0, s - 40):s]):
                     kind, unit = "age", "year"
+                elif prev_count[0] and (x.scaled or x.value >= 1000) and prev_count[0][1] > s - 160 and \
+                        not re.search(r"[.;!?]", low[prev_count[0][1]:s]):
+                    kind, unit = "count", prev_count[0][0]  # "1.76 million cars, compared with 1.79 million"
                 else:
                     k = bisect.bisect_left(noun_of, s) - 1
                     m = g.re_noun_of.match(low, noun_of[k]) if k >= 0 and noun_of[k] > s - 200 else None
@@ -662,6 +667,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         if kind == "number":
             claim = make_claim(norm, "en", cur_s, e if qual == "exact" else max(e, pos), kind, value, None, qual,
                                None, vmax, dur_unit)
+        if kind == "count":
+            prev_count[0] = (unit, pos)
         if kind != "number":
             taken.append((cur_s, pos))
         claims.append((cur_s, claim))
@@ -738,8 +745,8 @@ def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, i
             return nouns[w.split("-")[-1]], p + m.end()
         if w in STOP or w in g.time_unit or w in g.scales or w in g.lex.currency_post["en"]:
             return None
-        if step == 0 and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")) and \
-                w.isalpha() and not orig[p + len(m.group(1)):p + m.end()][:1].isupper():
+        if step == 0 and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "as", "os")) and \
+                w.isalpha():
             nxt = re.match(r"\s+([a-z]+)", low[p + m.end():p + m.end() + 20])
             if not (nxt and nxt.group(1) in nouns):
                 return _singular(w), p + m.end()

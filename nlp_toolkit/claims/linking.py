@@ -26,6 +26,10 @@ from ..settings import DEFAULT, Settings
 from .units import SECONDS
 
 
+#: the unit of a count whose noun is unknown (a classifier's default): compatible with any counted noun
+GENERIC = "item"
+
+
 def _close(a, b) -> bool:
     if a is None or b is None:
         return a is b
@@ -49,7 +53,7 @@ def compare(a: Claim, b: Claim) -> list[str]:
         diff.append("kind")
     if not _close(va, vb) or not _close(ma, mb):
         diff.append("value")
-    if ua != ub:
+    if ua != ub and not (a.kind == b.kind == "count" and GENERIC in (ua, ub)):
         diff.append("unit")
     if a.qualifier != b.qualifier:
         diff.append("qualifier")

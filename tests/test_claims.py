@@ -113,6 +113,13 @@ def test_ambiguous_characters():
     assert (c.kind, c.value, c.unit) == ("date", 2025, "year")
 
 
+def test_names_and_hyphens_are_no_figures():
+    text = "Its Model 3 sales rose while COVID-19 cases and 5G phones spread through 2030."
+    claims = extract_claims(text, "en", all_numbers=True)
+    assert {(c.text, c.kind) for c in claims} == {("3", "number"), ("19", "number"), ("5", "number"),
+                                                  ("2030", "date")}, _show(claims)
+
+
 def test_bare_numbers_only_with_all_numbers():
     text = "There were 17 of them and 9,000 more."
     assert extract_claims(text, "en") == []

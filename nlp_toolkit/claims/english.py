@@ -34,7 +34,13 @@ STOP = frozenset("""of to in for on at by with from and or but nor the a an is a
 will would can could should may might must do does did that which who whom whose this these those it its their his her
 our your my than as per each every into over under about after before since until while when where if so such not no
 also only just more most less least some any all both either neither then there here what how why within without
-times""".split())
+times through during throughout against beyond toward towards via past near like versus vs amid across along among
+behind below beside between despite inside outside onto upon unlike till up another other last next first top total
+nearly almost roughly around""".split())
+
+
+MONTHS = frozenset("""january february march april may june july august september october november december jan feb mar
+apr jun jul aug sep sept oct nov dec""".split())
 
 
 class English:
@@ -84,6 +90,7 @@ class English:
             r"|on\s+an\s+average\s+(day|week|month|year))(?![a-z])")
         self.re_stop_far = re.compile(r"[.;:!?]|\d|,\s*(?:and|but|which|who|while|although|so|because)\b")
         self.re_ratio = re.compile(r"\s+(?:over|out\s+of)\s+")
+        self.re_name_before = re.compile(r"(?<![A-Za-z.])((?:[A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*))\s$")
         self.re_range = re.compile(r"\s*(to|through|thru|-|–|—|and|or)\s*")
         self.re_noun_of = re.compile(r"(?<![a-z])number\s+of\s+([a-z]+)")
         self.re_bare_dur = re.compile(
@@ -118,7 +125,8 @@ class English:
         j = i
         if text in ("minus", "negative") and j + 1 < n and self._is_numword(toks[j + 1]):
             neg, j = True, j + 1
-        elif text in ("-", "−") and j + 1 < n and toks[j + 1][0] == "num" and toks[j + 1][2] - e <= 1 and (
+        elif text in ("-", "−") and j + 1 < n and toks[j + 1][0] == "num" and toks[j + 1][2] - e <= 1 and \
+                not (s > 0 and low[s - 1].isalnum()) and (  # COVID-19, A-1: a hyphen, not a sign
                 i == 0 or toks[i - 1][0] == "sym" and toks[i - 1][1] not in ")]%$" or
                 toks[i - 1][0] == "word" and toks[i - 1][1] not in self.units and toks[i - 1][1] not in self.scales):
             neg, j = True, j + 1
@@ -581,6 +589,12 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 if re.search(r"(?<![a-z])(?:between|from)\s*(?:\$|€|£)?\s*$", pre):
                     cur_s = min(cur_s, pre_lo + re.search(r"(?<![a-z])(?:between|from)\s*(?:\$|€|£)?\s*$",
                                                           pre).start())
+        # --- a name's number ("Model 3", "iPhone 15", "Windows 11") counts nothing
+        if kind == "number" and x.plain and x.value < 10000 and g.re_name_before.search(orig[max(0, s - 30):s]):
+            w0 = g.re_name_before.search(orig[max(0, s - 30):s]).group(1).lower()
+            if w0 not in STOP and w0 not in g.cur_pre and w0 not in g.units and w0 not in MONTHS and \
+                    not g.re_qual_pre.search(w0 + " ") and w0 not in lex.age_pre["en"]:
+                kind = "name"
         # --- count: the noun counted ("150 million U.S. users", "one million active sellers")
         if kind == "number":
             got = _counted(g, low, orig, pos)
@@ -658,6 +672,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             continue
         if kind == "count" and not x.digits and x.value == 1 and qual == "exact" and not x.scaled:
             continue  # "one of", "one person": an article, not a figure
+        if kind == "name":
+            kind = "number"
         if kind == "number" and not all_numbers:
             continue
         if kind == "number" and qual == "exact" and x.plain is False and x.value is None:

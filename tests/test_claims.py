@@ -120,6 +120,15 @@ def test_names_and_hyphens_are_no_figures():
                                                   ("2030", "date")}, _show(claims)
 
 
+def test_chinese_discounts_ranges_and_times():
+    claims = extract_claims("上午10点30分开始打五五折,七成六的人工作了两三年", "zh", all_numbers=True)
+    assert all(c.value != 10.3 for c in claims), _show(claims)
+    want = [dict(kind="percent", value=55), dict(kind="percent", value=76),
+            dict(kind="duration", value=2, value_max=3, unit="year", qualifier="approx")]
+    for w in want:
+        assert any(_matches(c, w) for c in claims), (w, _show(claims))
+
+
 def test_bare_numbers_only_with_all_numbers():
     text = "There were 17 of them and 9,000 more."
     assert extract_claims(text, "en") == []

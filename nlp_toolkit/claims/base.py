@@ -35,6 +35,8 @@ class Num:
     qualifier: Optional[str] = None
     #: read from an article or "one" alone ("a week", "one of"): not a count worth reporting
     article: bool = False
+    #: the upper end when the number itself is a range (两三年: 2 to 3)
+    vmax: Optional[float] = None
 
 
 RE_URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef]+", re.I)

@@ -36,7 +36,7 @@ SCALE_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 
 ARABIC = (r"\d+(?:\.\d+)?(?:e[+-]?\d+|\^[+-]*\d+)"
           r"|(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[kK](?![a-zA-Z]))?|(?<!\.)\.\d+")
-_ATOM = rf"(?:{ARABIC}|[{NUMCHARS}]|点\s*(?=[{DIGITS}\d]))"
+_ATOM = rf"(?:{ARABIC}|[{NUMCHARS}]|点\s*(?=[{DIGITS}]))"  # 10点30 is a time of day, not 10.3
 #: a number: atoms, with spaces only before a Chinese numeral, and 多/余/几 inside ("十多万", "二十几万")
 NUMBER = (rf"(?>(?:负\s*|(?<![\d{NUMCHARS}])-(?=\s*[\d{DIGITS}]))?(?:{_ATOM})"
           rf"(?:\s*(?=[{NUMCHARS}点]){_ATOM}|{_ATOM}|\s*[多余](?=\s*[万亿千百十])|\s*几|\s*[多余]\s*(?=[万亿]))*)")
@@ -269,9 +269,15 @@ def numbers(g: Chinese, w: str) -> list[tuple[Num, str]]:
         if len(text) > 1 and text.endswith("两") and text[-2] in DIGITS + "十":
             e -= 1
             text = text[:-1]
-        v = zh_value(text)
+        # 两三年, 二三十个: two neighbouring digits give an approximate range
+        mr = re.fullmatch(rf"([{DIGITS}])([{DIGITS}])([十百千万亿]*)", re.sub(r"\s", "", text))
+        vmax = None
+        if mr and mr.group(1) not in "零〇" and DIGIT_VALUE[mr.group(2)] == DIGIT_VALUE[mr.group(1)] + 1:
+            sc = zh_value("一" + mr.group(3)) if mr.group(3) else 1.0
+            v, vmax = DIGIT_VALUE[mr.group(1)] * sc, DIGIT_VALUE[mr.group(2)] * sc
+        else:
+            v = zh_value(text)
         if v is None:
-            # two numbers side by side ("1502222, 二百五"): read the longest prefix that is one
             continue
         sc = re.search(r"[十拾百佰千仟万亿兆kK]", text)
         last_scale = 1.0
@@ -287,6 +293,8 @@ def numbers(g: Chinese, w: str) -> list[tuple[Num, str]]:
                 scaled=bool(sc), scale=last_scale,
                 qualifier="more_than" if re.search(r"[多余几]", text) else None)
         x.article = text == "一"
+        if vmax is not None:
+            x.vmax, x.qualifier = vmax, "approx"
         out.append((x, "num"))
     out.sort(key=lambda t: t[0].start)
     return out
@@ -325,7 +333,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             continue
         used[idx] = True
         s, e, value = x.start, x.end, x.value
-        kind, unit, qual, vmax = "number", None, x.qualifier or "exact", None
+        kind, unit, qual, vmax = "number", None, x.qualifier or "exact", x.vmax
         pos = e
         factor = 1.0
         if how == "pct":
@@ -370,11 +378,9 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             else:
                 m = re.match(r"\s*(成|折)(?!员|立|功|为|本|绩|交|长|果|扣|叠|分|算|合)", w[pos:pos + 3])
                 mh = re.match(r"\s*成\s*半|\s*成\s*([零一二三四五六七八九两\d])(?![十百千万亿\d])", w[pos:pos + 5])
-                if m and 0 < value < 10 and not x.scaled:
-                    v = value * 10
-                    if re.fullmatch(rf"[{DIGITS}]{{2}}", re.sub(r"\s", "", w[s:e])) or \
-                            re.fullmatch(r"\d\s+\d", w[s:e]):
-                        v = value  # 五五折, 7 2 折: two digits read as tens and units
+                two = re.fullmatch(rf"[{DIGITS}]{{2}}", re.sub(r"\s", "", w[s:e]))
+                if m and (0 < value < 10 or two and 10 < value < 100) and not x.scaled and x.vmax is None:
+                    v = value if two else value * 10  # 九折 is 90%, 五五折 55%
                     if m.group(1) == "成" and mh:
                         v += 5 if "半" in mh.group() else zh_value(mh.group(1)) or 0
                         pos += mh.end()
@@ -492,6 +498,10 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         c = make_claim(norm, "zh", cs, end, kind, value, unit, qual, None, vmax, dur_unit)
         out.append((c, (cs, end)))
         last_end = max(last_end, end)
+        k = idx + 1
+        while k < len(found) and found[k][0].start < end:
+            used[k] = True  # read as part of this claim (七成六)
+            k += 1
     _periods(g, w, out, clauses)
     return [c for c, _ in sorted(out, key=lambda t: t[1][0])]
 

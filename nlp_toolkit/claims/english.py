@@ -590,6 +590,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                     cur_s = min(cur_s, pre_lo + re.search(r"(?<![a-z])(?:between|from)\s*(?:\$|€|£)?\s*$",
                                                           pre).start())
         # --- a name's number ("Model 3", "iPhone 15", "Windows 11") counts nothing
+        if kind == "number" and x.plain and re.search(r"[A-Za-z]-$", orig[max(0, s - 2):s]):
+            kind = "name"  # COVID-19, F-35
         if kind == "number" and x.plain and x.value < 10000 and g.re_name_before.search(orig[max(0, s - 30):s]):
             w0 = g.re_name_before.search(orig[max(0, s - 30):s]).group(1).lower()
             if w0 not in STOP and w0 not in g.cur_pre and w0 not in g.units and w0 not in MONTHS and \

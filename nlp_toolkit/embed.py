@@ -6,8 +6,11 @@ with the C++ ``sentencepiece`` library on the package's own ``sp.model``: many t
 pure-Python tokenizer, with identical ids except that for a run of characters missing from the vocabulary the
 C++ library emits one ``<unk>`` where the pure-Python port emits one per character.
 
-An encoder maps texts to L2-normalized float32 rows; :class:`CachedEncoder` embeds each distinct text once per
-process.
+An encoder maps texts to L2-normalized float32 rows; :class:`CachedEncoder` embeds each distinct text once.
+The numpy forward pass batches texts, and a text's vector differs in the last bits (about 1e-7) with the texts
+batched beside it; so that an article's results never depend on which articles a process saw before it (a
+resumed run, another worker, a Dask cluster), the pipeline clears the caches at the start of every article
+(:func:`clear_caches`): within an article each distinct text is still embedded once.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import weakref
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -58,10 +62,20 @@ class USEM3Encoder:
         return self._backend.encode(list(texts))
 
 
+_CACHES: "weakref.WeakSet[CachedEncoder]" = weakref.WeakSet()
+
+
+def clear_caches() -> None:
+    """Empty every embedding cache of this process."""
+    for c in list(_CACHES):
+        c.clear()
+
+
 class CachedEncoder:
     """Wraps an encoder so each distinct text is embedded once; new texts are encoded in one batch."""
 
     def __init__(self, encoder: Encoder, max_items: int = 200_000):
+        _CACHES.add(self)
         self.encoder = encoder
         self.name = encoder.name
         self.max_items = max_items

@@ -51,21 +51,28 @@ class Pipeline:
         self._stages = [load_stage(n) for n in self.stage_names]
 
     def __call__(self, article: Article) -> Article:
+        from .embed import clear_caches
         from .signature import signature
 
+        clear_caches()  # an article's results never depend on the articles processed before it
         for stage in self._stages:
             stage(article, self.settings)
         article.signature = signature(self.settings, self.stage_names)
         return article
 
     def pipe(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Article]:
-        """Process articles in batches; stages with a ``pipe`` method see a whole batch at once."""
+        """Process articles in batches; stages with a ``pipe`` method see a whole batch at once (faster; an
+        article's embedding-based scores may then differ in the last bits with the articles batched beside it,
+        where calling the pipeline on each article gives results that depend on the article alone)."""
         from .signature import signature
 
         sig = signature(self.settings, self.stage_names)
         batch: list[Article] = []
 
         def flush():
+            from .embed import clear_caches
+
+            clear_caches()
             for stage in self._stages:
                 if hasattr(stage, "pipe"):
                     stage.pipe(batch, self.settings)

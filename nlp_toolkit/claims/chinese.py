@@ -45,6 +45,7 @@ RE_PCT = re.compile(rf"(?<![{NUMCHARS}\d])(百\s*万|万\s*万|百|千|万)\s*�
 RE_FRAC_MARK = re.compile(r"\s*分\s*之\s*")
 #: the denominator before 分之 (searched in a short window ending at 分之), and "X又" before it
 RE_FRAC_DEN = re.compile(rf"(?:({NUMBER})\s*又\s*)?({NUMBER})$")
+RE_HALF = re.compile(r"半成|(?<=打)对折")
 RE_SLASH = re.compile(r"(?<![\d/.])(?:(\d+)\s+)?(\d+)/(\d+)(?![\d/])")
 #: how far before a number (in characters, within its clause) a rate word (每天, 日均) may stand
 PERIOD_REACH = 40
@@ -254,6 +255,10 @@ def numbers(g: Chinese, w: str) -> list[tuple[Num, str]]:
         v = (abs(whole) + nom / den) * (-1 if whole < 0 else 1) if whole else nom / den
         out.append((Num(md.start(), mn.end(), v), "frac"))
         taken[md.start():mn.end()] = b"\1" * (mn.end() - md.start())
+    for m in RE_HALF.finditer(w):  # 半成 (5%), 打对折 (half price)
+        if not any(taken[m.start():m.end()]):
+            out.append((Num(m.start(), m.end(), 5.0 if m.group() == "半成" else 50.0, digits=False), "pct"))
+            taken[m.start():m.end()] = b"\1" * (m.end() - m.start())
     for m in RE_SLASH.finditer(w):
         if any(taken[m.start():m.end()]) or not float(m.group(3)):
             continue
@@ -387,7 +392,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                     else:
                         pos += m.end()
                     kind, unit, value = "percent", "percent", v
-                elif m and m.group(1) == "成" and value == 10 and not x.scaled:
+                elif m and m.group(1) == "成" and value == 10:  # 十成: all of it
                     kind, unit, value, pos = "percent", "percent", 100.0, pos + m.end()
         if how == "num" and kind == "number":
             m = g.re_age.match(w, pos)

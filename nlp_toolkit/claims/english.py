@@ -442,7 +442,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         if all_numbers and md:
             j = num_at(md.end())
             if j is not None and not (g.re_unit.match(low, nums[j].end) or g.re_cur_post.match(low, nums[j].end)
-                                      or g.re_percent.match(low, nums[j].end)) and nums[j].value:
+                                      or g.re_percent.match(low, nums[j].end)) and 0 < x.value <= nums[j].value:
                 used[j] = True
                 claims.append((x.start, make_claim(norm, "en", x.start, nums[j].end, "number",
                                                    x.value / nums[j].value)))
@@ -677,8 +677,6 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         if kind == "name":
             kind = "number"
         if kind == "number" and not all_numbers:
-            continue
-        if kind == "number" and qual == "exact" and x.plain is False and x.value is None:
             continue
         claim = make_claim(norm, "en", cur_s, pos if kind != "number" else max(e, pos), kind, value, unit, qual,
                            period, vmax, dur_unit)

@@ -13,8 +13,6 @@ with LAC, Latin-script spans, gazetteer, rules and projection components); :mod:
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -157,17 +155,13 @@ def entities_file(cases_path, out_path, lang: Optional[str] = None, settings: Se
         if idx:
             for i, ents in zip(idx, recognize_many([cases[i][1] for i in idx], lg, settings)):
                 results[i] = ents
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=out_path.name + ".", suffix=".tmp", dir=str(out_path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            for i, (cid, _text, lg) in enumerate(cases):
-                ents = [{"start": e.start, "end": e.end, "label": e.label, "text": e.text,
-                         "canonical": e.canonical, "lang": lg, "source": e.source} for e in results.get(i, [])]
-                f.write(json.dumps({"id": cid, "entities": ents}, ensure_ascii=False) + "\n")
-        os.replace(tmp, out_path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from ..export.jsonl import write_jsonl
+
+    def records():
+        for i, (cid, _text, lg) in enumerate(cases):
+            ents = [{"start": e.start, "end": e.end, "label": e.label, "text": e.text,
+                     "canonical": e.canonical, "lang": lg, "source": e.source} for e in results.get(i, [])]
+            yield {"id": cid, "entities": ents}
+
+    write_jsonl(records(), out_path)
     return len(cases)

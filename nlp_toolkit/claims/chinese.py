@@ -481,25 +481,24 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 if mcmp:
                     qual = "more_than" if mcmp.group(1) else "less_than"
                     cs = cs - len(pre) + mb.start()
-                    pos += mcmp.end() if kind != "number" else 0
-                    if kind == "number":
-                        pos = max(pos, e + len(mcmp.group()))
+                    pos += mcmp.end()
         m = g.re_qual_post.match(w, pos)
-        if m and not (m.group(1) in ("多", "余") and qual != "exact"):
-            q2 = lex.qualifier_post["zh"][m.group(1)]
-            if not (m.group(1) == "内" and kind not in ("duration",)):
-                if m.group(1) in ("多", "余") and kind in ("number",) or m.group(1) not in ("多", "余"):
-                    qual = q2
-                    pos = m.end()
-                    if re.match(r"\s*时间内|\s*内", w[pos:pos + 4]) and kind == "duration":
-                        pos += re.match(r"\s*时间内|\s*内", w[pos:pos + 4]).end()
+        if m:
+            word = m.group(1)
+            # 多/余 after a unit only bound a bare number; 内 ("within") bounds only a duration
+            if not (word in ("多", "余") and (qual != "exact" or kind != "number")) and \
+                    not (word == "内" and kind != "duration"):
+                qual, pos = lex.qualifier_post["zh"][word], m.end()
+                mt = re.match(r"\s*(?:时间)?\s*内", w[pos:pos + 4]) if kind == "duration" else None
+                if mt:  # 两天或更短时间内
+                    pos += mt.end()
         if kind == "number" and how == "num" and not all_numbers:
             continue
         if kind == "count" and x.article and qual == "exact":
             if not all_numbers:
                 continue
             kind, unit, pos = "number", None, e
-        end = pos if kind != "number" else max(e, pos if qual != "exact" else e)
+        end = pos if kind != "number" else (max(e, pos) if qual != "exact" or vmax is not None else e)
         c = make_claim(norm, "zh", cs, end, kind, value, unit, qual, None, vmax, dur_unit)
         out.append((c, (cs, end)))
         last_end = max(last_end, end)

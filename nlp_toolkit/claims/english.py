@@ -678,11 +678,11 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             kind = "number"
         if kind == "number" and not all_numbers:
             continue
-        claim = make_claim(norm, "en", cur_s, pos if kind != "number" else max(e, pos), kind, value, unit, qual,
-                           period, vmax, dur_unit)
-        if kind == "number":
-            claim = make_claim(norm, "en", cur_s, e if qual == "exact" else max(e, pos), kind, value, None, qual,
-                               None, vmax, dur_unit)
+        if kind == "number":  # a bare number: its span is the number (with its bound or range), no unit or rate
+            end = max(e, pos) if qual != "exact" or vmax is not None else e
+            claim = make_claim(norm, "en", cur_s, end, kind, value, None, qual, None, vmax, dur_unit)
+        else:
+            claim = make_claim(norm, "en", cur_s, pos, kind, value, unit, qual, period, vmax, dur_unit)
         if kind == "count":
             prev_count[0] = (unit, pos)
         if kind != "number":

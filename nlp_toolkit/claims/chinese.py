@@ -20,9 +20,9 @@ from typing import Optional
 
 from ..document import Claim
 from ..settings import DEFAULT, Settings
-from .base import NEGATE, Num, convert_compound, make_claim, tidy, url_spans
+from .base import NEGATE, Num, convert_compound, make_claim, url_spans
 from .normalize import Normalized
-from .units import Lexicon, alternation, lexicon
+from .units import Lexicon, alternation
 
 #: traditional (and variant) characters read as their simplified form; one character for one keeps offsets
 TRAD = str.maketrans("萬億兩貳陸點幾餘個歲週鐘時參負億兆圓", "万亿两贰陆点几余个岁周钟时叁负亿兆圆")

@@ -23,7 +23,7 @@ from ..document import Claim
 from ..settings import DEFAULT, Settings
 from .base import NEGATE, Num, convert_compound, make_claim, outside_urls
 from .normalize import Normalized
-from .units import Lexicon, alternation, lexicon
+from .units import Lexicon, alternation
 
 TOKEN = re.compile(
     r"(?P<num>\d+(?:\.\d+)?e[+-]?\d+(?![a-z])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?|\.\d+)"

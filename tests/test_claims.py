@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st
 
 from nlp_toolkit.claims import annotate_claims, claims_file, extract_claims, link_claims
 from nlp_toolkit.claims.chinese import zh_value
@@ -174,6 +174,9 @@ def test_duration_unit_setting():
 # --- pathological input: linear, never raises, sane output ---------------------------------------------------
 @hsettings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(unit=st.text(alphabet="0123456789,万", min_size=1, max_size=6), lang=st.sampled_from(["en", "zh"]))
+@example(unit="1,", lang="en")
+@example(unit="1,万", lang="zh")
+@example(unit="7", lang="zh")
 def test_pathological_runs(unit, lang):
     text = (unit * (100_000 // len(unit) + 1))[:100_000]
     claims = extract_claims(text, lang, all_numbers=True)

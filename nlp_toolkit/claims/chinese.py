@@ -176,6 +176,7 @@ class Chinese:
         self.nouns = lex.noun[zh]
         self.re_noun = re.compile(alternation(lex.noun[zh]))
         self.re_exclude = re.compile(alternation(lex.exclude))
+        self.re_measure = re.compile(alternation(lex.measure))
         self.re_period = re.compile(alternation(lex.period[zh]))
         self.re_timeref = re.compile(alternation(lex.timeref[zh]))
         self.re_range = re.compile(r"\s*(~|-|–|—|至|到)\s*")
@@ -466,6 +467,13 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 kind = "count"
                 if dozen:
                     value *= 12
+            elif x.scaled or value >= 100:
+                # "播放量超过3亿": a how-many noun earlier in the clause names what a bare figure counts
+                mm = None
+                for mm in g.re_measure.finditer(w, max(clauses.around(s)[0], s - PERIOD_REACH), s):
+                    pass
+                if mm:
+                    kind, unit = "count", lex.measure[mm.group()]
         # --- qualifiers before (with negation: 从未超过 -> at most), and after (以上, 以内, 或更短)
         pre = w[max(0, cs - 12):cs]
         m = g.re_qual_pre.search(pre)

@@ -49,6 +49,7 @@ class Lexicon:
     noun: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     classifier: dict = field(default_factory=dict)  # zh: surface -> (default unit, [(context word, unit)])
     exclude: set = field(default_factory=set)  # zh words that a unit must not be read from
+    measure: dict = field(default_factory=dict)  # zh "how many" nouns (浏览量 -> view)
 
 
 def _rows(name: str, ncols: int):
@@ -103,6 +104,8 @@ def _load(words: str, units: str, currencies: str) -> Lexicon:
             lex.classifier[surface] = (unit, pairs)
         elif kind == "exclude":
             lex.exclude.add(surface)
+        elif kind == "measure":
+            lex.measure[surface] = unit
         else:
             raise ValueError(f"{units}:{lineno}: unknown type {kind!r}")
     return lex

@@ -62,6 +62,10 @@ class Exporter:
 FORMATS: dict[str, str] = {
     "jsonl": "nlp_toolkit.export.jsonl:JsonlExporter",
     "comparison": "nlp_toolkit.export.comparison:ComparisonExporter",
+    "parquet": "nlp_toolkit.export.parquet:ParquetExporter",
+    "tmx": "nlp_toolkit.export.tmx:TmxExporter",
+    "moses": "nlp_toolkit.export.moses:MosesExporter",
+    "hf": "nlp_toolkit.export.hf:HfExporter",
 }
 
 

@@ -108,6 +108,8 @@ def _parser_claims(sub) -> None:
     p.add_argument("--duration-unit", dest="claims_duration_unit", choices=["stated", "second"], default="second",
                    help="durations in seconds (default, as Recognizers-Text scores them) or in the stated unit")
     p.set_defaults(func=_cmd_claims)
+
+
 # -- align ---------------------------------------------------------------------------------------------------
 def _cmd_align(args) -> int:
     import os
@@ -159,8 +161,43 @@ def _parser_align(sub) -> None:
     p.set_defaults(func=_cmd_align)
 
 
+# -- report --------------------------------------------------------------------------------------------------
+def _cmd_report(args) -> int:
+    from pathlib import Path
+
+    from .document import InputError
+    from .report import load_output, write_reports
+
+    source = Path(args.input)
+    try:
+        if source.is_dir():
+            articles = load_output(source)
+        else:
+            from .api import process_file
+
+            article = process_file(source, settings=_settings(args))
+            articles = [(article.to_dict(), article.pair_dicts())]
+        if not articles:
+            raise InputError(f"{source}: no articles")
+        write_reports(articles, args.output)
+    except (InputError, OSError, ValueError) as err:
+        print(f"nlp-toolkit report: error: {err}", file=sys.stderr)
+        return 2
+    print(f"report: {len(articles)} article(s), {sum(len(p) for _, p in articles)} aligned units -> "
+          f"{args.output}", file=sys.stderr)
+    return 0
+
+
+def _parser_report(sub) -> None:
+    p = sub.add_parser("report", help="a self-contained HTML review page of an article or of an output directory")
+    p.add_argument("input", help="an article file (processed first) or an output directory of nlp-toolkit process")
+    p.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    _add_settings_flags(p)
+    p.set_defaults(func=_cmd_report)
+
+
 # -- subcommands end -----------------------------------------------------------------------------------------
-PARSERS = [_parser_process, _parser_align, _parser_claims, _parser_entities]
+PARSERS = [_parser_process, _parser_align, _parser_claims, _parser_entities, _parser_report]
 
 
 def build_parser() -> argparse.ArgumentParser:

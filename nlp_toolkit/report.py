@@ -1,0 +1,428 @@
+"""The HTML review page: one self-contained page per article (or one page for several articles).
+
+The page shows, from the export records (``documents.jsonl`` / ``pairs.jsonl``, contract v1):
+
+- the aligned paragraphs side by side, one table row per aligned unit (``tr.pair``), with the sentence
+  alignment of each unit on demand (a ``<details>`` element);
+- entities highlighted, an English entity and the Chinese entities linked to it sharing a colour (the same
+  ``canonical`` name, the same colour; unlinked entities grey);
+- numeric claims underlined; a claim in a cross-language link that disagrees (``claim_links`` with
+  ``agree: false``) is marked in red, and the unit's ``warnings`` are listed under it;
+- the section advantage table (``sections``), with the other language's reading when EN and ZH disagree;
+- a small inline SVG chart of each section's evidence (the comparison's evidence per competitor, else the
+  section's claims per language).
+
+All article text is escaped (``html.escape``); the page has no script, loads nothing from the network and sets a
+Content-Security-Policy that forbids both. Templates are package data (``nlp_toolkit/templates``).
+
+>>> _mark("a<b> Tesla", [(5, 10, "ent c0", "ORG")])
+'a&lt;b&gt; <span class="ent c0" title="ORG">Tesla</span>'
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import json
+from collections import Counter, defaultdict
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Iterable, Optional
+
+from . import __version__
+
+PALETTE_SIZE = 12  # colour classes c0..c11 in report.css
+
+Articles = list[tuple[dict, list[dict]]]
+
+
+def esc(value) -> str:
+    """Text as HTML (``&``, ``<``, ``>``, quotes escaped); None as ''."""
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def _template(name: str) -> str:
+    return resources.files("nlp_toolkit.templates").joinpath(name).read_text(encoding="utf-8")
+
+
+# -- reading the records -------------------------------------------------------------------------------------
+def _open_text(path: Path):
+    if path.name.endswith(".gz"):
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
+    if path.name.endswith(".zst"):
+        import zstandard
+
+        return io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True),
+                                encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+def _jsonl(paths: Iterable[Path]) -> Iterable[dict]:
+    for path in paths:
+        with _open_text(path) as f:
+            for line in f:
+                if line.strip():
+                    yield json.loads(line)
+
+
+def _files(folder: Path, stem: str) -> list[Path]:
+    """``stem.jsonl`` or its shards ``stem-00000.jsonl`` ..., plain or compressed, in order."""
+    found = []
+    for ext in (".jsonl", ".jsonl.gz", ".jsonl.zst"):
+        found += [p for p in [folder / f"{stem}{ext}"] if p.is_file()]
+        found += sorted(folder.glob(f"{stem}-[0-9]*{ext}"))
+    return found
+
+
+def load_output(folder: str | Path) -> Articles:
+    """The articles of an output directory of ``nlp-toolkit process``: ``(document record, pair records)`` each,
+    in the order of ``documents.jsonl``."""
+    folder = Path(folder)
+    docs = _files(folder, "documents")
+    if not docs:
+        raise FileNotFoundError(f"{folder}: no documents.jsonl (is it an output directory of nlp-toolkit process?)")
+    pairs: dict[str, list[dict]] = defaultdict(list)
+    for rec in _jsonl(_files(folder, "pairs")):
+        pairs[rec["doc_id"]].append(rec)
+    return [(d, sorted(pairs.get(d["doc_id"], []), key=lambda r: r["index"])) for d in _jsonl(docs)]
+
+
+# -- marking up text ------------------------------------------------------------------------------------------
+def _mark(text: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """``text`` escaped, each span ``(start, end, css classes, title)`` wrapped in a ``<span>``; where spans
+    overlap, the piece carries the classes and titles of all of them."""
+    n = len(text)
+    spans = [(max(0, s), min(n, e), c, t) for s, e, c, t in spans if s is not None and e is not None]
+    spans = [sp for sp in spans if sp[0] < sp[1]]
+    cuts = sorted({0, n} | {s for s, *_ in spans} | {e for _, e, *_ in spans})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = esc(text[a:b]).replace("\n", "<br>")
+        active = [sp for sp in spans if sp[0] <= a and b <= sp[1]]
+        if not active:
+            out.append(piece)
+            continue
+        classes = " ".join(dict.fromkeys(c for _, _, cs, _ in active for c in cs.split()))
+        title = " | ".join(dict.fromkeys(t for *_, t in active if t))
+        out.append(f'<span class="{esc(classes)}" title="{esc(title)}">{piece}</span>')
+        if any("mismatch" in cs.split() and e == b for _, e, cs, _ in active):
+            out.append('<sup class="flag" title="cross-language mismatch">&#8800;</sup>')
+    return "".join(out)
+
+
+def _number(value) -> str:
+    if value is None:
+        return ""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{int(v):,}" if v.is_integer() and abs(v) < 1e15 else f"{v:,.6g}"
+
+
+def claim_title(c: dict) -> str:
+    """A claim in words: ``money: 69,800 CNY (exact)``."""
+    value = _number(c.get("value"))
+    if c.get("value_max") is not None:
+        value += f"–{_number(c['value_max'])}"
+    unit = f" {c['unit']}" if c.get("unit") else ""
+    period = f" per {c['period']}" if c.get("period") else ""
+    subject = f"; about {c['subject']}" if c.get("subject") else ""
+    return f"{c.get('kind', 'claim')}: {value}{unit}{period} ({c.get('qualifier', 'exact')}){subject}"
+
+
+class _Colours:
+    """canonical name -> colour class, in order of first appearance."""
+
+    def __init__(self):
+        self.index: dict[str, int] = {}
+        self.surfaces: dict[str, dict[str, list[str]]] = {}
+
+    def add(self, entity: dict) -> str:
+        canonical = entity.get("canonical")
+        if not canonical:
+            return "ent nolink"
+        if canonical not in self.index:
+            self.index[canonical] = len(self.index)
+            self.surfaces[canonical] = {"en": [], "zh": []}
+        forms = self.surfaces[canonical].setdefault(entity.get("lang", "en"), [])
+        if entity.get("text") and entity["text"] not in forms:
+            forms.append(entity["text"])
+        return f"ent c{self.index[canonical] % PALETTE_SIZE}"
+
+
+def _side(pair: dict, lang: str, colours: _Colours, flagged: set[int], linked: set[int]) -> str:
+    text = pair.get(lang) or ""
+    if not text:
+        return '<span class="empty">(no counterpart)</span>'
+    spans = []
+    for e in pair.get("entities", []):
+        if e.get("lang") == lang:
+            css = colours.add(e)
+            title = f"{e.get('label', '')}" + (f" → {e['canonical']}" if e.get("canonical") else " (not linked)")
+            spans.append((e.get("start"), e.get("end"), css, title))
+    for i, c in enumerate(pair.get("claims", [])):
+        if c.get("lang") == lang:
+            css = "claim" + (" mismatch" if i in flagged else " linked" if i in linked else "")
+            title = claim_title(c) + (" — disagrees with its translation" if i in flagged else "")
+            spans.append((c.get("start"), c.get("end"), css, title))
+    return _mark(text, spans)
+
+
+def _link_sets(pair: dict) -> tuple[set[int], set[int], list[str]]:
+    """(claims in a disagreeing link, claims in an agreeing link, descriptions of the disagreements)."""
+    claims = pair.get("claims", [])
+    flagged, linked, notes = set(), set(), []
+    for link in pair.get("claim_links", []):
+        ids = {link.get("en"), link.get("zh")}
+        if link.get("agree", True):
+            linked |= ids
+            continue
+        flagged |= ids
+        try:
+            en, zh = claims[link["en"]], claims[link["zh"]]
+            diff = ", ".join(link.get("differences") or []) or "values"
+            notes.append(f"EN “{en.get('text')}” ({claim_title(en)}) vs ZH “{zh.get('text')}” ({claim_title(zh)}): "
+                         f"{diff} differ")
+        except (IndexError, KeyError, TypeError):
+            notes.append("a claim link points at no claim")
+    return flagged, linked, notes
+
+
+def _sentences(pair: dict) -> str:
+    sents = pair.get("sentences") or []
+    if not sents:
+        return ""
+    rows = "".join(
+        f'<tr><td lang="en">{esc(s.get("en")) or "<span class=empty>—</span>"}</td>'
+        f'<td lang="zh">{esc(s.get("zh")) or "<span class=empty>—</span>"}</td>'
+        f'<td class="muted">{len(s.get("en_ids", []))}-{len(s.get("zh_ids", []))} {_number(s.get("score"))}</td></tr>'
+        for s in sents)
+    return (f'<details class="sentences"><summary>Sentences ({len(sents)})</summary>'
+            f'<table class="sentences"><thead><tr><th>English</th><th>中文</th><th>bead, score</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></details>")
+
+
+def _section_title(s: dict) -> str:
+    heading = s.get("heading") or {}
+    parts = [h for h in (heading.get("en"), heading.get("zh")) if h]
+    return " / ".join(parts) if parts else ("Introduction" if s.get("index") == 0 else "(no heading)")
+
+
+def _pairs_table(anchor: str, document: dict, pairs: list[dict], colours: _Colours) -> str:
+    starts = {}
+    for s in document.get("sections", []):
+        rng = s.get("pairs") or [None]
+        starts.setdefault(rng[0], s)
+    rows = []
+    for pair in pairs:
+        idx = pair.get("index")
+        if idx in starts:
+            s = starts[idx]
+            rows.append(f'<tr class="section-row" id="{anchor}-s{esc(s.get("index"))}"><th colspan="3">'
+                        f'Section {esc(s.get("index"))}: {esc(_section_title(s))}</th></tr>')
+        flagged, linked, notes = _link_sets(pair)
+        warnings = [f"{w.get('code', 'warning')}: {w.get('message', '')}" for w in pair.get("warnings", [])]
+        warn_html = ""
+        items = notes + [w for w in warnings if not (notes and w.startswith("claim_mismatch"))]
+        if items:
+            warn_html = '<ul class="warnings">' + "".join(f"<li>&#9888; {esc(w)}</li>" for w in items) + "</ul>"
+        classes = ["pair"]
+        if not pair.get("en") or not pair.get("zh"):
+            classes.append("unaligned")
+        if flagged or warnings:
+            classes.append("flagged")
+        rows.append(
+            f'<tr class="{" ".join(classes)}" id="{anchor}-p{esc(idx)}" data-bead="{esc(pair.get("bead"))}">'
+            f'<td class="idx">#{esc(idx)}<br>{esc(pair.get("bead"))}<br>score {_number(pair.get("score"))}</td>'
+            f'<td class="en" lang="en">{_side(pair, "en", colours, flagged, linked)}{warn_html}'
+            f"{_sentences(pair)}</td>"
+            f'<td class="zh" lang="zh">{_side(pair, "zh", colours, flagged, linked)}</td></tr>')
+    return ('<table class="pairs"><thead><tr><th>unit</th><th>English</th><th>中文</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _advantage_cell(a: Optional[dict]) -> str:
+    if not a:
+        return "—"
+    if a.get("tie"):
+        return "tie"
+    winner = esc(a.get("winner") or "?")
+    if a.get("winner_zh"):
+        winner += f" / {esc(a['winner_zh'])}"
+    return winner
+
+
+def _advantages_table(document: dict) -> str:
+    rows = []
+    for s in document.get("sections", []):
+        a, alt = s.get("advantage"), s.get("advantage_alt")
+        aspect = s.get("aspect") or {}
+        rng = s.get("pairs") or []
+        alt_cell = (f'<td class="disagree">&#9888; {_advantage_cell(alt)} ({esc(alt.get("margin"))}, '
+                    f'from {esc(alt.get("evidence"))})</td>' if alt else "<td></td>")
+        rows.append(
+            f"<tr><td>{esc(s.get('index'))}</td><td>{'–'.join(esc(r) for r in rng)}</td>"
+            f"<td>{esc(aspect.get('en'))}</td><td lang=\"zh\">{esc(aspect.get('zh'))}</td>"
+            f'<td class="winner">{_advantage_cell(a)}</td><td>{esc(a.get("margin")) if a else ""}</td>'
+            f'<td>{esc(a.get("gaining")) if a and a.get("gaining") else ""}</td>'
+            f'<td>{esc(a.get("evidence")) if a else ""}</td>{alt_cell}</tr>')
+    if not rows:
+        return '<p class="muted">No sections.</p>'
+    return ('<table class="advantages"><thead><tr><th>section</th><th>units</th><th>aspect</th><th>方面</th>'
+            "<th>advantage</th><th>margin</th><th>gaining</th><th>read from</th><th>other reading</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def bar_chart(title: str, bars: list[tuple[str, float, str]], width: int = 320) -> str:
+    """A horizontal bar chart as inline SVG; ``bars`` are ``(label, value, colour)``.
+
+    >>> svg = bar_chart("T<1>", [("Tesla", 2, "#2f6fde"), ("BYD", 1, "#9aa5b8")])
+    >>> svg.count("<rect"), "T&lt;1&gt;" in svg
+    (2, True)
+    """
+    row, label_w, pad = 22, 120, 4
+    top = max((v for _, v, _ in bars), default=0) or 1
+    height = row * max(1, len(bars)) + pad * 2
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>']
+    for i, (label, value, colour) in enumerate(bars):
+        y = pad + i * row
+        w = (width - label_w - 40) * (value / top)
+        short = label if len(label) <= 16 else label[:15] + "…"
+        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">{esc(short)}</text>'
+                     f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="{esc(colour)}">'
+                     f"<title>{esc(label)}: {_number(value)}</title></rect>"
+                     f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12">{_number(value)}</text>')
+    if not bars:
+        parts.append(f'<text x="{pad}" y="{pad + 15}" font-size="12">no evidence</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _charts(document: dict, pairs: list[dict]) -> str:
+    rows_by_section = defaultdict(list)
+    for r in document.get("comparison", []):
+        rows_by_section[r.get("section")].append(r)
+    by_index = {p.get("index"): p for p in pairs}
+    figures = []
+    for s in document.get("sections", []):
+        rows = rows_by_section.get(s.get("index"), [])
+        title = f"Section {s.get('index')}: {_section_title(s)}"
+        evidence = [e for r in rows for e in (r.get("evidence") or [])]
+        if rows:
+            winners = {r.get("winner") for r in rows}
+            gaining = {r.get("gaining") for r in rows}
+            counts = Counter(e.get("competitor") or "(no competitor)" for e in evidence)
+            names = list(dict.fromkeys([n for r in rows for n in (r.get("competitors") or [])] + list(counts)))
+            bars = [(n, counts.get(n, 0), "#2f6fde" if n in winners else "#e0a100" if n in gaining else "#9aa5b8")
+                    for n in names if counts.get(n, 0) or n in winners]
+            caption = "evidence per competitor (blue: the section's winner)"
+            items = "".join(f"<li>{esc(e.get('competitor'))}: {esc(e.get('text'))}"
+                            + (f' / <span lang="zh">{esc(e.get("zh"))}</span>' if e.get("zh") else "")
+                            + f' <span class="muted">(unit #{esc(e.get("pair"))})</span></li>' for e in evidence)
+            detail = (f"<details><summary>Evidence ({len(evidence)})</summary><ul>{items}</ul></details>"
+                      if evidence else "")
+        else:
+            lo, hi = (s.get("pairs") or [0, -1])[:2]
+            claims = [c for i in range(lo, hi + 1) for c in by_index.get(i, {}).get("claims", [])]
+            mism = sum(len(_link_sets(by_index.get(i, {}))[0]) // 2 for i in range(lo, hi + 1))
+            bars = [("English claims", sum(c.get("lang") == "en" for c in claims), "#9aa5b8"),
+                    ("Chinese claims", sum(c.get("lang") == "zh" for c in claims), "#9aa5b8"),
+                    ("mismatched links", mism, "#c0262d")]
+            caption = "no verdict: the section's numeric claims"
+            detail = ""
+        figures.append(f'<figure class="chart"><figcaption>{esc(title)}</figcaption>{bar_chart(title, bars)}'
+                       f'<div class="muted">{esc(caption)}</div>{detail}</figure>')
+    return f'<div class="charts">{"".join(figures)}</div>' if figures else '<p class="muted">No sections.</p>'
+
+
+def _legend(colours: _Colours) -> str:
+    if not colours.index:
+        return '<p class="muted">No linked entities.</p>'
+    items = []
+    for name, i in colours.index.items():
+        forms = colours.surfaces[name]
+        zh = " / ".join(forms.get("zh", []))
+        items.append(f'<li class="ent c{i % PALETTE_SIZE}">{esc(name)}'
+                     + (f' = <span lang="zh">{esc(zh)}</span>' if zh else "") + "</li>")
+    return f'<ul class="legend">{"".join(items)}</ul>'
+
+
+def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str:
+    """One article as an ``<article>`` element."""
+    colours = _Colours()
+    table = _pairs_table(anchor, document, pairs, colours)  # fills the colours in document order
+    n_ent = sum(len(p.get("entities", [])) for p in pairs)
+    n_claims = sum(len(p.get("claims", [])) for p in pairs)
+    n_links = sum(len(p.get("claim_links", [])) for p in pairs)
+    n_bad = sum(not l.get("agree", True) for p in pairs for l in p.get("claim_links", []))
+    n_warn = sum(len(p.get("warnings", [])) for p in pairs)
+    n_unaligned = sum(not p.get("en") or not p.get("zh") for p in pairs)
+    doc_warn = "".join(f"<li>&#9888; {esc(w.get('code'))}: {esc(w.get('message'))}</li>"
+                       for w in document.get("warnings", []))
+    removed = document.get("removed", [])
+    removed_html = ("<details><summary>Removed as boilerplate ({})</summary><ul>{}</ul></details>".format(
+        len(removed), "".join(f"<li>line {esc(r.get('line'))}: {esc(r.get('text'))} "
+                              f"<span class=\"muted\">({esc(r.get('rule'))})</span></li>" for r in removed))
+                    if removed else "")
+    stats = [("aligned units", len(pairs)), ("without counterpart", n_unaligned), ("entities", n_ent),
+             ("claims", n_claims), ("claim links", n_links), ("mismatched links", n_bad), ("unit warnings", n_warn)]
+    return (f'<article class="doc" id="{esc(anchor)}" data-doc-id="{esc(document.get("doc_id"))}">'
+            f'<h2>{esc(document.get("doc_id"))}</h2>'
+            f'<p class="meta">source <code>{esc(document.get("source"))}</code> · encoding '
+            f'{esc(document.get("encoding"))} · signature <code>{esc(document.get("signature"))}</code></p>'
+            f'<ul class="stats">{"".join(f"<li><b>{v}</b> {esc(k)}</li>" for k, v in stats)}</ul>'
+            + (f'<ul class="warnings">{doc_warn}</ul>' if doc_warn else "") + removed_html
+            + f"<h3>Section advantages</h3>{_advantages_table(document)}"
+            + f"<h3>Evidence per section</h3>{_charts(document, pairs)}"
+            + f"<h3>Entities</h3>{_legend(colours)}"
+            + '<p class="muted">Entities of one colour are linked across languages (grey: not linked). '
+              "Numeric claims are underlined: double when linked to their translation, "
+              "red with &#8800; when the two languages disagree.</p>"
+            + f"<h3>Aligned paragraphs</h3>{table}</article>")
+
+
+def render_page(articles: Articles, title: Optional[str] = None) -> str:
+    """The whole HTML page for one or more articles."""
+    if title is None:
+        title = (f"Review: {articles[0][0].get('doc_id')}" if len(articles) == 1
+                 else f"Review: {len(articles)} articles")
+    toc = ""
+    if len(articles) > 1:
+        toc = ('<nav class="toc"><ol>' + "".join(
+            f'<li><a href="#a{i}">{esc(d.get("doc_id"))}</a> ({len(p)} units)</li>'
+            for i, (d, p) in enumerate(articles)) + "</ol></nav>")
+    body = "\n".join(render_article(d, p, f"a{i}") for i, (d, p) in enumerate(articles))
+    meta = f"{len(articles)} article(s), {sum(len(p) for _, p in articles)} aligned units"
+    return Template(_template("report.html")).substitute(
+        title=esc(title), style=_template("report.css"), meta=esc(meta), toc=toc, body=body,
+        generator=esc(f"nlp_toolkit {__version__}"))
+
+
+def _write(text: str, out_path: str | Path) -> Path:
+    from .export.jsonl import AtomicWriter
+
+    w = AtomicWriter(out_path)
+    try:
+        w.f.write(text)
+    except BaseException:
+        w.discard()
+        raise
+    w.commit()
+    return Path(out_path)
+
+
+def write_report(document: dict, pair_records: list[dict], out_path: str | Path) -> Path:
+    """Write the review page of one article (its ``documents.jsonl`` record and ``pairs.jsonl`` records)."""
+    return _write(render_page([(document, pair_records)]), out_path)
+
+
+def write_reports(articles: Articles, out_path: str | Path, title: Optional[str] = None) -> Path:
+    """Write one page for several articles (``(document record, pair records)`` each), with a table of
+    contents."""
+    if not articles:
+        raise ValueError("no articles to report")
+    return _write(render_page(list(articles), title), out_path)

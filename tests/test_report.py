@@ -1,0 +1,174 @@
+"""The HTML review page, in a real headless Chromium (Debian's ``chromium`` driven by Playwright from PyPI; no
+browser download) and without one (the CLI, escaping).
+
+The example test saves a screenshot: ``tests/artifacts/report_example.png`` (git-ignored).
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import nlp_toolkit
+from nlp_toolkit.cli import main
+from nlp_toolkit.report import write_report
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+# An article whose text carries markup: it must be shown as text and never run.
+SCRIPTED = """Tesla said <script>window.__pwned = 1; document.title = "pwned"</script> its R&D budget rose 20% to $3 billion <img src=x onerror="window.__pwned=2">.
+
+特斯拉表示,<script>window.__pwned = 3</script>其研发预算增长了20%,达到30亿美元。
+
+Shops were busy in May, and prices rose 5%.
+
+5月份商店很忙,价格上涨了5%。
+"""
+
+
+@pytest.fixture(scope="module")
+def example(example_path, pipeline):
+    article = nlp_toolkit.process_file(example_path)
+    return article.to_dict(), article.pair_dicts()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is absent (apt-get install -y chromium): the report's browser tests need it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (the test extra) is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, path: Path):
+    """The page at ``path`` and what it said: console errors, page errors, requests other than the page itself."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    seen = {"errors": [], "requests": []}
+    url = path.resolve().as_uri()
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url) if r.url != url else None)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return page, seen
+
+
+def test_example_report_in_chromium(browser, example, tmp_path):
+    document, pairs = example
+    out = write_report(document, pairs, tmp_path / "report.html")
+    page, seen = open_page(browser, out)
+    try:
+        rows = page.locator("table.pairs tr.pair")
+        assert rows.count() == len(pairs) == 15
+        assert page.locator("table.pairs tr.section-row").count() == len(document["sections"])
+        assert page.locator("table.advantages tbody tr").count() == len(document["sections"])
+        assert page.locator("figure.chart svg").count() == len(document["sections"])
+        # side by side: the row of unit i shows unit i's English and Chinese text
+        for i in (0, len(pairs) - 1):
+            assert rows.nth(i).locator("td.en").inner_text().startswith(pairs[i]["en"][:40])
+            assert rows.nth(i).locator("td.zh").inner_text().startswith(pairs[i]["zh"][:15])
+        # a linked EN/ZH entity pair shares its colour; another name has another colour
+        linked = [e["canonical"] for p in pairs for e in p["entities"] if e["lang"] == "zh" and e["canonical"]
+                  and any(f["lang"] == "en" and f["canonical"] == e["canonical"] for f in p["entities"])]
+        assert len(set(linked)) >= 2
+
+        def colour(lang, name):
+            span = page.locator(f"td.{lang} span.ent[title$='→ {name}']").first
+            return span.evaluate("e => getComputedStyle(e).backgroundColor")
+
+        a, b = list(dict.fromkeys(linked))[:2]
+        assert colour("en", a) == colour("zh", a) != colour("en", b)
+        # every claim in a disagreeing cross-language link is flagged (the mismatch test below has one)
+        flagged = sum(len({i for l in p["claim_links"] if not l["agree"] for i in (l["en"], l["zh"])}) for p in pairs)
+        assert page.locator("sup.flag").count() == flagged
+        assert page.locator("span.claim").count() >= sum(len(p["claims"]) for p in pairs)
+        # sentences on demand
+        assert page.locator("details.sentences").count() == sum(bool(p["sentences"]) for p in pairs)
+        assert seen["errors"] == [] and seen["requests"] == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report_example.png"), full_page=True)
+        assert (ARTIFACTS / "report_example.png").stat().st_size > 10_000
+    finally:
+        page.close()
+
+
+def test_markup_in_an_article_is_shown_as_text_and_not_run(browser, pipeline, tmp_path):
+    article = nlp_toolkit.process_text(SCRIPTED, doc_id="<b>scripted</b>")
+    assert "<script>" in article.pairs[0].en and "<script>" in article.pairs[0].zh
+    out = write_report(article.to_dict(), article.pair_dicts(), tmp_path / "scripted.html")
+    page, seen = open_page(browser, out)
+    try:
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.title() != "pwned"
+        assert page.evaluate("document.querySelectorAll('script, img, h2 b').length") == 0
+        row = page.locator("table.pairs tr.pair").first
+        assert '<script>window.__pwned = 1; document.title = "pwned"</script>' in row.locator("td.en").inner_text()
+        assert '<img src=x onerror="window.__pwned=2">' in row.locator("td.en").inner_text()
+        assert "<script>window.__pwned = 3</script>" in row.locator("td.zh").inner_text()
+        assert "<b>scripted</b>" in page.locator("article h2").inner_text()
+        assert seen["errors"] == [] and seen["requests"] == []
+    finally:
+        page.close()
+
+
+MISMATCH = """Tesla sold 1.8 million cars in 2023, up 38%.
+
+特斯拉在2023年售出了280万辆汽车,增长了38%。
+"""
+
+
+def test_a_cross_language_mismatch_is_flagged(browser, pipeline, tmp_path):
+    article = nlp_toolkit.process_text(MISMATCH, doc_id="mismatch")
+    pair = article.pairs[0]
+    assert [l.agree for l in pair.claim_links].count(False) == 1
+    out = write_report(article.to_dict(), article.pair_dicts(), tmp_path / "mismatch.html")
+    page, seen = open_page(browser, out)
+    try:
+        row = page.locator("table.pairs tr.pair").first
+        assert "flagged" in row.get_attribute("class")
+        assert row.locator("td.en span.claim.mismatch").inner_text() == "1.8 million cars"
+        assert row.locator("td.zh span.claim.mismatch").inner_text() == "280万辆汽车"
+        assert page.locator("sup.flag").count() == 2
+        assert row.locator("span.claim.linked").count() == 4  # 2023 and 38% agree in both languages
+        assert "value" in row.locator("ul.warnings").inner_text()
+        red = row.locator("td.en span.claim.mismatch").evaluate("e => getComputedStyle(e).color")
+        assert red == "rgb(192, 38, 45)"
+        assert seen["errors"] == []
+    finally:
+        page.close()
+
+
+# -- without a browser ----------------------------------------------------------------------------------------------
+def test_report_escapes_all_article_text(pipeline, tmp_path):
+    article = nlp_toolkit.process_text(SCRIPTED, doc_id="<b>scripted</b>")
+    html = write_report(article.to_dict(), article.pair_dicts(), tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower() and "<img" not in html.lower() and "<b>scripted" not in html
+    assert "&lt;b&gt;scripted&lt;/b&gt;" in html
+    assert "&lt;script&gt;window.__pwned = 3&lt;/script&gt;" in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing from the network
+
+
+def test_cli_report_from_an_output_directory_and_from_an_article(example, example_path, tmp_path):
+    from nlp_toolkit.export.jsonl import JsonlExporter
+
+    document, pairs = example
+    out_dir = tmp_path / "out"
+    with JsonlExporter(out_dir) as ex:
+        ex.add(document, pairs)
+    assert main(["report", str(out_dir), "-o", str(tmp_path / "from_dir.html")]) == 0
+    from_dir = (tmp_path / "from_dir.html").read_text(encoding="utf-8")
+    assert from_dir.count('<tr class="pair') == len(pairs)
+
+    article_copy = tmp_path / "article.bilingual.txt"
+    shutil.copy(example_path, article_copy)
+    assert main(["report", str(article_copy), "-o", str(tmp_path / "from_file.html")]) == 0
+    assert (tmp_path / "from_file.html").read_text(encoding="utf-8").count('<tr class="pair') == len(pairs)
+    assert main(["report", str(tmp_path / "missing_dir_or_file"), "-o", str(tmp_path / "x.html")]) == 2
+    assert not (tmp_path / "x.html").exists()

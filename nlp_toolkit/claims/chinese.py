@@ -36,7 +36,8 @@ SCALE_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 
 ARABIC = (r"\d+(?:\.\d+)?(?:e[+-]?\d+|\^[+-]*\d+)"
           r"|(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[kK](?![a-zA-Z]))?|(?<!\.)\.\d+")
-_ATOM = rf"(?:{ARABIC}|[{NUMCHARS}]|点\s*(?=[{DIGITS}]))"  # 10点30 is a time of day, not 10.3
+# 10点30 is a time of day, not 10.3; 千 in 千克 / 千米 / 千瓦 is a unit prefix, not a thousand
+_ATOM = rf"(?:{ARABIC}|[{NUMCHARS.replace('千', '')}]|千(?![克米瓦])|点\s*(?=[{DIGITS}]))"
 #: a number: atoms, with spaces only before a Chinese numeral, and 多/余/几 inside ("十多万", "二十几万")
 NUMBER = (rf"(?>(?:负\s*|(?<![\d{NUMCHARS}])-(?=\s*[\d{DIGITS}]))?(?:{_ATOM})"
           rf"(?:\s*(?=[{NUMCHARS}点]){_ATOM}|{_ATOM}|\s*[多余](?=\s*[万亿千百十])|\s*几|\s*[多余]\s*(?=[万亿]))*)")
@@ -534,13 +535,13 @@ def _counted(g: Chinese, w: str, pos: int, clauses: "Clauses"):
     # the noun: right here, or after a few modifiers (美国, 活跃, TikTok) within the clause
     q = p
     for _ in range(6):
-        if q >= len(w) or CLAUSE.match(w, q) or w[q] in "的□" or w[q].isdigit() or w[q] in NUMCHARS:
-            break
-        if g.re_exclude.match(w, q):
+        if q >= len(w) or CLAUSE.match(w, q) or w[q] in "的□" or w[q].isdigit() or g.re_exclude.match(w, q):
             break
         mn = g.re_noun.match(w, q)
         if mn:
             return g.nouns[mn.group()], mn.end(), dozen
+        if w[q] in NUMCHARS:
+            break
         ml = re.match(r"[A-Za-z][A-Za-z.\-]*\s*", w[q:q + 30])
         q += ml.end() if ml else 1
     if cls:

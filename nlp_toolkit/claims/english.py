@@ -90,6 +90,8 @@ class English:
             r"|on\s+an\s+average\s+(day|week|month|year))(?![a-z])")
         self.re_stop_far = re.compile(r"[.;:!?]|\d|,\s*(?:and|but|which|who|while|although|so|because)\b")
         self.re_ratio = re.compile(r"\s+(?:over|out\s+of)\s+")
+        self.re_noun_phrase = re.compile(r"(" + alternation([w for w in lex.noun[en] if " " in w], boundary=True)
+                                         + r")(?![a-z])")
         self.re_name_before = re.compile(r"(?<![A-Za-z.])((?:[A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*))\s$")
         self.re_range = re.compile(r"\s*(to|through|thru|-|–|—|and|or)\s*")
         self.re_noun_of = re.compile(r"(?<![a-z])number\s+of\s+([a-z]+)")
@@ -755,6 +757,9 @@ def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, i
         if not m or "\n" in m.group(1) or (step == 0 and not m.group(1) and low[p - 1:p].isdigit()):
             return None
         w = m.group(2)
+        mp = g.re_noun_phrase.match(low, p + len(m.group(1)))
+        if mp:  # "square meters", "square feet"
+            return nouns[re.sub(r"\s+", " ", mp.group(1))], mp.end()
         if w in nouns:
             return nouns[w], p + m.end()
         if w.split("-")[-1] in nouns and step == 0:

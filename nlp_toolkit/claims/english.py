@@ -84,7 +84,7 @@ class English:
         per = lex.period[en]
         self.period = {re.sub(r"\s+", " ", w): p for w, p in per.items()}
         self.re_period = re.compile(r"\s*(" + alternation([w for w in per if "-" not in w], boundary=True)
-                                    + r")(?!\s*(?:earlier|ago|later|old|from|of|or))(?![a-z])")
+                                    + r")(?!\s*(?:earlier|ago|later|old|of|or))(?![a-z])")
         self.re_period_far = re.compile(
             r"(?<![a-z])(?:(?:every|each|per)\s+(day|week|month|year)|(daily|weekly|monthly|annually|yearly)"
             r"|on\s+an\s+average\s+(day|week|month|year))(?![a-z])")

@@ -94,9 +94,14 @@ def _parser_entities(sub) -> None:
 # -- claims --------------------------------------------------------------------------------------------------
 def _cmd_claims(args) -> int:
     from .claims import claims_file
+    from .document import InputError
 
-    n = claims_file(args.cases, args.output, all_numbers=args.all_numbers, settings=_settings(args))
-    print(f"claims: {n} cases -> {args.output}", file=sys.stderr)
+    try:
+        n = claims_file(args.cases, args.output, all_numbers=args.all_numbers, settings=_settings(args))
+    except InputError as err:
+        print(f"nlp-toolkit claims: error: {err}", file=sys.stderr)
+        return 2
+    print(f"{n} lines written to {args.output}", file=sys.stderr)
     return 0
 
 

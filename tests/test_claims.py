@@ -276,6 +276,8 @@ def test_cli_claims(tmp_path):
     assert row["claims"][0]["value"] == 7200 and row["claims"][0]["unit"] == "second"
     assert main(["claims", str(cases), "-o", str(out), "--duration-unit", "stated"]) == 0
     assert json.loads(out.read_text())["claims"][0]["unit"] == "hour"
+    cases.write_text('{"id": 1}\n', encoding="utf-8")
+    assert main(["claims", str(cases), "-o", str(out)]) == 2
 
 
 # --- against ../shared (skipped without it) -----------------------------------------------------------------

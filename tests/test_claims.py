@@ -212,6 +212,13 @@ def test_links_disagree_and_warn():
     assert sum(w.code == "claim_mismatch" for w in p.warnings) == 2
 
 
+def test_unmatched_figure_warning():
+    p = _pair("Two firms hired 30 people and spent $5 million.", "两家公司招聘了30人。")
+    link_claims(p, Settings())
+    unmatched = [w for w in p.warnings if w.code == "claim_unmatched"]
+    assert len(unmatched) == 1 and "$5 million" in unmatched[0].message and unmatched[0].lang == "en"
+
+
 def test_time_reference_warning():
     p = _pair("The firm this week said it hired 30 people.", "该公司上周表示,已招聘30人。")
     link_claims(p, Settings())

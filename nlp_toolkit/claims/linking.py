@@ -4,7 +4,7 @@ Within one aligned pair, candidate links need the same kind (a bare ``number`` m
 same value (durations compared in seconds) or the same named unit. The best candidates are taken greedily: an
 equal value counts most, then unit, kind, qualifier, period, and similar position in the paragraph. A link whose
 value, unit, qualifier or period differ is kept with ``agree=False`` and becomes a ``claim_mismatch`` warning on the
-pair; deictic time references that cannot be the same ("this week" against 上周) become a ``time_reference``
+pair; a figure in digits with no counterpart becomes a ``claim_unmatched`` warning; deictic time references that cannot be the same ("this week" against 上周) become a ``time_reference``
 warning.
 
 >>> from nlp_toolkit.document import AlignedPair
@@ -20,6 +20,8 @@ warning.
 """
 
 from __future__ import annotations
+
+import re
 
 from ..document import AlignedPair, Claim, ClaimLink, Warning
 from ..settings import DEFAULT, Settings
@@ -116,7 +118,22 @@ def link_claims(pair: AlignedPair, settings: Settings = DEFAULT) -> None:
                 code="claim_mismatch",
                 message=f"claims disagree on {', '.join(l.differences)}: EN {a.text!r} ({_describe(a)}) "
                         f"vs ZH {b.text!r} ({_describe(b)})"))
+    _unmatched(pair, done_en, done_zh)
     _time_references(pair, settings)
+
+
+def _unmatched(pair: AlignedPair, done_en: set, done_zh: set) -> None:
+    """Warn on a figure written in digits that has no counterpart in the other language (an omission or an
+    addition in the translation); figures in words ("two companies", 两家) are too often paraphrased to warn on."""
+    if not pair.en or not pair.zh:
+        return
+    for i, c in enumerate(pair.claims):
+        if i in done_en or i in done_zh or c.kind == "number" or not re.search(r"\d", c.text):
+            continue
+        other = "ZH" if c.lang == "en" else "EN"
+        pair.warnings.append(Warning(code="claim_unmatched", lang=c.lang,
+                                     message=f"{c.lang.upper()} claim {c.text!r} ({_describe(c)}) has no "
+                                             f"counterpart in {other}"))
 
 
 def _time_references(pair: AlignedPair, settings: Settings) -> None:

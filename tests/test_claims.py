@@ -332,3 +332,16 @@ def test_seed_gold_claims():
             want = {k: g[k] for k in ("kind", "value", "unit", "qualifier", "period")}
             hits[lang] += any(_matches(c, want) and (g[lang] in c.text or c.text in g[lang]) for c in claims)
     assert hits["en"] / len(gold) >= 0.9 and hits["zh"] / len(gold) >= 0.9, hits
+
+
+def test_numerals_inside_recognized_names_are_not_claims():
+    """With entities recognized first, the 三 of 三星 (Samsung) or the 3 of "Model 3" is no count."""
+    from nlp_toolkit.claims import annotate_claims
+    from nlp_toolkit.document import AlignedPair, Article, Entity
+
+    en, zh = "The Model 3 runs about 30 hours.", "三星手机可以使用约30个小时。"
+    pair = AlignedPair(index=0, en_ids=[0], zh_ids=[0], en=en, zh=zh, score=1.0, entities=[
+        Entity("en", "Model 3", 4, 11, "PRODUCT"), Entity("zh", "三星", 0, 2, "ORG", canonical="Samsung")])
+    annotate_claims(Article(doc_id="d", pairs=[pair]))
+    assert [(c.lang, c.value, c.unit) for c in pair.claims] == [("en", 30.0, "hour"), ("zh", 30.0, "hour")]
+    assert [(l.en, l.zh, l.agree) for l in pair.claim_links] == [(0, 1, True)]

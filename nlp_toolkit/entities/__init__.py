@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..document import Article, Entity, InputError
+from ..read import read_cases
 from ..settings import DEFAULT, Settings
 
 __all__ = ["recognize", "recognize_many", "annotate_entities", "entities_file"]
@@ -107,39 +108,6 @@ def _pipe(articles: Iterable[Article], settings: Settings = DEFAULT) -> None:
 annotate_entities.pipe = _pipe
 
 
-def _read_cases(path: Path, lang: Optional[str]) -> list[tuple[object, str, str]]:
-    cases = []
-    seen = set()
-    try:
-        f = open(path, encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror})") from None
-    with f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path} line {n}"
-            try:
-                rec = json.loads(line)
-            except ValueError as err:
-                raise InputError(f"{where}: not JSON ({err})") from None
-            if not isinstance(rec, dict):
-                raise InputError(f"{where}: expected a JSON object")
-            if "id" not in rec or not isinstance(rec["id"], (str, int)) or isinstance(rec["id"], bool):
-                raise InputError(f"{where}: 'id' must be a string or an integer")
-            if not isinstance(rec.get("text"), str):
-                raise InputError(f"{where}: 'text' must be a string")
-            lg = rec.get("lang") or lang
-            if lg not in ("en", "zh"):
-                raise InputError(f"{where}: no language: give 'lang' (en or zh) in the line or --lang"
-                                 if lg is None else f"{where}: 'lang' must be 'en' or 'zh', got {lg!r}")
-            if rec["id"] in seen:
-                raise InputError(f"{where}: id {rec['id']!r} appears twice")
-            seen.add(rec["id"])
-            cases.append((rec["id"], rec["text"], lg))
-    return cases
-
-
 def entities_file(cases_path, out_path, lang: Optional[str] = None, settings: Settings = DEFAULT) -> int:
     """The entities contract: read ``{id, text, lang?}`` lines, write ``{id, entities: [...]}`` lines.
 
@@ -148,7 +116,7 @@ def entities_file(cases_path, out_path, lang: Optional[str] = None, settings: Se
     :class:`~nlp_toolkit.document.InputError` naming the file and line of bad input.
     """
     cases_path, out_path = Path(cases_path), Path(out_path)
-    cases = _read_cases(cases_path, lang)
+    cases = [(c["id"], c["text"], c["lang"]) for c in read_cases(cases_path, lang)]
     results: dict[int, list[Entity]] = {}
     for lg in ("en", "zh"):
         idx = [i for i, c in enumerate(cases) if c[2] == lg]

@@ -15,8 +15,8 @@ The page shows, from the export records (``documents.jsonl`` / ``pairs.jsonl``, 
 All article text is escaped (``html.escape``); the page has no script, loads nothing from the network and sets a
 Content-Security-Policy that forbids both. Templates are package data (``nlp_toolkit/templates``).
 
->>> _mark("a<b> Tesla", [(5, 10, "ent c0", "ORG")])
-'a&lt;b&gt; <span class="ent c0" title="ORG">Tesla</span>'
+>>> _mark("a<b> Tesla", [(5, 10, "ent e0", "ORG")])
+'a&lt;b&gt; <span class="ent e0" title="ORG">Tesla</span>'
 """
 
 from __future__ import annotations
@@ -33,7 +33,16 @@ from typing import Iterable, Optional
 
 from . import __version__
 
-PALETTE_SIZE = 12  # colour classes c0..c11 in report.css
+
+
+def entity_colour(i: int) -> str:
+    """The background of the ``i``-th linked name of an article: hues a golden angle apart, so names near each
+    other in the article never share a colour, and two lightness steps.
+
+    >>> entity_colour(0), entity_colour(1)
+    ('hsl(50.0, 85%, 80%)', 'hsl(187.5, 85%, 86%)')
+    """
+    return f"hsl({(50 + i * 137.508) % 360:.1f}, 85%, {80 if i % 2 == 0 else 86}%)"
 
 Articles = list[tuple[dict, list[dict]]]
 
@@ -150,7 +159,11 @@ class _Colours:
         forms = self.surfaces[canonical].setdefault(entity.get("lang", "en"), [])
         if entity.get("text") and entity["text"] not in forms:
             forms.append(entity["text"])
-        return f"ent c{self.index[canonical] % PALETTE_SIZE}"
+        return f"ent e{self.index[canonical]}"
+
+    def css(self, anchor: str) -> str:
+        """The colour rules of the names of the article ``anchor``."""
+        return "".join(f"#{anchor} .e{i}{{background-color:{entity_colour(i)}}}" for i in self.index.values())
 
 
 def _side(pair: dict, lang: str, colours: _Colours, flagged: set[int], linked: set[int]) -> str:
@@ -346,7 +359,7 @@ def _legend(colours: _Colours) -> str:
     for name, i in colours.index.items():
         forms = colours.surfaces[name]
         zh = " / ".join(forms.get("zh", []))
-        items.append(f'<li class="ent c{i % PALETTE_SIZE}">{esc(name)}'
+        items.append(f'<li class="ent e{i}">{esc(name)}'
                      + (f' = <span lang="zh">{esc(zh)}</span>' if zh else "") + "</li>")
     return f'<ul class="legend">{"".join(items)}</ul>'
 
@@ -371,6 +384,7 @@ def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str
     stats = [("aligned units", len(pairs)), ("without counterpart", n_unaligned), ("entities", n_ent),
              ("claims", n_claims), ("claim links", n_links), ("mismatched links", n_bad), ("unit warnings", n_warn)]
     return (f'<article class="doc" id="{esc(anchor)}" data-doc-id="{esc(document.get("doc_id"))}">'
+            f"<style>{colours.css(anchor)}</style>"
             f'<h2>{esc(document.get("doc_id"))}</h2>'
             f'<p class="meta">source <code>{esc(document.get("source"))}</code> · encoding '
             f'{esc(document.get("encoding"))} · signature <code>{esc(document.get("signature"))}</code></p>'

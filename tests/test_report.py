@@ -172,3 +172,25 @@ def test_cli_report_from_an_output_directory_and_from_an_article(example, exampl
     assert (tmp_path / "from_file.html").read_text(encoding="utf-8").count('<tr class="pair') == len(pairs)
     assert main(["report", str(tmp_path / "missing_dir_or_file"), "-o", str(tmp_path / "x.html")]) == 2
     assert not (tmp_path / "x.html").exists()
+
+
+def test_one_page_for_several_articles_from_sharded_compressed_output(example, pipeline, tmp_path):
+    from nlp_toolkit.export.base import ExportOptions
+    from nlp_toolkit.export.jsonl import JsonlExporter
+    from nlp_toolkit.report import load_output, write_reports
+
+    other = nlp_toolkit.process_text(MISMATCH, doc_id="mismatch")
+    articles = [example, (other.to_dict(), other.pair_dicts())]
+    out_dir = tmp_path / "out"
+    with JsonlExporter(out_dir, ExportOptions(shard_size=1, compression="gz")) as ex:
+        for doc, pairs in articles:
+            ex.add(doc, pairs)
+    assert len(list(out_dir.glob("pairs-*.jsonl.gz"))) == 2
+    loaded = load_output(out_dir)
+    assert loaded == articles
+    html = write_reports(loaded, tmp_path / "both.html").read_text(encoding="utf-8")
+    assert html.count('<article class="doc"') == 2
+    assert html.count('<tr class="pair') == sum(len(p) for _, p in articles)
+    assert 'href="#a0"' in html and 'href="#a1"' in html
+    with pytest.raises(FileNotFoundError):
+        load_output(tmp_path)

@@ -293,3 +293,15 @@ def test_sentence_unit_needs_the_sentence_stage(pipeline, tmp_path):
     with pytest.raises(ValueError, match="no sentence alignment"):
         export("moses", tmp_path, [(article.to_dict(), article.pair_dicts())], unit="sentence")
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_files_get_the_usual_permissions(records, tmp_path):
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    for fmt in ("parquet", "tmx", "moses", "hf"):
+        export(fmt, tmp_path / fmt, records[2:])
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(files) == 6 + 1 + 3 + 2
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(0o666 & ~umask)}

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .base import Exporter, ExportOptions
+from .jsonl import publish
 from .schema import DOCUMENT_RECORD, PAIR_RECORD, SCHEMAS, conform
 
 __all__ = ["ParquetExporter", "SCHEMAS", "read_records", "table_rows"]
@@ -75,7 +76,7 @@ class _TableWriter:
     def commit(self) -> None:
         self.flush()
         self.writer.close()
-        os.replace(self.tmp, self.path)
+        publish(self.tmp, self.path)
 
     def discard(self) -> None:
         try:

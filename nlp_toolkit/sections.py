@@ -229,8 +229,18 @@ class NameResolver:
         if lang == "zh":
             gaz = _gazetteer_en(surface)
             if gaz:
-                return gaz
+                return self._article_name(gaz)
         return base if re.fullmatch(r"[\x00-\x7f’]+", base) else None
+
+    def _article_name(self, name: str) -> str:
+        """The article's own English spelling of a name (the gazetteer's "BYD Company" is the article's "BYD")."""
+        from .entities.gazetteer import norm_en
+
+        key = norm_en(name)
+        for canonical in list(self.en.values()) + list(self.zh.values()):
+            if norm_en(canonical) == key:
+                return canonical
+        return name
 
     def zh_name(self, canonical: Optional[str], zh_text: str) -> Optional[str]:
         """How the Chinese heading writes ``canonical`` (the linked entity text found in it), if it does."""

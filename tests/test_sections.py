@@ -119,3 +119,16 @@ def test_seed_sections_and_comparison(seed_path, pipeline):
     assert ("TikTok", "duration", 2.0, "hour", "day", "approx") in ev
     assert ("Amazon", "duration", 9.7, "minute", "day", "approx") in ev
     assert a.sections[4].advantage.gaining == "Amazon"
+
+
+def test_example_article_verdicts_agree_across_languages(example_path, pipeline):
+    """The gazetteer spells 比亚迪 "BYD Company"; the article's "BYD" is the same competitor, not a disagreement."""
+    from nlp_toolkit.read import read_file
+
+    a = pipeline(read_file(example_path))
+    got = [(s.aspect_en, s.aspect_zh, s.advantage.winner, s.advantage.winner_zh, s.advantage.margin,
+            s.advantage.gaining, s.advantage.evidence) for s in a.sections if s.advantage]
+    assert got == [("Price", "价格", "BYD", "比亚迪", "large", None, "both"),
+                   ("Software", "软件", "Tesla", "特斯拉", "normal", None, "both"),
+                   ("Global Reach", "全球布局", "Tesla", "特斯拉", "normal", "BYD", "both")]
+    assert not a.warnings

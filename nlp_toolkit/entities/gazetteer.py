@@ -45,15 +45,21 @@ class GazEntry:
         return (self.en,) + self.aliases
 
 
-def norm_en(name: str) -> str:
-    """Loose key of an English name: case, dots, possessive and a leading "the" ignored.
+_DESIGNATOR = re.compile(r"(?:,?\s+(?:company|co\.?|corp\.?|corporation|inc\.?|incorporated|ltd\.?|limited|"
+                        r"group|holdings?|plc|llc|l\.l\.c\.))+$", re.I)
 
-    >>> norm_en("The U.K.'s"), norm_en("UK"), norm_en("Facebook’s")
-    ('uk', 'uk', 'facebook')
+
+def norm_en(name: str) -> str:
+    """Loose key of an English name: case, dots, possessive, a leading "the" and a trailing company designator
+    ignored (CC-CEDICT glosses 比亚迪 as "BYD Company"; articles write "BYD").
+
+    >>> norm_en("The U.K.'s"), norm_en("UK"), norm_en("Facebook’s"), norm_en("BYD Company"), norm_en("Apple Inc.")
+    ('uk', 'uk', 'facebook', 'byd', 'apple')
     """
     s = name.strip().replace("’", "'")
     s = re.sub(r"'s?$", "", s)
     s = re.sub(r"^the\s+", "", s, flags=re.I)
+    s = _DESIGNATOR.sub("", s) or s
     return re.sub(r"[.\s]+", " ", s).strip().lower().replace(" ", "") if "." in s else s.lower().strip()
 
 

@@ -346,3 +346,8 @@ def test_numerals_inside_recognized_names_are_not_claims():
     annotate_claims(Article(doc_id="d", pairs=[pair]))
     assert [(c.lang, c.value, c.unit) for c in pair.claims] == [("en", 30.0, "hour"), ("zh", 30.0, "hour")]
     assert [(l.en, l.zh, l.agree) for l in pair.claim_links] == [(0, 1, True)]
+
+
+@pytest.mark.parametrize("text", ["5月份商店很忙。", "3月5日店铺开业。", "5号店铺开业了。"])
+def test_chinese_calendar_and_serial_numbers_count_nothing(text):
+    assert [c for c in extract_claims(text, "zh") if c.kind == "count"] == []

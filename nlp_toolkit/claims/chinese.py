@@ -460,8 +460,10 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 mz = re.match(r"\s*之间", w[pos:pos + 4])
                 if mz:
                     pos += mz.end()
-        # --- count: classifier and/or counted noun ("15个视频", "1.5亿美国用户", "超过1,300万件"); not after 第
-        if how == "num" and kind == "number" and not w[max(0, s - 1):s] == "第":
+        # --- count: classifier and/or counted noun ("15个视频", "1.5亿美国用户", "超过1,300万件"); not after 第,
+        # and not a calendar or serial number (5月份, 3月5日, 5号店铺: a month, a day, "number 5")
+        if how == "num" and kind == "number" and not w[max(0, s - 1):s] == "第" and \
+                not re.match(r"\s*(?:月份?|日|号|號)", w[pos:pos + 3]):
             got = _counted(g, w, pos, clauses)
             if got:
                 unit, pos, dozen = got

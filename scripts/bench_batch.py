@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Benchmark batch processing: articles/s with 1 and 2 local workers and with the Dask engine, peak RSS per
+worker, the 2-vs-1 speed-up, and whether memory stays flat as the number of articles grows.
+
+The articles are generated from the bundled example (scripts/make_articles.py): varied selections of its
+sections, some with a missing translation, in UTF-8, GB18030 and UTF-16.
+
+usage: bench_batch.py [--articles 200] [--example corpora/tesla_vs_byd.bilingual.txt] [--no-dask]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from make_articles import make_articles  # noqa: E402
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    """Samples the RSS of every descendant process of this one (the workers), keeping each one's peak."""
+
+    def __init__(self, interval: float = 0.2):
+        super().__init__(daemon=True)
+        self.interval, self.peaks, self.timeline, self._stop = interval, {}, [], threading.Event()
+
+    def _children(self):
+        me, kids = os.getpid(), []
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == me or ppid in kids:
+                kids.append(int(pid))
+        return kids
+
+    def run(self):
+        t0 = time.perf_counter()
+        while not self._stop.is_set():
+            total = 0.0
+            for pid in self._children():
+                r = _rss_mb(pid)
+                total += r
+                self.peaks[pid] = max(self.peaks.get(pid, 0.0), r)
+            self.timeline.append((time.perf_counter() - t0, total))
+            time.sleep(self.interval)
+
+    def stop(self):
+        self._stop.set()
+        self.join()
+
+
+def run(inputs, out, **opts):
+    from nlp_toolkit.batch import process_inputs
+    from nlp_toolkit.settings import BatchOptions
+
+    sampler = RssSampler()
+    sampler.start()
+    t = time.perf_counter()
+    report = process_inputs([str(inputs)], out, options=BatchOptions(progress=False, **opts))
+    secs = time.perf_counter() - t
+    sampler.stop()
+    peaks = sorted(sampler.peaks.values(), reverse=True)
+    return report, secs, peaks, sampler.timeline
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=200)
+    ap.add_argument("--example", default=str(ROOT / "corpora" / "tesla_vs_byd.bilingual.txt"))
+    ap.add_argument("--no-dask", action="store_true")
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "articles"
+        make_articles(a.example, a.articles, src, seed=1)
+        results = {}
+        configs = [("local, 1 worker", dict(workers=1)), ("local, 2 workers", dict(workers=2))]
+        if not a.no_dask:
+            configs.append(("dask LocalCluster, 2 workers", dict(workers=2, engine="dask")))
+        outputs = {}
+        for name, opts in configs:
+            out = Path(tmp) / name.replace(" ", "_").replace(",", "")
+            report, secs, peaks, timeline = run(src, out, **opts)
+            if opts["workers"] == 1:  # one worker runs in this process: its peak is ours so far
+                peaks = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
+            rate = report.documents / secs
+            results[name] = {"articles": report.documents, "seconds": round(secs, 1),
+                             "articles_per_s": round(rate, 2),
+                             "peak_rss_mb_per_worker": [round(p) for p in peaks[: max(1, opts["workers"])]]}
+            outputs[name] = (out / "pairs.jsonl").read_bytes()
+            print(f"{name:32s} {report.documents} articles in {secs:6.1f} s = {rate:5.2f} articles/s; "
+                  f"peak RSS per worker (MB): {results[name]['peak_rss_mb_per_worker']}", flush=True)
+            if timeline:
+                half = [r for t, r in timeline if t < timeline[-1][0] / 2 and r > 0]
+                late = [r for t, r in timeline if t >= timeline[-1][0] / 2 and r > 0]
+                if half and late:
+                    results[name]["rss_mb_first_half_max"] = round(max(half))
+                    results[name]["rss_mb_second_half_max"] = round(max(late))
+        if "local, 1 worker" in results and "local, 2 workers" in results:
+            ratio = results["local, 1 worker"]["seconds"] / results["local, 2 workers"]["seconds"]
+            results["speedup_2_vs_1"] = round(ratio, 2)
+            print(f"speed-up, 2 workers over 1: {ratio:.2f}x")
+        same = len(set(outputs.values())) == 1
+        results["identical_output"] = same
+        print("outputs identical across engines:", same)
+        print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

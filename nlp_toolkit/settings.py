@@ -71,8 +71,9 @@ class Settings:
     sent_length_smooth: float = 10.0
     #: the CC-CEDICT gloss lexicon (models/ file or a path)
     sent_gloss: str = "cedict_gloss.tsv"
-    #: BLAS threads while aligning sentences (0: the BLAS default); 1 is fastest on a shared machine
-    sent_blas_threads: int = 1
+    #: BLAS threads while aligning sentences; 0: every core when the machine is idle, else one (BLAS threads
+    #: waiting for busy cores make a loaded machine several times slower)
+    sent_blas_threads: int = 0
 
     # --- entities -----------------------------------------------------------------------------------------
     #: Chinese entity components, comma-separated, applied in the order lac, latin, gazetteer, rules,

@@ -38,7 +38,7 @@ class _USEM3Pooler:
 
     _ORDERS = ((2, 0), (3, 1), (5, 2))
     _MAX_LEFT = 2
-    _TOKEN_BUDGET = 1024
+    _TOKEN_BUDGET = 384
 
     def __init__(self, backend, max_items: int = 400_000):
         self.b = backend
@@ -304,10 +304,12 @@ class FastUSEM3:
                 backend = NumpyBackend.__new__(NumpyBackend)
                 for k, v in meta["scalars"].items():
                     setattr(backend, k, v)
+                # plain ndarray views of the maps (numpy's memmap subclass slows every operation on them)
                 for k in meta["arrays"]:
-                    setattr(backend, k, np.load(where / f"{k}.npy", mmap_mode="r"))
+                    setattr(backend, k, np.asarray(np.load(where / f"{k}.npy", mmap_mode="r")))
                 for k, n in meta["lists"].items():
-                    setattr(backend, k, [np.load(where / f"{k}.{i}.npy", mmap_mode="r") for i in range(n)])
+                    setattr(backend, k, [np.asarray(np.load(where / f"{k}.{i}.npy", mmap_mode="r"))
+                                         for i in range(n)])
             except (OSError, ValueError, KeyError):
                 backend = None
         if backend is None:

@@ -480,7 +480,14 @@ class _Scorer:
 
     def _coverage(self, a: int, b: int, Q: list, G: list, w: np.ndarray):
         """(matched query weight / query weight, query weight) of every src span of a and tgt span of b
-        sentences, as (n + 1) x (m + 1) matrices."""
+        sentences, as (n + 1) x (m + 1) matrices (each computed once)."""
+        memo = self.__dict__.setdefault("_coverage_memo", {})
+        key = (a, b, id(Q))
+        if key not in memo:
+            memo[key] = self._coverage_of(a, b, Q, G, w)
+        return memo[key]
+
+    def _coverage_of(self, a: int, b: int, Q: list, G: list, w: np.ndarray):
         qa, ga = (b, a) if self.q_is_tgt else (a, b)
         Qw = Q[qa] * w
         tot = Qw.sum(axis=1)

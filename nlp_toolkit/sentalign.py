@@ -16,7 +16,8 @@ shape; the DP maximizes the sum over the path. The features, grouped by signal (
   neighbours: most errors put a boundary one sentence off;
 - ``gloss``: the share of the English span's content words (weighted by inverse document frequency) found among
   the CC-CEDICT glosses of the words of the Chinese span (``models/cedict_gloss.tsv``), for the whole bead and
-  for its weakest English sentence;
+  for its weakest English sentence; and, as for ``edges``, the glosses of the first and last clauses of the
+  Chinese sentences at the bead's boundaries against the English sentences there and just after;
 - ``name``: capitalized English words found as the toneless pinyin of the Chinese span (or its Latin words);
 - ``number``: agreement of the numbers (digits, English number words, Chinese numerals);
 - ``punct``: agreement of question marks, exclamation marks and quotation marks;
@@ -243,6 +244,29 @@ def _en_features(sentences: Sequence[str], lex: Lexicon):
     return words, names, numbers
 
 
+def zh_gloss(text: str, lex: Lexicon) -> set:
+    """The English gloss stems of every dictionary word in a piece of Chinese text."""
+    g: set = set()
+    for run in HAN_RUN.findall(text):
+        n = len(run)
+        for i in range(n):
+            for L in range(1, min(lex.max_len, n - i) + 1):
+                st = lex.gloss.get(run[i:i + L])
+                if st:
+                    g.update(st)
+    return g
+
+
+def zh_clause_glosses(sentences: Sequence[str], lex: Lexicon) -> tuple[list, list]:
+    """The gloss stems of the first and of the last clause of each Chinese sentence."""
+    first, last = [], []
+    for s in sentences:
+        parts = [p for p in CLAUSE_MARKS.split(s) if p.strip()] or [s]
+        first.append(zh_gloss(parts[0], lex))
+        last.append(first[-1] if len(parts) == 1 else zh_gloss(parts[-1], lex))
+    return first, last
+
+
 def _zh_features(sentences: Sequence[str], lex: Lexicon, max_name_chars: int = 3):
     words, names, numbers = [], [], []
     for s in sentences:
@@ -338,7 +362,7 @@ SIGNALS = ("embed", "edges", "gloss", "name", "number", "punct", "length")
 FEATURES = {
     "embed": ("cos", "cos_scaled", "neighbours", "cos_minpart", "cos_attach", "cos_attach_margin"),
     "edges": ("edge_first", "edge_last", "edge_out", "out_attach", "out_next", "edge_in", "in_attach"),
-    "gloss": ("gloss", "gloss_minpart", "gloss_attach"),
+    "gloss": ("gloss", "gloss_minpart", "gloss_attach", "gloss_edge_first", "gloss_edge_last", "gloss_edge_out"),
     "name": ("name",),
     "number": ("number",),
     "punct": ("punct",),
@@ -437,10 +461,42 @@ class _Scorer:
         else:
             qf, gf, self.q_is_tgt = fs, ft, False
         self.lex_q, self.lex_g, self.lex_w = self._lexical(qf.words, gf.words, k)
+        self._gloss_edges(qf, gf, src if gf is fs else tgt, lex)
         self.name_q, self.name_g, self.name_w = self._lexical(qf.names, gf.names, k)
         self.Ns, self.Nt, self.num_vocab = self._numbers(fs.numbers, ft.numbers, k)
         self.Ps = _span_sum(fs.punct, k)
         self.Pt = _span_sum(ft.punct, k)
+
+    def _gloss_edges(self, qf, gf, gsents, lex) -> None:
+        """Coverage of each query-side sentence by the glosses of the first and of the last clause of each
+        glossed-side (Chinese) sentence: Cf, Cl as (n_src x n_tgt) matrices."""
+        self.gCf = self.gCl = None
+        if gf.lang != "zh" or lex is None:
+            return
+        first, last = zh_clause_glosses(gsents, lex)
+        vocab = {}
+        for st in qf.words:
+            for x in st:
+                vocab.setdefault(x, len(vocab))
+        if not vocab:
+            return
+        w = self.lex_w
+        Q = np.zeros((len(qf.words), len(vocab)), dtype=np.float32)
+        for t, st in enumerate(qf.words):
+            Q[t, [vocab[x] for x in st]] = 1.0
+        Qw = Q * w[:len(vocab)]
+        tot = np.maximum(Qw.sum(axis=1), 1e-6)
+
+        def cover(sets):
+            G = np.zeros((len(sets), len(vocab)), dtype=np.float32)
+            for r, st in enumerate(sets):
+                idx = [vocab[x] for x in st if x in vocab]
+                G[r, idx] = 1.0
+            C = (Qw @ G.T) / tot[:, None]  # (n_q, n_g)
+            C[Q.sum(axis=1) == 0] = 0.5
+            return C.T if self.q_is_tgt else C  # (n_src, n_tgt)
+
+        self.gCf, self.gCl = cover(first), cover(last)
 
     def _neighbour_mean(self, E: np.ndarray, other: np.ndarray, s: int) -> np.ndarray:
         kk = self.settings.sent_margin_k
@@ -577,6 +633,19 @@ class _Scorer:
             else:
                 F["gloss_minpart"] = np.where(tot > 0, cov, 0.5)
                 F["gloss_attach"] = F["gloss_minpart"]
+            n, m = self.n, self.m
+            ge = np.zeros((3, n + 1, m + 1), dtype=np.float32)
+            if self.gCf is not None:
+                Cf, Cl = self.gCf, self.gCl  # [src x, tgt y]: first/last clause of one side vs the other sentence
+                ge[0, a:, b:] = Cf[:n + 1 - a, :m + 1 - b]  # the bead's first sentences
+                ge[1, 1:, 1:] = Cl  # the bead's last sentences
+                # the bead's end against the next sentences: the Chinese side's last clause of the bead against
+                # the next sentence of the other side, and the next Chinese sentence's first clause against the
+                # bead's last sentence of the other side
+                end_vs_next, next_vs_end = (Cl, Cf) if self.q_is_tgt else (Cf, Cl)
+                ge[2, 1:, :m] += end_vs_next  # our last src sentence vs the next tgt sentence
+                ge[2, :n, 1:] += next_vs_end  # the next src sentence vs our last tgt sentence
+            F["gloss_edge_first"], F["gloss_edge_last"], F["gloss_edge_out"] = ge[0], ge[1], ge[2]
         if "name" in sig:
             cov, tot = self._coverage(a, b, self.name_q, self.name_g, self.name_w)
             F["name"] = size * np.where(tot > 0, cov - 0.5, 0.0)

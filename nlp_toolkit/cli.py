@@ -113,6 +113,8 @@ def _parser_claims(sub) -> None:
     p.add_argument("--duration-unit", dest="claims_duration_unit", choices=["stated", "second"], default="second",
                    help="durations in seconds (default, as Recognizers-Text scores them) or in the stated unit")
     p.set_defaults(func=_cmd_claims)
+
+
 # -- align ---------------------------------------------------------------------------------------------------
 def _cmd_align(args) -> int:
     import os

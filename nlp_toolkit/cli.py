@@ -69,14 +69,9 @@ def _parser_process(sub) -> None:
 
 # -- entities ------------------------------------------------------------------------------------------------
 def _cmd_entities(args) -> int:
-    from .document import InputError
     from .entities import entities_file
 
-    try:
-        n = entities_file(args.cases, args.output, lang=args.lang, settings=_settings(args))
-    except InputError as err:
-        print(f"nlp-toolkit entities: error: {err}", file=sys.stderr)
-        return 2
+    n = entities_file(args.cases, args.output, lang=args.lang, settings=_settings(args))
     print(f"{n} lines written to {args.output}", file=sys.stderr)
     return 0
 
@@ -94,13 +89,8 @@ def _parser_entities(sub) -> None:
 # -- claims --------------------------------------------------------------------------------------------------
 def _cmd_claims(args) -> int:
     from .claims import claims_file
-    from .document import InputError
 
-    try:
-        n = claims_file(args.cases, args.output, all_numbers=args.all_numbers, settings=_settings(args))
-    except InputError as err:
-        print(f"nlp-toolkit claims: error: {err}", file=sys.stderr)
-        return 2
+    n = claims_file(args.cases, args.output, all_numbers=args.all_numbers, settings=_settings(args))
     print(f"{n} lines written to {args.output}", file=sys.stderr)
     return 0
 
@@ -117,40 +107,10 @@ def _parser_claims(sub) -> None:
 
 # -- align ---------------------------------------------------------------------------------------------------
 def _cmd_align(args) -> int:
-    import os
-    import tempfile
-    from pathlib import Path
+    from .sentalign import align_files
 
-    from .sentalign import align_sentences, detect_lang
-    from .sentences import split
-
-    settings = _settings(args)
-    texts = []
-    for path in (args.src_file, args.tgt_file):
-        try:
-            texts.append(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as e:
-            print(f"nlp-toolkit align: {path}: {e}", file=sys.stderr)
-            return 2
-    sides = []
-    for text in texts:
-        if args.presplit:
-            sents = text.splitlines()
-        else:
-            sents = split(text, detect_lang([text]), settings)
-        sides.append(sents)
-    beads = align_sentences(sides[0], sides[1], settings)
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.writelines(f"{b}\n" for b in beads)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    n = align_files(args.src_file, args.tgt_file, args.output, presplit=args.presplit, settings=_settings(args))
+    print(f"{n} beads written to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -168,28 +128,10 @@ def _parser_align(sub) -> None:
 
 # -- report --------------------------------------------------------------------------------------------------
 def _cmd_report(args) -> int:
-    from pathlib import Path
+    from .report import report_input
 
-    from .document import InputError
-    from .report import load_output, write_reports
-
-    source = Path(args.input)
-    try:
-        if source.is_dir():
-            articles = load_output(source)
-        else:
-            from .api import process_file
-
-            article = process_file(source, settings=_settings(args))
-            articles = [(article.to_dict(), article.pair_dicts())]
-        if not articles:
-            raise InputError(f"{source}: no articles")
-        write_reports(articles, args.output)
-    except (InputError, OSError, ValueError) as err:
-        print(f"nlp-toolkit report: error: {err}", file=sys.stderr)
-        return 2
-    print(f"report: {len(articles)} article(s), {sum(len(p) for _, p in articles)} aligned units -> "
-          f"{args.output}", file=sys.stderr)
+    n, units = report_input(args.input, args.output, settings=_settings(args))
+    print(f"report: {n} article(s), {units} aligned units -> {args.output}", file=sys.stderr)
     return 0
 
 
@@ -215,8 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    from .document import InputError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except InputError as err:  # bad input: the message names the file and the problem
+        print(f"nlp-toolkit {args.command}: error: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

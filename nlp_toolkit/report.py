@@ -440,3 +440,29 @@ def write_reports(articles: Articles, out_path: str | Path, title: Optional[str]
     if not articles:
         raise ValueError("no articles to report")
     return _write(render_page(list(articles), title), out_path)
+
+
+def report_input(source, out_path, settings=None) -> tuple[int, int]:
+    """The report of an article file (processed now) or of a ``nlp-toolkit process`` output directory, written
+    to ``out_path``; returns (articles, aligned units). Bad input raises InputError naming it."""
+    from pathlib import Path
+
+    from .document import InputError
+
+    source = Path(source)
+    try:
+        if source.is_dir():
+            articles = load_output(source)
+        else:
+            from .api import process_file
+
+            article = process_file(source, settings=settings)
+            articles = [(article.to_dict(), article.pair_dicts())]
+    except (OSError, ValueError) as err:
+        if isinstance(err, InputError):
+            raise
+        raise InputError(f"{source}: {err}") from None
+    if not articles:
+        raise InputError(f"{source}: no articles")
+    write_reports(articles, out_path)
+    return len(articles), sum(len(p) for _, p in articles)

@@ -832,3 +832,24 @@ def path_features(sc: _Scorer, beads: Sequence[Bead], names: Sequence[str]) -> n
                 if name in idx:
                     phi[idx[name]] += M[i, j]
     return phi
+
+
+def align_files(src_path, tgt_path, out_path, presplit: bool = False, settings: Settings = DEFAULT) -> int:
+    """Align the sentences of two files (one document in two languages, any common encoding) and write one bead
+    a line, ``[src ids]:[tgt ids]``, atomically. ``presplit``: the files hold one sentence a line; otherwise
+    their text is split into sentences first. Returns the number of beads; unreadable input raises
+    :class:`~nlp_toolkit.document.InputError` naming the file."""
+    from .export.jsonl import write_lines
+    from .read import decode, read_bytes
+    from .sentences import split
+
+    sides = []
+    for path in (src_path, tgt_path):
+        text, _ = decode(read_bytes(path), str(path))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if presplit:  # one sentence a line; a final newline ends the last line, it adds none
+            sides.append(text[:-1].split("\n") if text.endswith("\n") else text.split("\n"))
+        else:
+            sides.append(split(text, detect_lang([text]), settings))
+    beads = align_sentences(sides[0], sides[1], settings)
+    return write_lines((str(b) for b in beads), out_path)

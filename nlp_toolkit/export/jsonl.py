@@ -90,6 +90,15 @@ class AtomicWriter:
         return False
 
 
+def write_lines(lines: Iterable[str], path: str | Path) -> int:
+    """Write text lines atomically (each gets a newline); return how many were written."""
+    with AtomicWriter(path) as w:
+        for line in lines:
+            w.f.write(line + "\n")
+            w.count += 1
+        return w.count
+
+
 def write_jsonl(records: Iterable[dict], path: str | Path, compression: str = "") -> int:
     """Write records atomically; return how many were written."""
     with AtomicWriter(path, compression) as w:

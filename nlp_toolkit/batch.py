@@ -14,6 +14,7 @@ temporary name renamed into place at the end. So:
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import json
@@ -206,9 +207,31 @@ def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions) -> Itera
         return
     import multiprocessing as mp
 
-    # spawn: each worker starts clean and loads the models once (no fork of threads from BLAS/ONNX Runtime)
-    with mp.get_context("spawn").Pool(opts.workers, maxtasksperchild=None) as pool:
+    # spawn: each worker starts clean and loads the models once (no fork of threads from BLAS/ONNX Runtime);
+    # each gets one core's worth of math-library threads, as Dask gives its workers, or N workers each running
+    # all-core BLAS fight over the cores and the batch gets slower than one worker
+    with _worker_environment(WORKER_THREADS_ENV):
+        pool = mp.get_context("spawn").Pool(opts.workers, maxtasksperchild=None)
+    with pool:
         yield from pool.imap_unordered(_process_for_pool, [(j, settings, opts.timeout) for j in jobs])
+
+
+WORKER_THREADS_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+@contextlib.contextmanager
+def _worker_environment(env: dict[str, str]):
+    """Environment variables set while worker processes start (they inherit them), restored afterwards."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions) -> Iterator[tuple[str, dict]]:

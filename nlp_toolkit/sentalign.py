@@ -740,6 +740,8 @@ def _blas_threads(n: int):
 
     if n <= 0:
         cores = os.cpu_count() or 1
+        # a batch worker's share of the machine (batch sets OMP_NUM_THREADS for its workers)
+        cores = min(cores, int(os.environ.get("OMP_NUM_THREADS", cores) or cores))
         try:
             idle = os.getloadavg()[0] < cores - 0.5
         except OSError:

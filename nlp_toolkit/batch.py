@@ -178,8 +178,14 @@ def process_job(job: Job, settings: Settings = DEFAULT, timeout: float | None = 
 
 
 def _process_for_pool(args):
-    job, settings, timeout = args
-    return job.key, process_job(job, settings, timeout)
+    """Worker side: process one job; with a cache directory (workers on this machine) store the result there
+    and send back only a receipt, so the main process neither unpickles nor re-serializes it."""
+    job, settings, timeout, cache = args
+    result = process_job(job, settings, timeout)
+    if cache is not None and not result.get("timeout"):
+        _store(Path(cache), job.key, result)
+        return job.key, {"stored": True}
+    return job.key, result
 
 
 # -- the cache ------------------------------------------------------------------------------------------------
@@ -200,7 +206,7 @@ def _load(cache: Path, key: str) -> dict:
 
 
 # -- engines ----------------------------------------------------------------------------------------------------
-def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions) -> Iterator[tuple[str, dict]]:
+def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path) -> Iterator[tuple[str, dict]]:
     if opts.workers <= 1:
         for job in jobs:
             yield job.key, process_job(job, settings, opts.timeout)
@@ -213,7 +219,7 @@ def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions) -> Itera
     with _worker_environment(WORKER_THREADS_ENV):
         pool = mp.get_context("spawn").Pool(opts.workers, maxtasksperchild=None)
     with pool:
-        yield from pool.imap_unordered(_process_for_pool, [(j, settings, opts.timeout) for j in jobs])
+        yield from pool.imap_unordered(_process_for_pool, [(j, settings, opts.timeout, cache) for j in jobs])
 
 
 WORKER_THREADS_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
@@ -234,7 +240,7 @@ def _worker_environment(env: dict[str, str]):
                 os.environ[k] = v
 
 
-def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions) -> Iterator[tuple[str, dict]]:
+def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path) -> Iterator[tuple[str, dict]]:
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -245,7 +251,8 @@ def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions) -> Iterat
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(_process_for_pool, [(j, settings, opts.timeout) for j in jobs], pure=False)
+        # a cluster's workers may not share this file system: results come back to be stored here
+        futures = client.map(_process_for_pool, [(j, settings, opts.timeout, None) for j in jobs], pure=False)
         for fut in as_completed(futures):
             yield fut.result()
     finally:
@@ -290,10 +297,10 @@ def process_inputs(inputs: Iterable[str], out_dir: str | Path, settings: Setting
     bar = _progress(len(todo), options)
     timeouts: dict[str, dict] = {}
     with bar:
-        for key, result in engine(todo, settings, options):
+        for key, result in engine(todo, settings, options, cache):
             if result.get("timeout"):
                 timeouts[key] = result  # not cached: a resumed run tries again
-            else:
+            elif not result.get("stored"):
                 _store(cache, key, result)
             bar.update(1)
 

@@ -270,15 +270,11 @@ def zh_clause_glosses(sentences: Sequence[str], lex: Lexicon) -> tuple[list, lis
 def _zh_features(sentences: Sequence[str], lex: Lexicon, max_name_chars: int = 3):
     words, names, numbers = [], [], []
     for s in sentences:
-        g: set = set()
+        g = zh_gloss(s, lex)
         nm: set = set()
         for run in HAN_RUN.findall(s):
             n = len(run)
             for i in range(n):
-                for L in range(1, min(lex.max_len, n - i) + 1):
-                    st = lex.gloss.get(run[i:i + L])
-                    if st:
-                        g.update(st)
                 # pinyin keys of 1..3 characters (at most two readings a character)
                 keys = [""]
                 for L in range(1, min(max_name_chars, n - i) + 1):

@@ -5,7 +5,11 @@ worker, the 2-vs-1 speed-up, and whether memory stays flat as the number of arti
 The articles are generated from the bundled example (scripts/make_articles.py): varied selections of its
 sections, some with a missing translation, in UTF-8, GB18030 and UTF-16.
 
-usage: bench_batch.py [--articles 200] [--example corpora/tesla_vs_byd.bilingual.txt] [--no-dask]
+usage: bench_batch.py [--articles 200] [--example corpora/tesla_vs_byd.bilingual.txt] [--no-dask] [--one-core]
+
+By default the single worker may use every core for BLAS (as a user's --workers 1 run does), while each of
+several workers gets one; --one-core gives every run one BLAS thread per process, to measure how the workers
+themselves scale.
 """
 
 from __future__ import annotations
@@ -103,7 +107,17 @@ def main():
     ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--example", default=str(ROOT / "corpora" / "tesla_vs_byd.bilingual.txt"))
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--one-core", action="store_true", help="one BLAS thread in every process, the single worker too")
     a = ap.parse_args()
+    if a.one_core:
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = "1"
+        try:
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(1)  # numpy may already be loaded with more
+        except ImportError:
+            pass
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "articles"
         make_articles(a.example, a.articles, src, seed=1)

@@ -207,7 +207,7 @@ def _load(cache: Path, key: str) -> dict:
 
 # -- engines ----------------------------------------------------------------------------------------------------
 def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path) -> Iterator[tuple[str, dict]]:
-    if opts.workers <= 1:
+    if opts.workers <= 1 or len(jobs) <= 1:  # no pool to start for one document or none
         for job in jobs:
             yield job.key, process_job(job, settings, opts.timeout)
         return
@@ -277,6 +277,10 @@ def process_inputs(inputs: Iterable[str], out_dir: str | Path, settings: Setting
     from .signature import signature
 
     start = time.perf_counter()
+    if options.engine not in ("local", "dask"):
+        raise ValueError(f"unknown engine {options.engine!r}: use 'local' or 'dask'")
+    formats = list(dict.fromkeys(options.formats))
+    exporter_classes = [get_exporter(f) for f in formats]  # an unknown format fails now, not after the run
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     cache = out / CACHE_DIR
@@ -292,8 +296,6 @@ def process_inputs(inputs: Iterable[str], out_dir: str | Path, settings: Setting
     report = Report(out_dir=str(out), skipped=len(jobs) - len(todo))
 
     engine = _run_dask if options.engine == "dask" else _run_local
-    if options.engine not in ("local", "dask"):
-        raise ValueError(f"unknown engine {options.engine!r}: use 'local' or 'dask'")
     bar = _progress(len(todo), options)
     timeouts: dict[str, dict] = {}
     with bar:
@@ -304,8 +306,7 @@ def process_inputs(inputs: Iterable[str], out_dir: str | Path, settings: Setting
                 _store(cache, key, result)
             bar.update(1)
 
-    formats = list(dict.fromkeys(options.formats))
-    exporters = [get_exporter(f)(out, export) for f in formats]
+    exporters = [cls(out, export) for cls in exporter_classes]
     if "jsonl" in formats:
         exporters.append(get_exporter("comparison")(out, export))
     try:

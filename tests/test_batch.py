@@ -120,3 +120,9 @@ def test_workers_and_dask_give_the_same_output(archive, reference, tmp_path):
     out = tmp_path / "dask"
     process_inputs([str(archive)], out, options=BatchOptions(workers=2, engine="dask"))
     assert _outputs(out) == _outputs(reference)
+
+
+def test_unknown_format_fails_before_any_work(archive, tmp_path):
+    with pytest.raises(ValueError, match="unknown format 'xlsx'"):
+        process_inputs([str(archive)], tmp_path / "out", options=BatchOptions(formats=("jsonl", "xlsx")))
+    assert not (tmp_path / "out").exists()

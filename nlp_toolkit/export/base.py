@@ -42,11 +42,20 @@ class Exporter:
     def add_error(self, error: dict) -> None:
         """A failed input; formats without an error file ignore it."""
 
+    def files(self) -> list:
+        """The exporter's open files (objects with ``commit()`` and ``discard()``, e.g.
+        :class:`~nlp_toolkit.export.jsonl.AtomicWriter`), for the default :meth:`close` and :meth:`abort`."""
+        return []
+
     def close(self) -> None:
         """Finish: move every file into place."""
+        for f in self.files():
+            f.commit()
 
     def abort(self) -> None:
         """Discard what was written."""
+        for f in self.files():
+            f.discard()
 
     def __enter__(self):
         return self

@@ -101,6 +101,5 @@ class HfExporter(Exporter):
         card.f.write(dataset_card(self.options.unit, self.count))
         card.commit()
 
-    def abort(self) -> None:
-        for w in self._shards:
-            w.discard()
+    def files(self) -> list:
+        return list(self._shards)

@@ -137,13 +137,8 @@ class JsonlExporter(Exporter):
     def add_error(self, error: dict) -> None:
         self._errors.write_record(error)
 
-    def close(self) -> None:
-        for w in self._done + [self._pairs, self._docs, self._errors]:
-            w.commit()
-
-    def abort(self) -> None:
-        for w in self._done + [self._pairs, self._docs, self._errors]:
-            w.discard()
+    def files(self) -> list:
+        return self._done + [self._pairs, self._docs, self._errors]
 
 
 def export_jsonl(articles: Iterable[Article], out_dir: str | Path, errors: Iterable[dict] = (),

@@ -102,13 +102,8 @@ class ParquetExporter(Exporter):
         for name, rows in table_rows(document, pairs).items():
             self._tables[name].extend(rows)
 
-    def close(self) -> None:
-        for t in self._tables.values():
-            t.commit()
-
-    def abort(self) -> None:
-        for t in self._tables.values():
-            t.discard()
+    def files(self) -> list:
+        return list(self._tables.values())
 
 
 def _records(path: Path) -> list[dict]:

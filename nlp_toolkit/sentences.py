@@ -74,9 +74,9 @@ def split_en_rules(text: str) -> list[str]:
 @functools.lru_cache(maxsize=None)
 def _senter(name: str):
     """The English pipeline with only its sentence recognizer (its own copy: other stages keep theirs)."""
-    import spacy
+    from .resources import import_spacy
 
-    nlp = spacy.load(name, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
+    nlp = import_spacy().load(name, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     if "senter" not in nlp.pipe_names:

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from ..resources import track_spacy
+from ..resources import import_spacy, track_spacy
 from ..settings import DEFAULT, Settings
 from .gazetteer import Gazetteer, gazetteer, norm_en
 from .rules import sections
@@ -563,7 +563,7 @@ def _factory(kind: str):
 @functools.lru_cache(maxsize=8)
 def pipeline(settings: Settings = DEFAULT):
     """The Chinese entity pipeline for these settings (built once per process and settings)."""
-    import spacy
+    spacy = import_spacy()
     from spacy.language import Language
 
     nlp = spacy.blank("zh")
@@ -591,9 +591,7 @@ def make_docs(texts: Iterable[str], en_entities: Optional[Iterable] = None):
 
 @functools.lru_cache(maxsize=1)
 def _tokenizer():
-    import spacy
-
-    return track_spacy(spacy.blank("zh"))
+    return track_spacy(import_spacy().blank("zh"))
 
 
 def run(texts: list[str], settings: Settings = DEFAULT, en_entities=None, batch_size: int = 256):

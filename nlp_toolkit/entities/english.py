@@ -19,7 +19,7 @@ import functools
 import re
 
 from ..document import Entity
-from ..resources import track_spacy, read_lines
+from ..resources import import_spacy, read_lines, track_spacy
 from ..settings import DEFAULT, Settings
 from .rules import jsonl
 
@@ -42,7 +42,7 @@ def canonical(text: str) -> str:
 @functools.lru_cache(maxsize=4)
 def pipeline(settings: Settings = DEFAULT):
     """spaCy English pipeline with the ruler and fixes (one per process and settings)."""
-    import spacy
+    spacy = import_spacy()
     from spacy.language import Language
 
     nlp = spacy.load(settings.spacy_en)

@@ -25,6 +25,7 @@ import numpy as np
 from .document import AlignedPair, Article, Section, Warning
 from .script import to_simplified
 from .settings import DEFAULT, Settings
+from .span_embed import SpanEmbedder
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-'’][A-Za-z0-9]+)*")
@@ -113,10 +114,14 @@ class ParagraphAligner:
         n, m = len(en), len(zh)
         en2 = [en[i] + " " + en[i + 1] for i in range(n - 1)]
         zh2 = [zh[j] + zh[j + 1] for j in range(m - 1)]
-        # Traditional Chinese is compared in Simplified form, which the encoder knows far better
-        vecs = self.encoder.encode(en + [to_simplified(t) for t in zh] + en2 + [to_simplified(t) for t in zh2])
-        E, Z = vecs[:n], vecs[n:n + m]
-        E2, Z2 = vecs[n + m:n + m + len(en2)], vecs[n + m + len(en2):]
+        # paragraphs and pairs of adjacent paragraphs (for 2-1 and 1-2 beads); Traditional Chinese is compared
+        # in Simplified form, which the encoder knows far better
+        # (with USE-m3, a pair's embedding comes from its paragraphs' pooled token features: span_embed.py)
+        span = SpanEmbedder(self.encoder)
+        en_spans = span.spans(en, 2, " ")
+        zh_spans = span.spans([to_simplified(t) for t in zh], 2, "")
+        E, E2 = en_spans[1][1:], en_spans[2][2:]
+        Z, Z2 = zh_spans[1][1:], zh_spans[2][2:]
         sim = E @ Z.T
         # neighbourhood normalization (vecalign-style margin): what a paragraph scores against anything
         k = min(4, n, m)

@@ -73,6 +73,9 @@ class _USEM3Pooler:
         """Vocabulary ids of the pieces that are a clause mark (with or without the word-start marker)."""
         if not hasattr(self, "_clause_ids"):
             ids = set()
+            if not hasattr(self.b.sp, "piece_to_id"):  # a tokenizer without a piece table: no clause marks
+                self._clause_ids = frozenset()
+                return self._clause_ids
             for mark in ",;:，；：、—":
                 for piece in (mark, "\u2581" + mark):
                     i = self.b.sp.piece_to_id(piece)

@@ -13,13 +13,29 @@ Options are one :class:`Settings` object (``process_file(path, skip_score=0.1)``
 
 __version__ = "0.1.0"
 
-from .api import get_pipeline, process_file, process_pair, process_text
-from .batch import process_inputs
-from .document import (Advantage, AlignedPair, Article, Claim, ClaimLink, Entity, InputError, Paragraph,
-                       Removed, Section, SentencePair, Warning)
-from .export.jsonl import export_jsonl
-from .pipeline import Pipeline
-from .settings import Settings
+# The names below load on first use (PEP 562), so a command such as ``nlp-toolkit align`` imports only what
+# it runs: a process per document pays no start-up for stages it never calls.
+_EXPORTS = {
+    "get_pipeline": "api", "process_file": "api", "process_pair": "api", "process_text": "api",
+    "process_inputs": "batch", "export_jsonl": "export.jsonl", "Pipeline": "pipeline", "Settings": "settings",
+    **{name: "document" for name in ("Advantage", "AlignedPair", "Article", "Claim", "ClaimLink", "Entity",
+                                     "InputError", "Paragraph", "Removed", "Section", "SentencePair", "Warning")},
+}
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = [
     "__version__", "process_file", "process_text", "process_pair", "process_inputs", "export_jsonl",

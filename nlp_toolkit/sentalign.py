@@ -718,33 +718,12 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], settings: Settings =
         return decode(sc, w)
 
 
-@functools.lru_cache(maxsize=None)
-def _threadpool_controller():
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        return None
-    return ThreadpoolController()
-
-
 def _blas_threads(n: int):
-    """Limit BLAS threads while aligning. ``n`` > 0: that many. ``n`` = 0: all cores when the machine is idle
-    (1-minute load average below the core count less one half), else one: BLAS threads that spin while waiting
-    for a busy core make a loaded machine several times slower."""
-    import contextlib
-    import os
+    """Limit BLAS threads while aligning: ``n`` > 0 that many; 0: the cores free right now (threads.py: BLAS
+    threads that wait for a busy core make the alignment several times slower)."""
+    from .threads import blas_threads
 
-    if n <= 0:
-        cores = os.cpu_count() or 1
-        # a batch worker's share of the machine (batch sets OMP_NUM_THREADS for its workers)
-        cores = min(cores, int(os.environ.get("OMP_NUM_THREADS", cores) or cores))
-        try:
-            idle = os.getloadavg()[0] < cores - 0.5
-        except OSError:
-            idle = False
-        n = cores if idle else 1
-    ctl = _threadpool_controller()
-    return ctl.limit(limits=n, user_api="blas") if ctl is not None else contextlib.nullcontext()
+    return blas_threads(n)
 
 
 def decode(sc: _Scorer, weights: dict[str, float], extra: Optional[dict] = None) -> list[Bead]:

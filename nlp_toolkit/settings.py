@@ -71,7 +71,7 @@ class Settings:
     sent_length_smooth: float = 10.0
     #: the CC-CEDICT gloss lexicon (models/ file or a path)
     sent_gloss: str = "cedict_gloss.tsv"
-    #: BLAS threads while aligning sentences; 0: every core when the machine is idle, else one (BLAS threads
+    #: BLAS threads while aligning sentences; 0: the cores free right now (nlp_toolkit/threads.py: BLAS threads
     #: waiting for busy cores make a loaded machine several times slower)
     sent_blas_threads: int = 0
 

@@ -87,8 +87,11 @@ class _USEM3Pooler:
     def _pool(self, texts):
         b = self.b
         limit = getattr(b, "_threadpool", None)
-        if limit is None:
-            return self._pool_all(texts)
+        if limit is None:  # as many BLAS threads as there are free cores (threads.py)
+            from .threads import blas_threads
+
+            with blas_threads(0):
+                return self._pool_all(texts)
         with limit(limits=getattr(b, "threads", 1), user_api="blas"):
             return self._pool_all(texts)
 

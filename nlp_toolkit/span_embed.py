@@ -90,12 +90,18 @@ class _USEM3Pooler:
         if limit is None:  # as many BLAS threads as there are free cores (threads.py)
             from .threads import blas_threads
 
-            with blas_threads(0):
-                return self._pool_all(texts)
+            from .threads import auto_threads
+
+            workers = auto_threads()
+            # the batches are independent: with free cores, run them in threads (numpy releases the GIL in
+            # its products) of one BLAS thread each, which scales better than BLAS threads on these small
+            # products (MAC 002: 0.60 s one thread, 0.47 s two BLAS threads, 0.33 s two batch threads)
+            with blas_threads(1):
+                return self._pool_all(texts, workers)
         with limit(limits=getattr(b, "threads", 1), user_api="blas"):
             return self._pool_all(texts)
 
-    def _pool_all(self, texts):
+    def _pool_all(self, texts, workers: int = 1):
         b = self.b
         toks = [b.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
         res = [np.zeros((len(texts), b.cnn_W.shape[1]), dtype=np.float32) for _ in range(5)]
@@ -109,15 +115,28 @@ class _USEM3Pooler:
             f_end[k] = pos[0] + 1 if pos and pos[0] + 1 < len(t) - 1 else len(t) - 1
             l_start[k] = pos[-1] + 1 if pos and pos[-1] + 1 < len(t) - 1 else 1
         by_id = self._token_rows(toks)
-        first, budget = 0, 0
+        groups, first, budget = [], 0, 0
         for i in range(len(toks) + 1):
             if i == len(toks) or (i > first and budget + len(toks[i]) > self._TOKEN_BUDGET):
                 if i > first:
-                    for r, v in zip(res, self._batch(toks[first:i], f_end[first:i], l_start[first:i], by_id)):
-                        r[first:i] = v
+                    groups.append((first, i))
                 first, budget = i, 0
             if i < len(toks):
                 budget += len(toks[i])
+
+        def run(group):
+            lo, hi = group
+            for r, v in zip(res, self._batch(toks[lo:hi], f_end[lo:hi], l_start[lo:hi], by_id)):
+                r[lo:hi] = v
+
+        if workers > 1 and len(groups) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(min(workers, len(groups))) as ex:
+                list(ex.map(run, groups))
+        else:
+            for g in groups:
+                run(g)
         return res[0], res[1], res[2], lens, res[3], f_end - 1, res[4], lens - 1 - l_start
 
     def _token_rows(self, toks):

@@ -10,7 +10,9 @@ shape; the DP maximizes the sum over the path. The features, grouped by signal (
   span to its ``sent_margin_k`` nearest sentences on the other side (vecalign's and CSLS's normalization: a
   sentence that resembles everything earns less for resembling its partner); the least similar sentence of the
   bead to the other side's span; and each sentence's similarity to the span it is put with, summed (a path's
-  total then counts every sentence once, however it groups them);
+  total then counts every sentence once, however it groups them); and, for beads of two or more sentences a
+  side, the first sentence of each side against the last of the other, less first against first and last against
+  last (``cross``: a bead whose halves would align on their own should be two beads);
 - ``edges``: the bead's boundaries: its first clauses (up to the first comma) and last clauses compared across the
   languages, and whether the sentences just before or after the bead resemble it more than their own
   neighbours: most errors put a boundary one sentence off;
@@ -20,8 +22,14 @@ shape; the DP maximizes the sum over the path. The features, grouped by signal (
   Chinese sentences at the bead's boundaries against the English sentences there and just after;
 - ``name``: capitalized English words found as the toneless pinyin of the Chinese span (or its Latin words);
 - ``number``: agreement of the numbers (digits, English number words, Chinese numerals);
-- ``punct``: agreement of question marks, exclamation marks and quotation marks;
-- ``length``: log ratios of the spans' character and clause counts against the document's own ratios.
+- ``punct``: agreement of question marks, exclamation marks and quotation marks, and of direct speech at the
+  bead's ends (:func:`quote_marks`: both sides inside a quotation or both outside it, both opening or closing
+  one there; the single quotes of English dialogue told from apostrophes): in fiction most boundary errors fall
+  inside dialogue, where one Chinese quotation becomes several short English sentences;
+- ``length``: log ratios of the spans' character and clause counts against the document's own ratios, and the
+  document's sentence-count ratio for beads of unequal sides.
+
+Every feature has a shared weight plus one per shape group (1-1, 1-n, n-1, n-n: :data:`SHAPE_GROUPS`).
 
 The weights are learned on MAC-Dev by ``scripts/train_sentalign.py`` (``models/sentalign_weights.json``).
 Signals that do not depend on the encoder matter because the default encoder, USE-m3, does not know about 900
@@ -49,9 +57,12 @@ HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 EN_WORD = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
 LATIN_IN_ZH = re.compile(r"[A-Za-z][A-Za-z\-']*")
 DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-QUOTES = re.compile(r'["“”「」『』]')
 CLAUSE_MARKS = re.compile(r"[,;:，；：、]")
 ZH_NUM = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+ZH_QUOTE = re.compile(r"[“”「」『』]")
+EN_QUOTE = re.compile(r"[\"“”‘’']")
+_OPEN_BEFORE = " \t([{—–-\"“‘'"
+_CLOSE_AFTER = ".,;:!?…)]}—–-"
 
 
 # -- English words ---------------------------------------------------------------------------------------------
@@ -254,6 +265,7 @@ class SideFeatures:
     numbers: list  # set of values per sentence
     punct: np.ndarray  # (n, 3): has a question mark / an exclamation mark / a double quotation mark
     clauses: np.ndarray  # 1 + the number of clause marks (commas, semicolons, colons)
+    quotes: np.ndarray  # (n, 5): direct speech, see quote_marks
 
 
 def _en_features(sentences: Sequence[str], lex: Lexicon):
@@ -324,6 +336,64 @@ def _zh_features(sentences: Sequence[str], lex: Lexicon, max_name_chars: int = 3
     return words, names, numbers
 
 
+def quote_marks(sentences: Sequence[str], lang: str) -> np.ndarray:
+    """Direct speech, per sentence: (opening quotation marks, closing ones, starts with an opening mark, ends with a
+    closing mark, a quotation is open after it: 1, or not: 0, or 0.5 when a quotation closed shortly before the
+    end ("'...,' he said.": the speaker may go on in the next sentence, as a Chinese quotation does)).
+
+    An English single quote opens at a word's start and closes after a word's end before a space or punctuation
+    when it follows punctuation (or a space after punctuation) or when a single quote is open; an apostrophe in
+    or after a word is neither. Only a mark of the kind that opened the quotation closes it (the other kind is
+    quoted speech inside it); a sentence that starts with an opening mark opens a new quotation (an English
+    quotation that runs over paragraphs is not closed at a paragraph's end)."""
+    out = np.zeros((len(sentences), 5), dtype=np.float32)
+    state = None  # the kind of quotation mark that opened the current quotation
+    for r, raw in enumerate(sentences):
+        s = raw.strip()
+        n_open = n_close = 0
+        starts = ends = False
+        last_close = -1
+        for m in (ZH_QUOTE if lang == "zh" else EN_QUOTE).finditer(s):
+            k, c = m.start(), m.group()
+            if lang == "zh":
+                opens, kind = c in "“「『", {"”": "“", "」": "「", "』": "『"}.get(c, c)
+            else:
+                kind = '"' if c in '"“”' else "'"
+                before = s[k - 1] if k else " "
+                before2 = s[k - 2] if k > 1 else " "
+                after = s[k + 1] if k + 1 < len(s) else " "
+                end_after = after.isspace() or after in _CLOSE_AFTER or after in "\"”"
+                if before.isspace() and before2 in _CLOSE_AFTER and k + 1 >= len(s) or \
+                        (before.isspace() and before2 in _CLOSE_AFTER and after.isspace() and state == kind):
+                    opens = False  # "here, ' he said": a closing mark set off by a space
+                elif c in "“‘" or (c in "\"'’" and before in _OPEN_BEFORE and not after.isspace()):
+                    opens = True
+                elif c == "”" or (c == '"' and not before.isspace()):
+                    opens = False
+                elif not before.isspace() and end_after and \
+                        (before in _CLOSE_AFTER or before in "\"”" or state == "'"):
+                    opens = False
+                else:
+                    continue  # an apostrophe
+            if k == 0 and opens:
+                starts, state = True, None
+            if opens:
+                n_open += 1
+                if state is None:
+                    state = kind
+            else:
+                n_close += 1
+                ends = k >= len(s) - 1
+                if kind == state:
+                    state = None
+                    last_close = k
+        inside = 1.0 if state is not None else 0.0
+        if state is None and 0 <= last_close < len(s) - 1 and len(s[last_close + 1:].split()) <= 8:
+            inside = 0.5
+        out[r] = (n_open, n_close, starts, ends, inside)
+    return out
+
+
 def side_features(sentences: Sequence[str], lang: str, lex: Optional[Lexicon]) -> SideFeatures:
     if lang == "zh":
         lengths = np.array([len(re.sub(r"\s", "", s)) for s in sentences], dtype=np.float32)
@@ -332,10 +402,12 @@ def side_features(sentences: Sequence[str], lang: str, lex: Optional[Lexicon]) -
         lengths = np.array([len(s.strip()) for s in sentences], dtype=np.float32)
         words, names, numbers = _en_features(sentences, lex) if lex else ([set()] * len(sentences),) * 3
     numbers = [{v for v in ns if v >= 2} for ns in numbers]  # "one" / 一 is an article more often than a count
-    punct = np.array([[("?" in s or "？" in s), ("!" in s or "！" in s), bool(QUOTES.search(s))]
+    quotes = quote_marks(sentences, lang)
+    punct = np.array([[("?" in s or "？" in s), ("!" in s or "！" in s), 0.0]
                       for s in sentences], dtype=np.float32).reshape(len(sentences), 3)
+    punct[:, 2] = quotes[:, 0] + quotes[:, 1] > 0
     clauses = np.array([1 + len(CLAUSE_MARKS.findall(s)) for s in sentences], dtype=np.float32)
-    return SideFeatures(lang, lengths, words, names, numbers, punct, clauses)
+    return SideFeatures(lang, lengths, words, names, numbers, punct, clauses, quotes)
 
 
 # -- span matrices ---------------------------------------------------------------------------------------------
@@ -384,14 +456,26 @@ SIGNALS = ("embed", "edges", "gloss", "name", "number", "punct", "length")
 #: the features of a bead of a >= 1 and b >= 1 sentences, per signal; their weights are learned
 #: (``scripts/train_sentalign.py``) and stored in ``models/sentalign_weights.json``
 FEATURES = {
-    "embed": ("cos", "cos_scaled", "neighbours", "cos_minpart", "cos_attach", "cos_attach_margin"),
+    "embed": ("cos", "cos_scaled", "neighbours", "cos_minpart", "cos_attach", "cos_attach_margin", "cross"),
     "edges": ("edge_first", "edge_last", "edge_out", "out_attach", "out_next", "edge_in", "in_attach"),
-    "gloss": ("gloss", "gloss_minpart", "gloss_attach", "gloss_edge_first", "gloss_edge_last", "gloss_edge_out"),
+    "gloss": ("gloss", "gloss_minpart", "gloss_attach", "gloss_edge_first", "gloss_edge_last", "gloss_edge_out",
+              "gloss_cross"),
     "name": ("name",),
     "number": ("number",),
-    "punct": ("punct",),
-    "length": ("length", "length_abs", "length_log", "clauses", "clauses_log"),
+    "punct": ("punct", "quote_inside", "quote_open", "quote_close", "quote_turns"),
+    "length": ("length", "length_abs", "length_log", "clauses", "clauses_log", "shape_ratio"),
 }
+
+#: every feature also gets a weight per group of bead shapes (added to its shared weight): a cosine of 0.6 says
+#: more for a 1-1 bead than for a 1-3 bead, whose span embedding is an approximation and whose sentences a
+#: free translation spreads over
+SHAPE_GROUPS = ("11", "1n", "n1", "nn")
+
+
+def shape_group(a: int, b: int) -> str:
+    """The group of a bead shape: 1-1, one source sentence to several ("1n"), several to one, several to
+    several."""
+    return "11" if a == b == 1 else "1n" if a == 1 else "n1" if b == 1 else "nn"
 
 
 def bead_types(settings: Settings) -> list[tuple[int, int]]:
@@ -407,9 +491,11 @@ def shape_name(a: int, b: int) -> str:
 
 
 def feature_names(settings: Settings) -> list[str]:
-    """Names of the learned weights: the active signals' features, then one bias per bead shape except 1-1."""
+    """Names of the learned weights: the active signals' features, each again per shape group
+    (``name@group``), then one bias per bead shape except 1-1."""
     names = [f for sig in SIGNALS if sig in settings.sent_signals for f in FEATURES[sig]]
-    return names + [shape_name(a, b) for a, b in bead_types(settings) if (a, b) != (1, 1)]
+    return names + [f"{f}@{g}" for f in names for g in SHAPE_GROUPS] + \
+        [shape_name(a, b) for a, b in bead_types(settings) if (a, b) != (1, 1)]
 
 
 @functools.lru_cache(maxsize=None)
@@ -430,6 +516,11 @@ def weights_for(settings: Settings) -> dict[str, float]:
     sets = data["weights"]
     w = sets.get(key) or sets[",".join(SIGNALS)]
     return {k: float(w.get(k, 0.0)) for k in feature_names(settings)}
+
+
+def trained_source(settings: Settings) -> str:
+    """The language the weights were learned with as the source side (MAC-Dev: Chinese)."""
+    return _load_weights(settings.sent_weights).get("source_lang", "zh")
 
 
 class _Scorer:
@@ -493,6 +584,24 @@ class _Scorer:
         self.Ns, self.Nt, self.num_vocab = self._numbers(fs.numbers, ft.numbers, k)
         self.Ps = _span_sum(fs.punct, k)
         self.Pt = _span_sum(ft.punct, k)
+        self._quote_boundaries(fs.quotes, ft.quotes, k)
+
+    def _quote_boundaries(self, qs: np.ndarray, qt: np.ndarray, k: int) -> None:
+        """Direct speech at bead ends, as (n + 1) x (m + 1) matrices indexed like the beads: [i, j] is the boundary
+        before src sentence i and tgt sentence j. Both sides should be inside a quotation or both outside;
+        both should end a quotation there, and both start one."""
+        n, m = self.n, self.m
+        zi, ei = np.zeros(n + 1, np.float32), np.zeros(m + 1, np.float32)
+        zi[1:], ei[1:] = qs[:, 4], qt[:, 4]
+        self.q_inside = np.abs(zi[:, None] - ei[None, :])
+        zo, eo = np.zeros(n + 1, np.float32), np.zeros(m + 1, np.float32)
+        zo[:n], eo[:m] = qs[:, 2], qt[:, 2]
+        self.q_open = np.abs(zo[:, None] - eo[None, :])
+        zc, ec = np.zeros(n + 1, np.float32), np.zeros(m + 1, np.float32)
+        zc[1:], ec[1:] = qs[:, 3], qt[:, 3]
+        self.q_close = np.abs(zc[:, None] - ec[None, :])
+        self.Qs = _span_sum(qs[:, 0], k)
+        self.Qt = _span_sum(qt[:, 0], k)
 
     def _gloss_edges(self, qf, gf, gsents, lex) -> None:
         """Coverage of each query-side sentence by the glosses of the first and of the last clause of each
@@ -585,6 +694,15 @@ class _Scorer:
         R[di:, dj:] = M[:M.shape[0] - di, :M.shape[1] - dj]
         return R
 
+    def _cross(self, S: np.ndarray, a: int, b: int) -> np.ndarray:
+        """For beads of two or more sentences a side: the first sentence of each side against the last of the
+        other, less first against first and last against last. A bead whose two halves would align on their
+        own (first with first, last with last) should rather be two beads; a translation that reorders makes
+        the cross pairs as similar as the straight ones. S: 1-1 similarities indexed by bead ends."""
+        if a < 2 or b < 2:
+            return np.zeros_like(S)
+        return self._shift(S, a - 1, 0) + self._shift(S, 0, b - 1) - self._shift(S, a - 1, b - 1) - S
+
     #: keep computed features (training decodes the same documents many times)
     keep_features = False
 
@@ -619,6 +737,7 @@ class _Scorer:
             F["cos_attach_margin"] = F["cos_attach"] \
                 - sum(self._shift(np.broadcast_to(ms1[:, None], cos.shape), r, 0) for r in range(a)) \
                 - sum(self._shift(np.broadcast_to(mt1[None, :], cos.shape), 0, r) for r in range(b))
+            F["cross"] = self._cross(self.cos(1, 1), a, b)
         if "edges" in sig and self.Es is not None and hasattr(self, "P_ff"):
             ef = np.zeros((self.n + 1, self.m + 1), dtype=np.float32)
             ef[a:, b:] = self.P_ff[:self.n + 1 - a, :self.m + 1 - b]
@@ -660,6 +779,8 @@ class _Scorer:
             else:
                 F["gloss_minpart"] = np.where(tot > 0, cov, 0.5)
                 F["gloss_attach"] = F["gloss_minpart"]
+            c11, t11 = self._coverage(1, 1, self.lex_q, self.lex_g, self.lex_w)
+            F["gloss_cross"] = self._cross(np.where(t11 > 0, c11, 0.5), a, b)
             n, m = self.n, self.m
             ge = np.zeros((3, n + 1, m + 1), dtype=np.float32)
             if self.gCf is not None:
@@ -687,12 +808,18 @@ class _Scorer:
         if "punct" in sig:
             ps, pt = np.minimum(self.Ps[a], 1), np.minimum(self.Pt[b], 1)
             F["punct"] = size * np.abs(ps[:, None, :] - pt[None, :, :]).sum(-1)
+            F["quote_inside"], F["quote_open"], F["quote_close"] = self.q_inside, self.q_open, self.q_close
+            F["quote_turns"] = np.minimum(np.abs(self.Qs[a][:, None] - self.Qt[b][None, :]), 3.0)
         if "length" in sig:
             sm = self.settings.sent_length_smooth
             lr = np.log((self.Lt[b][None, :] + sm) / (self.Ls[a][:, None] * self.ratio + sm))
             F["length"] = size * lr ** 2
             F["length_abs"] = size * np.abs(lr)
             F["length_log"] = size * lr
+            # the document's sentence ratio: the more target sentences per source sentence, the more beads
+            # with more target than source sentences
+            F["shape_ratio"] = np.full((self.n + 1, self.m + 1), (b - a) * math.log(self.m / self.n),
+                                       dtype=np.float32)
             lc = np.log(self.Ct[b][None, :] / (self.Cs[a][:, None] * self.clause_ratio))
             F["clauses"] = size * lc ** 2
             F["clauses_log"] = size * lc
@@ -705,9 +832,10 @@ class _Scorer:
             if a == 0 or b == 0 or a > self.n or b > self.m:
                 continue
             F = self.features(a, b)
+            g = shape_group(a, b)
             s = np.full((self.n + 1, self.m + 1), weights.get(shape_name(a, b), 0.0), dtype=np.float64)
             for name, M in F.items():
-                w = weights.get(name, 0.0)
+                w = weights.get(name, 0.0) + weights.get(f"{name}@{g}", 0.0)
                 if w:
                     s += w * M
             s[:a, :] = -np.inf
@@ -724,7 +852,8 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], settings: Settings =
     ``encoder``: an encoder with ``encode(texts)``, or a future of one (default: :func:`default_encoder`);
     pass ``False`` to align without embeddings. ``weights``: feature weights (default: :func:`weights_for` ``(settings)``).
     A bead's ``score`` is the cosine of its two spans when embeddings are used (else its learned score); 0.0
-    for a sentence left unaligned.
+    for a sentence left unaligned. The alignment is the same whichever side is the source: when the target is in
+    the language the weights were learned with as the source (:func:`trained_source`), the two swap roles.
     """
     src, tgt = list(src), list(tgt)
     n, m = len(src), len(tgt)
@@ -736,6 +865,11 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], settings: Settings =
         encoder = None
     src_lang = src_lang or detect_lang(src)
     tgt_lang = tgt_lang or detect_lang(tgt)
+    if tgt_lang == trained_source(settings) != src_lang:
+        # the weights were learned with this target language as the source: align the other way round, so that
+        # the alignment does not depend on the order of the two files
+        beads = align_sentences(tgt, src, settings, encoder, tgt_lang, src_lang, weights)
+        return [Bead(b.tgt, b.src, b.score) for b in beads]
     w = weights if weights is not None else weights_for(settings)
     with _blas_threads(settings.sent_blas_threads):
         sc = _Scorer(src, tgt, settings, encoder, src_lang, tgt_lang)
@@ -843,9 +977,11 @@ def path_features(sc: _Scorer, beads: Sequence[Bead], names: Sequence[str]) -> n
             if (a, b) not in cache:
                 cache[(a, b)] = sc.features(a, b)
             i, j = bd.src[-1] + 1, bd.tgt[-1] + 1
+            g = shape_group(a, b)
             for name, M in cache[(a, b)].items():
-                if name in idx:
-                    phi[idx[name]] += M[i, j]
+                for key in (name, f"{name}@{g}"):
+                    if key in idx:
+                        phi[idx[key]] += M[i, j]
     return phi
 
 

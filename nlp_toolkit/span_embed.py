@@ -93,9 +93,7 @@ class _USEM3Pooler:
         b = self.b
         limit = getattr(b, "_threadpool", None)
         if limit is None:  # as many BLAS threads as there are free cores (threads.py)
-            from .threads import blas_threads
-
-            from .threads import auto_threads
+            from .threads import auto_threads, blas_threads
 
             workers = auto_threads()
             # the batches are independent: with free cores, run them in threads (numpy releases the GIL in
@@ -398,12 +396,10 @@ class FastUSEM3:
 
 
 _FAST: dict = {}
-_FAST_LOCK = threading.Lock()
 
 
 def fast_usem3(threads: int = 1) -> FastUSEM3:
     """The process-wide :class:`FastUSEM3`."""
-    with _FAST_LOCK:
-        if threads not in _FAST:
-            _FAST[threads] = FastUSEM3(threads)
-        return _FAST[threads]
+    if threads not in _FAST:
+        _FAST[threads] = FastUSEM3(threads)
+    return _FAST[threads]

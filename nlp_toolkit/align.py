@@ -25,7 +25,7 @@ import numpy as np
 from .document import AlignedPair, Article, Section, Warning
 from .script import to_simplified
 from .settings import DEFAULT, Settings
-from .span_embed import SpanEmbedder
+from .encoders.spans import SpanEmbedder
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-'’][A-Za-z0-9]+)*")
@@ -78,7 +78,7 @@ def _heading_like(texts: list[str], first: int, count: int) -> bool:
 
 
 class ParagraphAligner:
-    """Align two paragraph sequences; ``encoder`` is any :class:`nlp_toolkit.embed.Encoder`."""
+    """Align two paragraph sequences; ``encoder`` is any :class:`nlp_toolkit.encoders.Encoder`."""
 
     def __init__(self, settings: Settings = DEFAULT, encoder=None):
         self.settings = settings
@@ -87,7 +87,7 @@ class ParagraphAligner:
     @property
     def encoder(self):
         if self._encoder is None:
-            from .embed import get_encoder
+            from .encoders import get_encoder
 
             self._encoder = get_encoder(self.settings.encoder, self.settings.pooling)
         return self._encoder
@@ -116,7 +116,7 @@ class ParagraphAligner:
         zh2 = [zh[j] + zh[j + 1] for j in range(m - 1)]
         # paragraphs and pairs of adjacent paragraphs (for 2-1 and 1-2 beads); Traditional Chinese is compared
         # in Simplified form, which the encoder knows far better
-        # (with USE-m3, a pair's embedding comes from its paragraphs' pooled token features: span_embed.py)
+        # (with USE-m3, a pair's embedding comes from its paragraphs' pooled token features: encoders/spans.py)
         span = SpanEmbedder(self.encoder)
         zh_simplified = [to_simplified(t) for t in zh]
         span.prepare(en, zh_simplified)

@@ -51,7 +51,7 @@ class Pipeline:
         self._stages = [load_stage(n) for n in self.stage_names]
 
     def __call__(self, article: Article) -> Article:
-        from .embed import clear_caches
+        from .encoders import clear_caches
         from .signature import signature
 
         clear_caches()  # an article's results never depend on the articles processed before it
@@ -70,7 +70,7 @@ class Pipeline:
         batch: list[Article] = []
 
         def flush():
-            from .embed import clear_caches
+            from .encoders import clear_caches
 
             clear_caches()
             for stage in self._stages:

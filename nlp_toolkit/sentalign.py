@@ -6,7 +6,7 @@ each computed for every pair of spans at once as a dense (n_src + 1) x (n_tgt + 
 shape; the DP maximizes the sum over the path. The features, grouped by signal (``Settings.sent_signals``):
 
 - ``embed``: cosine of the two spans' embeddings (every span from one encoder pass, see
-  :class:`nlp_toolkit.span_embed.SpanEmbedder`), also scaled by the bead's size; the mean similarity of each
+  :class:`nlp_toolkit.encoders.spans.SpanEmbedder`), also scaled by the bead's size; the mean similarity of each
   span to its ``sent_margin_k`` nearest sentences on the other side (vecalign's and CSLS's normalization: a
   sentence that resembles everything earns less for resembling its partner); the least similar sentence of the
   bead to the other side's span; and each sentence's similarity to the span it is put with, summed (a path's
@@ -203,7 +203,7 @@ def load_lexicon(gloss_file: str = "cedict_gloss.tsv", stop_file: str = "en_stop
     import os
 
     from .resources import model_file
-    from .span_embed import cache_dir
+    from .resources import cache_dir
 
     path = model_file(gloss_file)
     stat = os.stat(path)
@@ -540,7 +540,7 @@ class _Scorer:
         self.fs, self.ft = fs, ft
         self.Es = self.Et = None
         if "embed" in sig and encoder is not None:
-            from .span_embed import SpanEmbedder
+            from .encoders.spans import SpanEmbedder
 
             se = SpanEmbedder(encoder)
             se.prepare(src, tgt)
@@ -955,10 +955,10 @@ def default_encoder(settings: Settings):
     if "embed" not in settings.sent_signals:
         return None
     if settings.encoder == "usem3":
-        from .span_embed import fast_usem3
+        from .encoders.usem3 import fast_usem3
 
         return fast_usem3()
-    from .embed import get_encoder
+    from .encoders import get_encoder
 
     return get_encoder(settings.encoder, settings.pooling)
 

@@ -138,7 +138,7 @@ def main() -> int:
     ap.add_argument("--signals", action="append", help="comma-separated signals (repeatable)")
     ap.add_argument("--eval", action="append", default=[], help="another corpus to report F1 on (not trained)")
     a = ap.parse_args()
-    from nlp_toolkit.span_embed import fast_usem3
+    from nlp_toolkit.encoders.usem3 import fast_usem3
 
     combos = a.signals or ([",".join(SA.SIGNALS)] +
                            [",".join(s for s in SA.SIGNALS if s != drop) for drop in SA.SIGNALS])

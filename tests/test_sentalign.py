@@ -66,7 +66,8 @@ def test_every_sentence_once_in_order():
 
 
 def test_span_embeddings_match_real_concatenations():
-    from nlp_toolkit.span_embed import SpanEmbedder, fast_usem3
+    from nlp_toolkit.encoders.spans import SpanEmbedder
+    from nlp_toolkit.encoders.usem3 import fast_usem3
 
     enc = fast_usem3()
     spans = SpanEmbedder(enc).spans(ZH, 3, "")
@@ -97,7 +98,8 @@ def test_quote_marks_follow_direct_speech_and_skip_apostrophes():
 
 
 def test_both_sides_pooled_in_one_pass_give_the_same_spans():
-    from nlp_toolkit.span_embed import SpanEmbedder, fast_usem3
+    from nlp_toolkit.encoders.spans import SpanEmbedder
+    from nlp_toolkit.encoders.usem3 import fast_usem3
 
     enc = fast_usem3()
     se = SpanEmbedder(enc)
@@ -141,7 +143,7 @@ def test_cli_missing_file(tmp_path):
 
 
 def _scorer(src, tgt):
-    from nlp_toolkit.span_embed import fast_usem3
+    from nlp_toolkit.encoders.usem3 import fast_usem3
 
     return SA._Scorer(src, tgt, Settings(), fast_usem3(), "zh", "en")
 

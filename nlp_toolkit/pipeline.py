@@ -18,7 +18,7 @@ from .settings import DEFAULT, Settings
 STAGES: dict[str, str] = {
     "clean": "nlp_toolkit.clean:clean_article",
     "langid": "nlp_toolkit.langid:identify_article",
-    "align": "nlp_toolkit.align:align_article",
+    "align": "nlp_toolkit.paralign:align_article",
     "sentences": "nlp_toolkit.sentences:align_sentences_article",
     "entities": "nlp_toolkit.entities:annotate_entities",
     "claims": "nlp_toolkit.claims:annotate_claims",

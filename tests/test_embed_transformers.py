@@ -29,7 +29,7 @@ def tiny_model(tmp_path_factory):
 
 
 def test_encode_shapes_norms_and_batch_invariance(tiny_model):
-    from nlp_toolkit.embed_transformers import TransformersEncoder
+    from nlp_toolkit.encoders.hf_transformers import TransformersEncoder
 
     enc = TransformersEncoder(str(tiny_model), pooling="mean", batch_size=2)
     texts = ["The old fisherman lived alone.", "他都在日出之前划船出去。", "storm", ""]
@@ -43,7 +43,7 @@ def test_encode_shapes_norms_and_batch_invariance(tiny_model):
 
 
 def test_cls_pooling_differs_from_mean(tiny_model):
-    from nlp_toolkit.embed_transformers import TransformersEncoder
+    from nlp_toolkit.encoders.hf_transformers import TransformersEncoder
 
     mean = TransformersEncoder(str(tiny_model), pooling="mean").encode(["every morning he rowed his boat"])
     cls = TransformersEncoder(str(tiny_model), pooling="cls").encode(["every morning he rowed his boat"])
@@ -54,7 +54,7 @@ def test_cls_pooling_differs_from_mean(tiny_model):
 
 
 def test_missing_model_directory_is_reported(tmp_path):
-    from nlp_toolkit.embed_transformers import TransformersEncoder
+    from nlp_toolkit.encoders.hf_transformers import TransformersEncoder
 
     with pytest.raises(FileNotFoundError, match="local disk"):
         TransformersEncoder(str(tmp_path / "absent"))
@@ -62,7 +62,7 @@ def test_missing_model_directory_is_reported(tmp_path):
 
 def test_aligner_and_cli_with_the_transformers_encoder(tiny_model, tmp_path):
     from nlp_toolkit.cli import main
-    from nlp_toolkit.embed import get_encoder
+    from nlp_toolkit.encoders import get_encoder
     from nlp_toolkit.sentalign import align_sentences
     from nlp_toolkit.settings import Settings
 

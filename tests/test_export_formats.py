@@ -38,7 +38,7 @@ The weather was warm and dry for most of the month.
 
 @pytest.fixture(scope="module")
 def articles(example_path, pipeline):
-    from nlp_toolkit.sentences import align_sentences_article
+    from nlp_toolkit.sentalign import align_sentences_article
 
     arts = [nlp_toolkit.process_file(example_path), nlp_toolkit.process_text(UNTRANSLATED, doc_id="untranslated"),
             nlp_toolkit.process_text(NO_NAMES, doc_id="no_names")]

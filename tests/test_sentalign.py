@@ -1,5 +1,6 @@
 """Whole-document sentence alignment: beads recovered on a small constructed document, the CLI contract,
-span embeddings, and (when ../shared is present) a MAC document scored as mac_check.sh scores it."""
+span embeddings, the stage that aligns sentences inside paragraph pairs, and (when ../shared is present) a MAC
+document scored as mac_check.sh scores it."""
 
 import json
 import subprocess
@@ -9,7 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp_toolkit import sentalign as SA
+from nlp_toolkit.document import AlignedPair, Article
+from nlp_toolkit.sentalign import SentenceBead, align_sentences, align_sentences_article
+from nlp_toolkit.sentalign.decode import band_scores, best_path
+from nlp_toolkit.sentalign.features import feature_names, quote_marks, trained_source, weights_for
+from nlp_toolkit.sentalign.lexicon import en_numbers, stem, zh_number
+from nlp_toolkit.sentalign.scorer import Scorer
+from nlp_toolkit.sentalign.train import path_features, read_beads
 from nlp_toolkit.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -38,35 +45,36 @@ GOLD = ["[0]:[0]", "[1]:[1]", "[2,3]:[2]", "[4]:[3]", "[]:[4]", "[5]:[5]"]
 
 
 def test_two_to_one_and_one_to_zero_beads():
-    beads = SA.align_sentences(EN, ZH, Settings())
+    beads = align_sentences(EN, ZH, Settings())
     assert [str(b) for b in beads] == GOLD
     assert all(-1.0 <= b.score <= 1.0 for b in beads)
 
 
 def test_same_beads_with_chinese_as_source():
-    beads = SA.align_sentences(ZH, EN, Settings())
+    beads = align_sentences(ZH, EN, Settings())
     assert [str(b) for b in beads] == ["[0]:[0]", "[1]:[1]", "[2]:[2,3]", "[3]:[4]", "[4]:[]", "[5]:[5]"]
 
 
 def test_without_embeddings_lexical_signals_still_align():
     # the weight set trained without embeddings (edges need embeddings, so they are off too)
     st = Settings(sent_signals=("edges", "gloss", "name", "number", "punct", "length"))
-    beads = SA.align_sentences(EN, ZH, st, encoder=False)
+    beads = align_sentences(EN, ZH, st, encoder=False)
     got = {str(b) for b in beads}
     assert {"[0]:[0]", "[1]:[1]", "[2,3]:[2]", "[5]:[5]"} <= got
 
 
 def test_every_sentence_once_in_order():
     zh = ZH[:1] + ZH[3:]
-    beads = SA.align_sentences(EN[:3], zh, Settings())
+    beads = align_sentences(EN[:3], zh, Settings())
     src = [i for b in beads for i in b.src]
     tgt = [j for b in beads for j in b.tgt]
     assert src == list(range(3)) and tgt == list(range(len(zh)))
-    assert SA.align_sentences([], ZH[:2]) == [SA.Bead([], [0], 0.0), SA.Bead([], [1], 0.0)]
+    assert align_sentences([], ZH[:2]) == [SentenceBead([], [0], 0.0), SentenceBead([], [1], 0.0)]
 
 
 def test_span_embeddings_match_real_concatenations():
-    from nlp_toolkit.span_embed import SpanEmbedder, fast_usem3
+    from nlp_toolkit.encoders.spans import SpanEmbedder
+    from nlp_toolkit.encoders.usem3 import fast_usem3
 
     enc = fast_usem3()
     spans = SpanEmbedder(enc).spans(ZH, 3, "")
@@ -78,26 +86,27 @@ def test_span_embeddings_match_real_concatenations():
 
 
 def test_alignment_does_not_depend_on_which_file_is_the_source():
-    one = SA.align_sentences(EN, ZH, Settings())
-    other = SA.align_sentences(ZH, EN, Settings())
+    one = align_sentences(EN, ZH, Settings())
+    other = align_sentences(ZH, EN, Settings())
     assert [(b.src, b.tgt) for b in one] == [(b.tgt, b.src) for b in other]
-    assert SA.trained_source(Settings()) == "zh"
+    assert trained_source(Settings()) == "zh"
 
 
 def test_quote_marks_follow_direct_speech_and_skip_apostrophes():
     en = ["'We leave at dawn,' said the captain.", "'Don't be late!", "The river won't wait for anyone.",
           "Bring the maps, and the lamps too.'", "Nobody answered."]
-    q = SA.quote_marks(en, "en")  # opening, closing, starts with one, ends with one, inside after it
+    q = quote_marks(en, "en")  # opening, closing, starts with one, ends with one, inside after it
     assert q[:, 0].tolist() == [1, 1, 0, 0, 0] and q[:, 1].tolist() == [1, 0, 0, 1, 0]
     assert q[:, 2].tolist() == [1, 1, 0, 0, 0] and q[:, 3].tolist() == [0, 0, 0, 1, 0]
     assert q[:, 4].tolist() == [0.5, 1, 1, 0, 0]  # 0.5: closed, then "said the captain" may go on
     zh = ["船长说：“我们天亮出发。", "别迟到！", "河水可不等人。”", "没有人回答。"]
-    q = SA.quote_marks(zh, "zh")
+    q = quote_marks(zh, "zh")
     assert q[:, 4].tolist() == [1, 1, 0, 0] and q[:, 3].tolist() == [0, 0, 1, 0]
 
 
 def test_both_sides_pooled_in_one_pass_give_the_same_spans():
-    from nlp_toolkit.span_embed import SpanEmbedder, fast_usem3
+    from nlp_toolkit.encoders.spans import SpanEmbedder
+    from nlp_toolkit.encoders.usem3 import fast_usem3
 
     enc = fast_usem3()
     se = SpanEmbedder(enc)
@@ -109,9 +118,9 @@ def test_both_sides_pooled_in_one_pass_give_the_same_spans():
 
 
 def test_numbers_and_stemmer():
-    assert SA.zh_number("二十一") == 21 and SA.zh_number("两百") == 200
-    assert SA.en_numbers("he was twenty-one and had three hundred sheep".split()) == {21.0, 300.0}
-    assert SA.stem("stopped") == "stop" and SA.stem("boats") == "boat"
+    assert zh_number("二十一") == 21 and zh_number("两百") == 200
+    assert en_numbers("he was twenty-one and had three hundred sheep".split()) == {21.0, 300.0}
+    assert stem("stopped") == "stop" and stem("boats") == "boat"
 
 
 def test_cli_presplit_contract(tmp_path):
@@ -130,8 +139,12 @@ def test_cli_raw_text_is_split_first(tmp_path):
     tgt.write_text("".join(ZH[:3]), encoding="utf-8")
     from nlp_toolkit.cli import main
 
-    assert main(["align", str(src), str(tgt), "-o", str(out)]) == 0
+    assert main(["align-sentences", str(src), str(tgt), "-o", str(out)]) == 0
     assert out.read_text(encoding="utf-8").splitlines() == ["[0]:[0]", "[1]:[1]", "[2,3]:[2]"]
+    # "align" is the same command under its old name
+    again = tmp_path / "again.align"
+    assert main(["align", str(src), str(tgt), "-o", str(again)]) == 0
+    assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
 
 
 def test_cli_missing_file(tmp_path):
@@ -141,9 +154,9 @@ def test_cli_missing_file(tmp_path):
 
 
 def _scorer(src, tgt):
-    from nlp_toolkit.span_embed import fast_usem3
+    from nlp_toolkit.encoders.usem3 import fast_usem3
 
-    return SA._Scorer(src, tgt, Settings(), fast_usem3(), "zh", "en")
+    return Scorer(src, tgt, Settings(), fast_usem3(), "zh", "en")
 
 
 def test_a_window_has_the_whole_documents_features_inside_its_margins():
@@ -167,21 +180,60 @@ def test_a_window_has_the_whole_documents_features_inside_its_margins():
 
 
 def test_banded_scoring_gives_the_full_alignment():
-    w = SA.weights_for(Settings())
+    w = weights_for(Settings())
     # twice the small document, with windows of two rows and a band of two sentences: many windows
     src, tgt = ZH + ZH[::-1], EN + EN[::-1]
     sc = _scorer(src, tgt)
-    full = SA._best_path(sc.n, sc.m, sc.scores(w), w, sc.settings)
-    band = SA._best_path(sc.n, sc.m, sc.band_scores(w, width=2, block=2), w, sc.settings)
+    full = best_path(sc.n, sc.m, sc.scores(w), w, sc.settings)
+    band = best_path(sc.n, sc.m, band_scores(sc, w, width=2, block=2), w, sc.settings)
     assert [(b.src, b.tgt) for b in band] == [(b.src, b.tgt) for b in full]
     assert "[2]:[2,3]" in {str(b) for b in full}
-    scores = sc.band_scores(w, width=1, block=2)
+    scores = band_scores(sc, w, width=1, block=2)
     assert np.isneginf(scores[(1, 3)]).any() and not np.isneginf(scores[(1, 1)][1:, 1:]).any()
 
 
+def test_gold_file_reads_back_and_path_features_give_the_path_score(tmp_path):
+    gold = tmp_path / "d.gold.align"
+    gold.write_text("\n".join(GOLD) + "\n\n", encoding="utf-8")
+    beads = read_beads(gold)
+    assert [str(b) for b in beads] == GOLD and beads[4] == SentenceBead([], [4], 0.0)
+    # the perceptron's view of a path (summed features times weights) is the decoder's score of that path
+    sc = _scorer(EN, ZH)
+    names = feature_names(Settings())
+    w = weights_for(Settings())
+    scores = sc.scores(w)
+    path = best_path(sc.n, sc.m, scores, w, sc.settings)
+    total = sum(scores[(len(b.src), len(b.tgt))][b.src[-1] + 1, b.tgt[-1] + 1] if b.src and b.tgt else
+                w["shape_1_0"] if b.src else w["shape_0_1"] for b in path)
+    phi = path_features(sc, path, names)
+    assert np.isclose(phi @ np.array([w[n] for n in names]), total)
+    # the gold path scores below the best one (or equals it, when the decoder finds it)
+    assert path_features(sc, beads, names) @ np.array([w[n] for n in names]) <= total + 1e-9
+
+
+def test_stage_fills_sentence_pairs():
+    en = ("The company opened a new factory in Shanghai last year. It employs 3,000 workers. "
+          "Sales grew by 40 percent.")
+    zh = "该公司去年在上海开设了一家新工厂，雇用了3000名工人。销售额增长了40%。"
+    art = Article(doc_id="d", pairs=[
+        AlignedPair(index=0, en_ids=[0], zh_ids=[0], en=en, zh=zh, score=0.9),
+        AlignedPair(index=1, en_ids=[1], zh_ids=[], en="An English paragraph alone. It has two sentences.", zh="",
+                    score=0.0),
+    ])
+    align_sentences_article(art, Settings())
+    sp = art.pairs[0].sentences
+    assert [(s.en_ids, s.zh_ids) for s in sp] == [([0, 1], [0]), ([2], [1])]
+    assert sp[0].zh == "该公司去年在上海开设了一家新工厂，雇用了3000名工人。"
+    assert sp[0].en.startswith("The company") and sp[0].en.endswith("3,000 workers.")
+    assert all(-1.0 <= s.score <= 1.0 for s in sp)
+    lone = art.pairs[1].sentences
+    assert [(s.en_ids, s.zh_ids) for s in lone] == [([0], []), ([1], [])]
+    assert art.pairs[0].to_dict("d")["sentences"][1]["zh_ids"] == [1]
+
+
 def test_weights_file_has_every_feature():
-    w = SA.weights_for(Settings())
-    assert set(w) == set(SA.feature_names(Settings()))
+    w = weights_for(Settings())
+    assert set(w) == set(feature_names(Settings()))
     assert any(v != 0 for v in w.values())
 
 
@@ -193,12 +245,12 @@ def test_mac_document_scores_well(tmp_path):
     doc = "004"
     src = (MAC / f"{doc}.zh").read_text(encoding="utf-8").splitlines()
     tgt = (MAC / f"{doc}.en").read_text(encoding="utf-8").splitlines()
-    pred = [(tuple(b.src), tuple(b.tgt)) for b in SA.align_sentences(src, tgt, Settings())]
+    pred = [(tuple(b.src), tuple(b.tgt)) for b in align_sentences(src, tgt, Settings())]
     res = align_score.score([(align_score.read_beads(MAC / f"{doc}.gold.align"), pred)])
     assert res["f1_strict"] >= 0.95, json.dumps(res)
     # the band (Settings.sent_band) changes nothing here, even a narrow one in small windows
     sc = _scorer(src, tgt)
-    w = SA.weights_for(Settings())
-    full = SA._best_path(sc.n, sc.m, sc.scores(w), w, sc.settings)
-    assert SA._best_path(sc.n, sc.m, sc.band_scores(w, width=4, block=16), w, sc.settings) == full
+    w = weights_for(Settings())
+    full = best_path(sc.n, sc.m, sc.scores(w), w, sc.settings)
+    assert best_path(sc.n, sc.m, band_scores(sc, w, width=4, block=16), w, sc.settings) == full
     assert [(tuple(b.src), tuple(b.tgt)) for b in full] == pred

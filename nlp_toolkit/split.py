@@ -1,9 +1,12 @@
-"""Sentence splitting (English and Chinese) and the pipeline stage that aligns sentences inside paragraph pairs.
+"""Sentence splitting, English and Chinese: :func:`split` (a text in a language) and the splitters behind it.
 
 English: spaCy's statistical sentence recognizer (``senter``) from the English pipeline named in
 ``Settings.spacy_en``, loaded on its own (only that component runs), or a rule splitter (``sent_split_en="rules"``).
+The rule splitter's abbreviations are ``models/en_abbreviations.txt``.
 Chinese: a rule splitter: a sentence ends at 。！？；… (and their ASCII forms), and the closing quotes and
-brackets that follow stay with it.
+brackets that follow stay with it (both sets from :mod:`nlp_toolkit.script`).
+
+The sentence aligner (:mod:`nlp_toolkit.sentalign`) splits each paragraph pair with these before aligning.
 
 >>> split_zh("他说：“你去哪里？”我没有回答。真的吗？！好……")
 ['他说：“你去哪里？”', '我没有回答。', '真的吗？！', '好……']
@@ -17,15 +20,12 @@ import functools
 import re
 from typing import Sequence
 
-from .document import Article, SentencePair
-from .resources import track_spacy
+from .resources import import_spacy, read_lines, track_spacy
+from .script import ZH_SENTENCE_CLOSE, ZH_SENTENCE_END
 from .settings import DEFAULT, Settings
 
-#: sentence-final marks in Chinese text (full-width and ASCII); a run of them ends one sentence
-ZH_END = "。！？；!?;…"
-#: closing quotes and brackets that stay with the sentence before them
-ZH_CLOSE = "”’」』）)】〕〉》\"'"
-_ZH_SPLIT = re.compile(rf"([{re.escape(ZH_END)}]+[{re.escape(ZH_CLOSE)}]*)")
+# a run of sentence-final marks, with the closing quotes and brackets after it, ends one Chinese sentence
+_ZH_SPLIT = re.compile(rf"([{re.escape(ZH_SENTENCE_END)}]+[{re.escape(ZH_SENTENCE_CLOSE)}]*)")
 
 
 def split_zh(text: str) -> list[str]:
@@ -46,9 +46,12 @@ def split_zh(text: str) -> list[str]:
 
 
 # -- English -----------------------------------------------------------------------------------------------------
-_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "vs", "etc", "inc", "ltd", "co", "corp", "no", "vol",
-           "fig", "gen", "gov", "sen", "rep", "rev", "col", "lt", "sgt", "capt", "mt", "ft", "jan", "feb", "mar",
-           "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.g", "i.e", "a.m", "p.m"}
+@functools.lru_cache(maxsize=None)
+def _abbreviations() -> frozenset:
+    """The abbreviations after which a period does not end a sentence (``models/en_abbreviations.txt``)."""
+    return frozenset(line.strip() for line in read_lines("en_abbreviations.txt"))
+
+
 _EN_CAND = re.compile(r"[.!?…]+['\"’”)\]]*(?=\s+['\"‘“(\[]?[A-Z0-9])")
 
 
@@ -62,7 +65,7 @@ def split_en_rules(text: str) -> list[str]:
             if m.group().startswith(".") and len(m.group().rstrip("'\"’”)]")) == 1:
                 before = re.search(r"([A-Za-z.]+)$", line[start:m.start()])
                 word = before.group(1).lower().rstrip(".") if before else ""
-                if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+                if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
                     continue
             out.append(line[start:m.end()].strip())
             start = m.end()
@@ -74,8 +77,6 @@ def split_en_rules(text: str) -> list[str]:
 @functools.lru_cache(maxsize=None)
 def _senter(name: str):
     """The English pipeline with only its sentence recognizer (its own copy: other stages keep theirs)."""
-    from .resources import import_spacy
-
     nlp = import_spacy().load(name, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
@@ -111,31 +112,3 @@ def split_en(texts: Sequence[str] | str, settings: Settings = DEFAULT) -> list:
 def split(text: str, lang: str, settings: Settings = DEFAULT) -> list[str]:
     """Sentences of a text in ``lang`` ("en" or "zh")."""
     return split_zh(text) if lang == "zh" else split_en(text, settings)
-
-
-# -- the pipeline stage ----------------------------------------------------------------------------------------------
-def align_sentences_article(article: Article, settings: Settings = DEFAULT) -> None:
-    """Fill ``pair.sentences`` of every aligned paragraph pair: split both sides, then align the sentences.
-
-    A pair with one side empty gets one unaligned ``SentencePair`` per sentence of the other side.
-    """
-    from .sentalign import align_sentences
-
-    pairs = article.pairs
-    en_split = split_en([p.en for p in pairs], settings) if pairs else []
-    for pair, en in zip(pairs, en_split):
-        zh = split_zh(pair.zh)
-        beads = align_sentences(en, zh, settings, src_lang="en", tgt_lang="zh")
-        pair.sentences = [
-            SentencePair(en_ids=list(b.src), zh_ids=list(b.tgt), en=" ".join(en[i] for i in b.src),
-                         zh="".join(zh[j] for j in b.tgt), score=b.score)
-            for b in beads
-        ]
-
-
-def _pipe(articles: Sequence[Article], settings: Settings = DEFAULT) -> None:
-    for a in articles:
-        align_sentences_article(a, settings)
-
-
-align_sentences_article.pipe = _pipe  # type: ignore[attr-defined]

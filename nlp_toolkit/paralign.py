@@ -1,4 +1,5 @@
-"""Paragraph alignment: a dynamic program over the English and the Chinese paragraph sequences.
+"""Paragraph alignment (the pipeline's ``align`` stage): a dynamic program over the English and the Chinese
+paragraph sequences. Sentences inside each aligned pair are aligned afterwards by :mod:`nlp_toolkit.sentalign`.
 
 Beads are 1-1, 2-1, 1-2 (a paragraph merged or split in translation), 1-0 and 0-1 (a paragraph with no
 counterpart). A bead's score adds three signals (weights in :class:`~nlp_toolkit.settings.Settings`):
@@ -23,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .document import AlignedPair, Article, Section, Warning
-from .script import to_simplified
+from .script import TERMINAL_MARKS, to_simplified
 from .settings import DEFAULT, Settings
-from .span_embed import SpanEmbedder
+from .encoders.spans import SpanEmbedder
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-'’][A-Za-z0-9]+)*")
@@ -33,7 +34,10 @@ BEADS = ((1, 1), (2, 1), (1, 2), (1, 0), (0, 1))
 
 
 @dataclass
-class Bead:
+class ParagraphBead:
+    """English paragraphs aligned with Chinese paragraphs (either list may be empty), the bead's score and its
+    parts."""
+
     en_ids: list[int]
     zh_ids: list[int]
     score: float
@@ -69,7 +73,8 @@ def anchor_overlap(en: str, zh: str) -> float:
     return _overlap((_numbers(en), _latin(en)), (_numbers(zh), _latin(zh)))
 
 
-_TERMINAL = tuple(".!?。！？…\"'”’」』)）:：")
+#: a finished sentence ends with one of these (a label such as "Source:" counts too)
+_TERMINAL = tuple(TERMINAL_MARKS + ":：")
 
 
 def _heading_like(texts: list[str], first: int, count: int) -> bool:
@@ -78,7 +83,7 @@ def _heading_like(texts: list[str], first: int, count: int) -> bool:
 
 
 class ParagraphAligner:
-    """Align two paragraph sequences; ``encoder`` is any :class:`nlp_toolkit.embed.Encoder`."""
+    """Align two paragraph sequences; ``encoder`` is any :class:`nlp_toolkit.encoders.Encoder`."""
 
     def __init__(self, settings: Settings = DEFAULT, encoder=None):
         self.settings = settings
@@ -87,24 +92,26 @@ class ParagraphAligner:
     @property
     def encoder(self):
         if self._encoder is None:
-            from .embed import get_encoder
+            from .encoders import get_encoder
 
             self._encoder = get_encoder(self.settings.encoder, self.settings.pooling)
         return self._encoder
 
-    def align(self, en: list[str], zh: list[str]) -> list[Bead]:
+    def align(self, en: list[str], zh: list[str]) -> list[ParagraphBead]:
         n, m = len(en), len(zh)
         if n == 0 or m == 0:
-            return ([Bead([i], [], 0.0, {}) for i in range(n)] + [Bead([], [j], 0.0, {}) for j in range(m)])
+            return ([ParagraphBead([i], [], 0.0, {}) for i in range(n)]
+                    + [ParagraphBead([], [j], 0.0, {}) for j in range(m)])
         tables = self._score_tables(en, zh)
         path = self._dp(n, m, tables)
         beads = []
         for i, j, di, dj in path:
             if di and dj:
                 parts = {name: float(t[i, j]) for name, t in tables[(di, dj)].items()}
-                beads.append(Bead(list(range(i, i + di)), list(range(j, j + dj)), parts.pop("score"), parts))
+                beads.append(ParagraphBead(list(range(i, i + di)), list(range(j, j + dj)), parts.pop("score"),
+                                           parts))
             else:
-                beads.append(Bead(list(range(i, i + di)), list(range(j, j + dj)), 0.0, {}))
+                beads.append(ParagraphBead(list(range(i, i + di)), list(range(j, j + dj)), 0.0, {}))
         return beads
 
     def _score_tables(self, en: list[str], zh: list[str]) -> dict:
@@ -116,7 +123,7 @@ class ParagraphAligner:
         zh2 = [zh[j] + zh[j + 1] for j in range(m - 1)]
         # paragraphs and pairs of adjacent paragraphs (for 2-1 and 1-2 beads); Traditional Chinese is compared
         # in Simplified form, which the encoder knows far better
-        # (with USE-m3, a pair's embedding comes from its paragraphs' pooled token features: span_embed.py)
+        # (with USE-m3, a pair's embedding comes from its paragraphs' pooled token features: encoders/spans.py)
         span = SpanEmbedder(self.encoder)
         zh_simplified = [to_simplified(t) for t in zh]
         span.prepare(en, zh_simplified)

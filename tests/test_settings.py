@@ -1,5 +1,7 @@
 """Settings from text: field types, TOML files, and the command line's --config/--set with their precedence."""
 
+from pathlib import Path
+
 import pytest
 
 from nlp_toolkit.cli import _settings, build_parser, main
@@ -103,3 +105,11 @@ def test_cli_errors_are_one_line_and_exit_2(argv, message, tmp_path, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith(message.format(dir=tmp_path)) and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_readme_example_config_parses(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Settings\n", 1)[1].split("\n## ", 1)[0]
+    (tmp_path / "run.toml").write_text(section.split("```toml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    s = Settings.from_toml(tmp_path / "run.toml")
+    assert s.skip_score == 0.1 and s.sent_signals == ("embed", "gloss", "number", "length")

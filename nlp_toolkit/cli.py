@@ -18,15 +18,15 @@ from .settings import Settings, SettingsError, parse_assignment
 def _settings(args) -> Settings:
     """Settings from the layers in the module docstring's order (a bad file or value raises SettingsError)."""
     fields = Settings.__dataclass_fields__
-    settings = Settings().replace(**getattr(args, "settings_defaults", {}))
-    if getattr(args, "config", None):
+    settings = Settings().replace(**args.settings_defaults)
+    if args.config:
         try:
             settings = Settings.from_toml(args.config, settings)
         except SettingsError as err:
             raise SettingsError(f"--config {err}") from None
     settings = settings.replace(**{k: v for k, v in vars(args).items() if k in fields and v is not None})
     assignments = []
-    for text in getattr(args, "set", None) or []:
+    for text in args.set or []:
         try:
             assignments.append(parse_assignment(text))
         except SettingsError as err:

@@ -122,7 +122,8 @@ def expand_inputs(inputs: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) 
 
 
 def job_key(job: Job, signature: str) -> str:
-    """Content hash of a job: its files' bytes, its document id, and the pipeline signature."""
+    """Content hash of a job: its files' bytes, its document id, and the pipeline signature (which names the
+    settings and hashes the data files they read, so an edited lexicon gives new keys)."""
     h = hashlib.sha256(signature.encode("utf-8"))
     h.update(job.doc_id.encode("utf-8"))
     for p in job.paths:

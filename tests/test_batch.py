@@ -126,3 +126,33 @@ def test_unknown_format_fails_before_any_work(archive, tmp_path):
     with pytest.raises(ValueError, match="unknown format 'xlsx'"):
         process_inputs([str(archive)], tmp_path / "out", options=BatchOptions(formats=("jsonl", "xlsx")))
     assert not (tmp_path / "out").exists()
+
+
+def test_an_edited_lexicon_is_not_served_from_the_cache(tmp_path):
+    """The cache key includes the signature, whose models part hashes the files the settings name: after an edit
+    of the lexicon, a resumed run recomputes the article (here in a fresh process, which loads the new lexicon)."""
+    from nlp_toolkit.resources import model_file
+    from nlp_toolkit.settings import DEFAULT
+
+    units = tmp_path / "claim_units.tsv"
+    units.write_text(model_file("claim_units.tsv").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "cars.txt").write_text("Tesla delivered 1.8 million cars in 2023.\n\n"
+                                       "特斯拉在2023年交付了180万辆汽车。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    settings = DEFAULT.replace(claims_units=str(units))
+
+    def en_units():
+        pairs = [json.loads(line) for line in (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+        return [c["unit"] for p in pairs for c in p["claims"] if c["lang"] == "en" and c["kind"] == "count"]
+
+    first = process_inputs([str(tmp_path / "cars.txt")], out, settings=settings)
+    assert first.skipped == 0 and en_units() == ["car"]
+    again = process_inputs([str(tmp_path / "cars.txt")], out, settings=settings, options=BatchOptions(resume=True))
+    assert again.skipped == 1  # nothing changed: served from the cache
+
+    units.write_text(units.read_text(encoding="utf-8").replace("en\tnoun\tcars\tcar\n", "en\tnoun\tcars\tautomobile\n"),
+                     encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "nlp_toolkit.cli", "process", str(tmp_path / "cars.txt"), "-o",
+                          str(out), "--resume", "--no-progress", "--set", f"claims_units={units}"],
+                         capture_output=True, text=True, check=True)
+    assert "resumed from cache" not in run.stderr and en_units() == ["automobile"]

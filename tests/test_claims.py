@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st
 
-from nlp_toolkit.claims import annotate_claims, claims_file, extract_claims, link_claims
+from nlp_toolkit.claims import annotate_claims, extract_claims, link_claims
+from nlp_toolkit.commands import claims_file
 from nlp_toolkit.claims.chinese import zh_value
 from nlp_toolkit.document import AlignedPair, Article, InputError
 from nlp_toolkit.settings import Settings

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .document import AlignedPair, Article, Section, Warning
+from .document import AlignedPair, Article, Notice as Warning, Section
 from .script import to_simplified
 from .settings import DEFAULT, Settings
 from .span_embed import SpanEmbedder

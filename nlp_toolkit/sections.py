@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .document import Advantage, Article, Section, Warning
+from .document import Advantage, Article, Notice, Section
 from .resources import model_file
 from .settings import DEFAULT, Settings
 
@@ -307,8 +307,8 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
                     sec.advantage, sec.advantage_alt = en_a, zh_a
                     msg = (f"section {k}: the English heading reads {_describe(en_a)}, "
                            f"the Chinese heading reads {_describe(zh_a)}")
-                    article.warnings.append(Warning("advantage_disagreement", msg))
-                    head.warnings.append(Warning("advantage_disagreement", msg))
+                    article.warnings.append(Notice("advantage_disagreement", msg))
+                    head.warnings.append(Notice("advantage_disagreement", msg))
             else:
                 sec.advantage = en_a or zh_a
         for p in article.pairs[first:last + 1]:

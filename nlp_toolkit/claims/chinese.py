@@ -22,7 +22,7 @@ from ..document import Claim
 from ..settings import DEFAULT, Settings
 from .base import NEGATE, Num, convert_compound, make_claim, url_spans
 from .normalize import Normalized
-from .units import Lexicon, alternation
+from .lexicon import ClaimLexicon, alternation
 
 #: traditional (and variant) characters read as their simplified form; one character for one keeps offsets
 TRAD = str.maketrans("萬億兩貳陸點幾餘個歲週鐘時參負億兆圓", "万亿两贰陆点几余个岁周钟时叁负亿兆圆")
@@ -155,7 +155,7 @@ def _parse(t: str) -> Optional[float]:
 
 
 class Chinese:
-    def __init__(self, lex: Lexicon):
+    def __init__(self, lex: ClaimLexicon):
         self.lex = lex
         zh = "zh"
         self.re_nonnumber = re.compile(alternation(lex.zh_nonnumber))
@@ -186,7 +186,7 @@ class Chinese:
 
 @functools.lru_cache(maxsize=8)
 def _chinese(words: str, units: str, currencies: str) -> Chinese:
-    from .units import _load
+    from .lexicon import _load
 
     return Chinese(_load(words, units, currencies))
 

@@ -23,7 +23,7 @@ from ..document import Claim
 from ..settings import DEFAULT, Settings
 from .base import NEGATE, Num, convert_compound, make_claim, outside_urls
 from .normalize import Normalized
-from .units import Lexicon, alternation
+from .lexicon import ClaimLexicon, alternation
 
 TOKEN = re.compile(
     r"(?P<num>\d+(?:\.\d+)?e[+-]?\d+(?![a-z])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?|\.\d+)"
@@ -46,7 +46,7 @@ apr jun jul aug sep sept oct nov dec""".split())
 class English:
     """Compiled patterns over one lexicon."""
 
-    def __init__(self, lex: Lexicon):
+    def __init__(self, lex: ClaimLexicon):
         self.lex = lex
         en = "en"
         self.units = {k: v for k, v in lex.number[en].items()}
@@ -395,7 +395,7 @@ class English:
 
 @functools.lru_cache(maxsize=8)
 def _english(words: str, units: str, currencies: str) -> English:
-    from .units import _load
+    from .lexicon import _load
 
     return English(_load(words, units, currencies))
 

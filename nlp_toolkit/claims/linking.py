@@ -25,7 +25,7 @@ import re
 
 from ..document import AlignedPair, Claim, ClaimLink, Notice
 from ..settings import DEFAULT, Settings
-from .units import SECONDS
+from .lexicon import SECONDS
 
 
 #: the unit of a count whose noun is unknown (a classifier's default): compatible with any counted noun

@@ -2,7 +2,7 @@
 
 Everything here is data from ``models/`` (``claim_words.tsv``, ``claim_units.tsv``, ``claim_currencies.tsv``;
 the settings ``claims_words``, ``claims_units``, ``claims_currencies`` may name a user's own files). This module
-only loads it, once per process per file set, into a :class:`Lexicon`.
+only loads it, once per process per file set, into a :class:`ClaimLexicon`.
 
 >>> lex = lexicon()
 >>> lex.number["en"]["twelve"], lex.scale["zh"]["亿"]
@@ -28,7 +28,7 @@ SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800
 
 
 @dataclass
-class Lexicon:
+class ClaimLexicon:
     number: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     scale: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     attach_scale: dict = field(default_factory=dict)  # en suffix scales written onto the digits ("10k")
@@ -64,8 +64,8 @@ def _rows(name: str, ncols: int):
 
 
 @functools.lru_cache(maxsize=8)
-def _load(words: str, units: str, currencies: str) -> Lexicon:
-    lex = Lexicon()
+def _load(words: str, units: str, currencies: str) -> ClaimLexicon:
+    lex = ClaimLexicon()
     for lineno, (cat, lang, surface, value, flag, *_) in _rows(words, 3):
         langs = ("en", "zh") if lang == "any" else (lang,)
         for lg in langs:
@@ -111,7 +111,7 @@ def _load(words: str, units: str, currencies: str) -> Lexicon:
     return lex
 
 
-def lexicon(settings: Settings = DEFAULT) -> Lexicon:
+def lexicon(settings: Settings = DEFAULT) -> ClaimLexicon:
     """The lexicon named by ``settings`` (loaded once per process)."""
     return _load(settings.claims_words, settings.claims_units, settings.claims_currencies)
 

@@ -29,10 +29,12 @@ from typing import Optional
 
 from .document import Advantage, Article, Notice, Section
 from .resources import model_file
+from .script import ASCII_QUOTES, ASCII_STOPS, CLOSE_QUOTES, EN_CLOSE_QUOTES, EN_STOPS, ZH_STOPS
 from .settings import DEFAULT, Settings
 
-_EN_END = tuple('.!?"”’\'')
-_ZH_END = tuple("。！？!?”」』")
+_EN_END = tuple(EN_STOPS + ASCII_QUOTES + EN_CLOSE_QUOTES)
+#: a Chinese sentence end: the stops, or every closing quote but ’
+_ZH_END = tuple(ZH_STOPS + ASCII_STOPS + CLOSE_QUOTES.replace("’", ""))
 
 
 @dataclass

@@ -14,6 +14,7 @@ import math
 import re
 
 from ..document import Article, Claim
+from ..script import NUMERAL_CHARS
 from ..settings import DEFAULT, Settings
 
 
@@ -40,7 +41,7 @@ def link_claims(pair, settings: Settings = DEFAULT) -> None:
     _link(pair, settings)
 
 
-_NUMERAL = re.compile(r"[0-9０-９零〇一二两兩三四五六七八九十百千万萬亿億壹贰貳叁參肆伍陆陸柒捌玖拾佰仟]")
+_NUMERAL = re.compile(f"[{NUMERAL_CHARS}]")
 
 
 def _inside_name(claim: Claim, entities) -> bool:

@@ -19,20 +19,22 @@ import re
 from typing import Optional
 
 from ..document import Claim
+from ..script import (ZH_BIG_VALUE, ZH_DIGIT_VALUE, ZH_FINANCIAL_DIGIT_VALUE, ZH_FINANCIAL_UNIT_VALUE,
+                      ZH_TRADITIONAL_NUMERALS, ZH_TRILLION, ZH_UNIT_VALUE)
 from ..settings import DEFAULT, Settings
 from .base import NEGATE, Num, convert_compound, make_claim, url_spans
 from .normalize import Normalized
 from .lexicon import ClaimLexicon, alternation
 
-#: traditional (and variant) characters read as their simplified form; one character for one keeps offsets
-TRAD = str.maketrans("萬億兩貳陸點幾餘個歲週鐘時參負億兆圓", "万亿两贰陆点几余个岁周钟时叁负亿兆圆")
-DIGITS = "零〇一二三四五六七八九两壹贰叁肆伍陆柒捌玖"
-SCALES = "十拾百佰千仟万亿兆"
+#: traditional (and variant) characters read as their simplified form; one character for one keeps offsets: the
+#: numeral characters, and the other words of the grammar (点 几 余 个 岁 周 钟 时 负 圆)
+TRAD = str.maketrans({**ZH_TRADITIONAL_NUMERALS, **dict(zip("點幾餘個歲週鐘時負圓", "点几余个岁周钟时负圆"))})
+#: the numeral values this extractor reads: plain and financial digits; units, myriads and 兆 (a trillion)
+DIGIT_VALUE = {**ZH_DIGIT_VALUE, **ZH_FINANCIAL_DIGIT_VALUE}
+SCALE_VALUE = {**ZH_UNIT_VALUE, **ZH_FINANCIAL_UNIT_VALUE, **ZH_BIG_VALUE, **ZH_TRILLION}
+DIGITS = "".join(DIGIT_VALUE)
+SCALES = "".join(SCALE_VALUE)
 NUMCHARS = DIGITS + SCALES
-DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")}
-DIGIT_VALUE.update({"〇": 0, "两": 2, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9})
-SCALE_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10 ** 4, "亿": 10 ** 8,
-               "兆": 10 ** 12}
 
 ARABIC = (r"\d+(?:\.\d+)?(?:e[+-]?\d+|\^[+-]*\d+)"
           r"|(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[kK](?![a-zA-Z]))?|(?<!\.)\.\d+")

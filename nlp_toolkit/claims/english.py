@@ -20,6 +20,7 @@ import re
 from typing import Optional
 
 from ..document import Claim
+from ..resources import read_lines
 from ..settings import DEFAULT, Settings
 from .base import NEGATE, Num, convert_compound, make_claim, outside_urls
 from .normalize import Normalized
@@ -29,19 +30,6 @@ TOKEN = re.compile(
     r"(?P<num>\d+(?:\.\d+)?e[+-]?\d+(?![a-z])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?|\.\d+)"
     r"|(?P<abbr>(?:[a-z]\.){2,})|(?P<word>[a-z]+)|(?P<sym>\S)")
 
-#: words that never sit between a number and the noun it counts
-STOP = frozenset("""of to in for on at by with from and or but nor the a an is are was were be been being has have had
-will would can could should may might must do does did that which who whom whose this these those it its their his her
-our your my than as per each every into over under about after before since until while when where if so such not no
-also only just more most less least some any all both either neither then there here what how why within without
-times through during throughout against beyond toward towards via past near like versus vs amid across along among
-behind below beside between despite inside outside onto upon unlike till up another other last next first top total
-nearly almost roughly around""".split())
-
-
-MONTHS = frozenset("""january february march april may june july august september october november december jan feb mar
-apr jun jul aug sep sept oct nov dec""".split())
-
 
 class English:
     """Compiled patterns over one lexicon."""
@@ -49,13 +37,16 @@ class English:
     def __init__(self, lex: ClaimLexicon):
         self.lex = lex
         en = "en"
+        #: words that never sit between a number and the noun it counts; month names (models/)
+        self.stop = frozenset(read_lines("en_claim_stopwords.txt"))
+        self.months = frozenset(read_lines("en_months.txt"))
         self.units = {k: v for k, v in lex.number[en].items()}
         self.scales = dict(lex.scale[en])
         cur_pre = dict(lex.currency_pre[en])
         self.cur_pre = cur_pre
         pre_alts = []
         for w in cur_pre:
-            if w.endswith("$") and len(w) > 1 and w[:-1] not in STOP and len(w[:-1].strip(".")) > 0 and \
+            if w.endswith("$") and len(w) > 1 and w[:-1] not in self.stop and len(w[:-1].strip(".")) > 0 and \
                     w[:-1] != "s":  # "c $", "us $" as tokenized text writes them; not "a $9", "it's $5"
                 pre_alts.append(re.escape(w[:-1]) + r"\s*\$")
             else:
@@ -67,8 +58,7 @@ class English:
         self.re_cur_post = re.compile(r"\s*-?\s*(" + alternation(lex.currency_post[en], boundary=True) + r")")
         self.re_qual_pre = re.compile(r"(" + alternation(lex.qualifier_pre[en], boundary=True) + r")\s*$")
         self.re_qual_post = re.compile(r"\s*(" + alternation(lex.qualifier_post[en], boundary=True) + r")")
-        self.re_neg = re.compile(r"(?<![a-z])(?:never|not|no|n't|without|didn|doesn|don|hasn|haven|hadn|wasn|isn)"
-                                 r"(?![a-z])[^.;:!?,\d]{0,30}$")
+        self.re_neg = re.compile(r"(?<![a-z])(?:" + alternation(lex.negation[en]) + r")(?![a-z])[^.;:!?,\d]{0,30}$")
         self.re_percent = re.compile(r"\s*(%|percentage\s+points?|percent(?:age)?s?(?:\s+points?)?|per\s*cents?|pct)"
                                      r"(?![a-z])")
         age_alts = [r"\s*-\s*".join(r"\s*".join(re.escape(p) for p in part.split(" ")) for part in w.split(" - "))
@@ -596,7 +586,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             kind = "name"  # COVID-19, F-35
         if kind == "number" and x.plain and x.value < 10000 and g.re_name_before.search(orig[max(0, s - 30):s]):
             w0 = g.re_name_before.search(orig[max(0, s - 30):s]).group(1).lower()
-            if w0 not in STOP and w0 not in g.cur_pre and w0 not in g.units and w0 not in MONTHS and \
+            if w0 not in g.stop and w0 not in g.cur_pre and w0 not in g.units and w0 not in g.months and \
                     not g.re_qual_pre.search(w0 + " ") and w0 not in lex.age_pre["en"]:
                 kind = "name"
         # --- count: the noun counted ("150 million U.S. users", "one million active sellers")
@@ -764,7 +754,7 @@ def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, i
             return nouns[w], p + m.end()
         if w.split("-")[-1] in nouns and step == 0:
             return nouns[w.split("-")[-1]], p + m.end()
-        if w in STOP or w in g.time_unit or w in g.scales or w in g.lex.currency_post["en"]:
+        if w in g.stop or w in g.time_unit or w in g.scales or w in g.lex.currency_post["en"]:
             return None
         if step == 0 and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "as", "os")) and \
                 w.isalpha():

@@ -5,8 +5,8 @@ the settings ``claims_words``, ``claims_units``, ``claims_currencies`` may name 
 only loads it, once per process per file set, into a :class:`ClaimLexicon`.
 
 >>> lex = lexicon()
->>> lex.number["en"]["twelve"], lex.scale["zh"]["亿"]
-(12.0, 100000000.0)
+>>> lex.number["en"]["twelve"], lex.scale["en"]["billion"], "didn" in lex.negation["en"]
+(12.0, 1000000000.0, True)
 >>> lex.currency_post["zh"]["美元"]
 ('USD', 1.0)
 >>> lex.noun["en"]["sellers"], lex.noun["zh"]["卖家"]
@@ -68,6 +68,9 @@ def _load(words: str, units: str, currencies: str) -> ClaimLexicon:
     lex = ClaimLexicon()
     for lineno, (cat, lang, surface, value, flag, *_) in _rows(words, 3):
         langs = ("en", "zh") if lang == "any" else (lang,)
+        if cat in ("number", "scale") and "zh" in langs:
+            raise ValueError(f"{words}:{lineno}: Chinese numerals and scales are script data "
+                             f"(nlp_toolkit/script.py), not lexicon rows")
         for lg in langs:
             if cat == "number":
                 lex.number[lg][surface] = float(value)

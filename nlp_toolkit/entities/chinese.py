@@ -27,18 +27,19 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from ..resources import import_spacy, track_spacy
+from ..script import HAN_BASIC
 from ..settings import DEFAULT, Settings
 from .gazetteer import Gazetteer, gazetteer, norm_en
 from .rules import sections
 
 COMPONENTS = ("lac", "latin", "gazetteer", "rules", "projection")
-HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN = re.compile(rf"[{HAN_BASIC}]")
 #: a Latin-script name: words of letters/digits joined by spaces, dots, hyphens, ampersands or apostrophes
 LATIN = re.compile(
     r"(?<![A-Za-z0-9\uff21-\uff3a\uff41-\uff5a\uff10-\uff19])"
     r"[A-Za-z\uff21-\uff3a\uff41-\uff5a][A-Za-z0-9\uff21-\uff3a\uff41-\uff5a\uff10-\uff19]*"
     r"(?:(?:[.\-&'’]| (?=[A-Za-z0-9])| ?& ?)[A-Za-z0-9\uff21-\uff3a\uff41-\uff5a\uff10-\uff19]+)*"
-    r"(?:\.(?=[\s\u4e00-\u9fff，。、；：）)]|$)(?<=[A-Z]\.))?")
+    rf"(?:\.(?=[\s{HAN_BASIC}，。、；：）)]|$)(?<=[A-Z]\.))?")
 EN_TO_ZH_LABEL = {"PERSON": "PER", "PER": "PER", "GPE": "GPE", "LOC": "LOC", "ORG": "ORG", "FAC": "LOC",
                   "NORP": "NORP", "PRODUCT": "PRODUCT", "EVENT": "EVENT", "WORK_OF_ART": "WORK_OF_ART",
                   "LAW": "LAW", "LANGUAGE": "LANGUAGE"}

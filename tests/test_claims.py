@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings as hsettings, strat
 
 from nlp_toolkit.claims import annotate_claims, extract_claims, link_claims
 from nlp_toolkit.commands import claims_file
-from nlp_toolkit.claims.chinese import zh_value
+from nlp_toolkit.claims.chinese_numbers import zh_value
 from nlp_toolkit.document import AlignedPair, Article, InputError
 from nlp_toolkit.settings import Settings
 

@@ -3,6 +3,10 @@
 Every stage takes an :class:`Article` and adds to it. ``to_dict()`` on these classes *is* the export contract
 (``checks/README.md``, contract v1): exporters never rebuild records by hand, and every record writes every key.
 
+The comparison's rows (:class:`ComparisonRow`, :class:`Evidence`) are part of the model too, with the table's
+columns and DataFrame (:func:`comparison_frame`), so the model imports no stage. A stage may leave transient data
+for a later one on the model outside ``to_dict()`` (``AlignedPair.en_doc``: the English parse), never exported.
+
 Offsets (``start``/``end``) are character offsets into the unit's text as exported (``AlignedPair.en`` /
 ``AlignedPair.zh``), ``end`` exclusive.
 

@@ -13,6 +13,10 @@ Components, in order (each can be left out with ``Settings.zh_entity_components`
 (e) ``zh_projection`` projection from the aligned English paragraph: an English entity whose Chinese form is
                       in the text through the gazetteer, identical spelling or transliteration (pinyin)
 
+This module is over 500 lines on purpose: the five components are one recognizer that share the candidate list
+(:class:`Cand`) and its merge policy (``_add``, ``_write``) and are read in pipeline order; each is a marked
+section of under 200 lines, and the one that has a life of its own, LAC, already lives in :mod:`.lac`.
+
 The English entities of the aligned paragraph go in ``doc.user_data["en_entities"]`` as
 ``(text, label, canonical)`` triples before the pipeline runs. Each entity's source (``lac``, ``latin``, ...)
 is its ``kb_id_``; a canonical English name found by (e) is in ``doc.user_data["canonical"][(start, end)]``.

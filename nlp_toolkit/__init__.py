@@ -19,15 +19,19 @@ _EXPORTS = {
     "get_pipeline": "api", "process_file": "api", "process_pair": "api", "process_text": "api",
     "process_inputs": "batch", "export_jsonl": "export.jsonl", "Pipeline": "pipeline", "Settings": "settings",
     **{name: "document" for name in ("Advantage", "AlignedPair", "Article", "Claim", "ClaimLink", "Entity",
-                                     "InputError", "Paragraph", "Removed", "Section", "SentencePair", "Warning")},
+                                     "ComparisonRow", "Evidence", "InputError", "Notice", "Paragraph", "Removed",
+                                     "Section", "SentencePair")},
+    "Warning": "document",
 }
+#: public names kept for an object renamed inside the package (``Warning`` shadowed a builtin: ``Notice``)
+_ALIASES = {"Warning": "Notice"}
 
 
 def __getattr__(name: str):
     if name in _EXPORTS:
         import importlib
 
-        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), _ALIASES.get(name, name))
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -40,5 +44,6 @@ def __dir__():
 __all__ = [
     "__version__", "process_file", "process_text", "process_pair", "process_inputs", "export_jsonl",
     "get_pipeline", "Pipeline", "Settings", "Article", "Paragraph", "AlignedPair", "SentencePair", "Entity",
-    "Claim", "ClaimLink", "Section", "Advantage", "Warning", "Removed", "InputError",
+    "Claim", "ClaimLink", "Section", "Advantage", "Notice", "Warning", "Removed", "InputError", "ComparisonRow",
+    "Evidence",
 ]

@@ -1,4 +1,5 @@
-"""Command line: argument parsing only. Every subcommand calls the same functions as the Python API.
+"""Command line: argument parsing only. Every subcommand calls the same functions as the Python API: ``process``
+calls :mod:`nlp_toolkit.batch`, the file-level subcommands (case files, report) call :mod:`nlp_toolkit.commands`.
 
 Flags that change results map onto :class:`nlp_toolkit.settings.Settings` fields of the same name. Every
 subcommand that takes settings also takes ``--config FILE.toml`` (a table of Settings fields) and ``--set
@@ -96,7 +97,7 @@ def _parser_process(sub) -> None:
 
 # -- entities ------------------------------------------------------------------------------------------------
 def _cmd_entities(args) -> int:
-    from .entities import entities_file
+    from .commands import entities_file
 
     n = entities_file(args.cases, args.output, lang=args.lang, settings=_settings(args))
     print(f"{n} lines written to {args.output}", file=sys.stderr)
@@ -116,7 +117,7 @@ def _parser_entities(sub) -> None:
 
 # -- claims --------------------------------------------------------------------------------------------------
 def _cmd_claims(args) -> int:
-    from .claims import claims_file
+    from .commands import claims_file
 
     n = claims_file(args.cases, args.output, all_numbers=args.all_numbers, settings=_settings(args))
     print(f"{n} lines written to {args.output}", file=sys.stderr)
@@ -163,9 +164,9 @@ def _parser_align(sub) -> None:
 
 # -- report --------------------------------------------------------------------------------------------------
 def _cmd_report(args) -> int:
-    from .report import report_input
+    from .commands import report
 
-    n, units = report_input(args.input, args.output, settings=_settings(args))
+    n, units = report(args.input, args.output, settings=_settings(args))
     print(f"report: {n} article(s), {units} aligned units -> {args.output}", file=sys.stderr)
     return 0
 

@@ -3,16 +3,110 @@
 ``cli.py`` parses arguments and calls these; each reads its inputs with :mod:`nlp_toolkit.read`, runs the stages
 or the pipeline over the data model, and writes with :mod:`nlp_toolkit.export` (atomically). Stages never read
 or write files themselves (DESIGN.md: one direction of flow).
+
+- :func:`claims_file`, :func:`entities_file`: the claims and entities contracts (``checks/README.md``), JSONL
+  cases in and one ``{id, ...}`` line per case out, both through one case-file runner (:func:`run_cases`);
+- :func:`report`: the HTML review page of an article file (processed now) or of an output directory (read back
+  with :mod:`nlp_toolkit.export.read_output`), rendered by :mod:`nlp_toolkit.report` from the records alone;
+- :func:`align_sentence_files`: whole-document sentence alignment of two files (``nlp-toolkit align-sentences``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Callable, Optional
+
+from .document import InputError
+from .export.jsonl import write_jsonl, write_text
+from .export.read_output import Articles, load_output
+from .read import read_cases
 from .settings import DEFAULT, Settings
 
 # -- case files (the claims and entities contracts) ---------------------------------------------------------------
+#: texts of one language -> for each text, its result records
+Annotate = Callable[[list[str], str], list[list[dict]]]
+
+
+def run_cases(cases_path, out_path, key: str, annotate: Annotate, lang: Optional[str] = None) -> int:
+    """Read ``{id, text, lang?}`` cases, run ``annotate`` once per language over that language's texts, and write
+    ``{id, key: [...]}`` a line in the order of the cases; returns the number of lines written.
+
+    ``lang`` is the language of lines that give none. The output is written to a temporary file beside
+    ``out_path`` and renamed into place, so a failed run leaves no partial file; bad input raises
+    :class:`~nlp_toolkit.document.InputError` naming the file and line.
+    """
+    cases = read_cases(Path(cases_path), lang)
+    results: dict[int, list[dict]] = {}
+    for lg in ("en", "zh"):
+        idx = [i for i, c in enumerate(cases) if c["lang"] == lg]
+        if idx:
+            results.update(zip(idx, annotate([cases[i]["text"] for i in idx], lg)))
+    write_jsonl(({"id": c["id"], key: results[i]} for i, c in enumerate(cases)), Path(out_path))
+    return len(cases)
+
+
+def claims_file(cases_path, out_path, all_numbers: bool = False, settings: Settings = DEFAULT) -> int:
+    """The claims contract: JSONL cases ``{id, lang, text}`` in, ``{id, claims}`` a line out (``Claim.to_dict``).
+
+    With ``all_numbers`` bare numbers are reported too (kind ``number``).
+    """
+    from .claims import extract_claims
+
+    def annotate(texts: list[str], lang: str) -> list[list[dict]]:
+        return [[c.to_dict() for c in extract_claims(t, lang, settings, all_numbers=all_numbers)] for t in texts]
+
+    return run_cases(cases_path, out_path, "claims", annotate)
+
+
+def entities_file(cases_path, out_path, lang: Optional[str] = None, settings: Settings = DEFAULT) -> int:
+    """The entities contract: JSONL cases ``{id, text, lang?}`` in, ``{id, entities}`` a line out; each entity
+    ``{start, end, label, text, canonical, lang, source}``, offsets into ``text``. One model pass per language."""
+    from .entities import recognize_many
+
+    def annotate(texts: list[str], lg: str) -> list[list[dict]]:
+        return [[{"start": e.start, "end": e.end, "label": e.label, "text": e.text, "canonical": e.canonical,
+                  "lang": lg, "source": e.source} for e in ents] for ents in recognize_many(texts, lg, settings)]
+
+    return run_cases(cases_path, out_path, "entities", annotate, lang)
 
 
 # -- reports --------------------------------------------------------------------------------------------------------
+def write_report(document: dict, pair_records: list[dict], out_path: str | Path) -> Path:
+    """Write the review page of one article (its ``documents.jsonl`` record and ``pairs.jsonl`` records)."""
+    return write_reports([(document, pair_records)], out_path)
+
+
+def write_reports(articles: Articles, out_path: str | Path, title: Optional[str] = None) -> Path:
+    """Write one page for several articles (``(document record, pair records)`` each), with a table of
+    contents."""
+    from .report import render_page
+
+    if not articles:
+        raise ValueError("no articles to report")
+    write_text(render_page(list(articles), title), out_path)
+    return Path(out_path)
+
+
+def report(source, out_path, settings: Optional[Settings] = None) -> tuple[int, int]:
+    """The report of an article file (processed now) or of a ``nlp-toolkit process`` output directory, written
+    to ``out_path``; returns (articles, aligned units). Bad input raises InputError naming it."""
+    source = Path(source)
+    try:
+        if source.is_dir():
+            articles = load_output(source)
+        else:
+            from .api import process_file
+
+            article = process_file(source, settings=settings)
+            articles = [(article.to_dict(), article.pair_dicts())]
+    except InputError:
+        raise
+    except (OSError, ValueError) as err:
+        raise InputError(f"{source}: {err}") from None
+    if not articles:
+        raise InputError(f"{source}: no articles")
+    write_reports(articles, out_path)
+    return len(articles), sum(len(p) for _, p in articles)
 
 
 # -- sentence alignment of two files ----------------------------------------------------------------------------------

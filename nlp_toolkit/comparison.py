@@ -8,6 +8,10 @@ parse) to the first phrase that mentions a competitor, nearest mention first ("O
 competitor mention before the claim in its sentence, else after it. A sentence that names no competitor ("The
 company said ...") takes the competitor last named before it in the paragraph. A Chinese claim linked to an
 English claim shares its subject.
+
+The English parse is the entity stage's (``AlignedPair.en_doc``: each English text is parsed once per article);
+this stage is its last reader and drops it. The rows are :class:`~nlp_toolkit.document.ComparisonRow` records of
+the data model; their table (columns, DataFrame) is :func:`nlp_toolkit.document.comparison_frame`.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ import re
 from collections import Counter
 from typing import Optional
 
-from .document import AlignedPair, Article, Claim
+from .document import AlignedPair, Article, Claim, ComparisonRow, Evidence
+from .resources import spacy_english
+from .script import ASCII_STOPS, SEMICOLONS, ZH_STOPS
 from .settings import DEFAULT, Settings
 
-COLUMNS = ["doc_id", "section", "aspect_en", "aspect_zh", "winner", "winner_zh", "margin", "gaining", "tie",
-           "competitors", "evidence", "evidence_summary"]
-_ZH_SENT = re.compile(r"[^。！？!?；;]*[。！？!?；;]?")
+_ZH_END = ZH_STOPS + ASCII_STOPS + SEMICOLONS
+_ZH_SENT = re.compile(rf"[^{_ZH_END}]*[{_ZH_END}]?")
 
 
 def competitors(article: Article) -> list[str]:
@@ -129,6 +134,19 @@ def _subject_zh(claim: Claim, text: str, mentions) -> Optional[str]:
     return _last_before(claim, mentions)
 
 
+def _english_docs(pairs: list[AlignedPair], settings: Settings) -> list:
+    """The spaCy parse of each pair's English text: the entity stage's (``pair.en_doc``), else parsed now with
+    the same model, its recognizer and the components after it off (only the parse is read)."""
+    missing = [p for p in pairs if p.en_doc is None]
+    if missing:
+        nlp = spacy_english(settings.spacy_en)
+        names = nlp.pipe_names
+        off = names[names.index("ner"):] if "ner" in names else []
+        for p, doc in zip(missing, nlp.pipe([p.en for p in missing], disable=off)):
+            p.en_doc = doc
+    return [p.en_doc for p in pairs]
+
+
 def assign_subjects(article: Article, settings: Settings = DEFAULT) -> None:
     """Set ``claim.subject`` for every claim of the article (None when no competitor governs it)."""
     names = competitors(article)
@@ -137,13 +155,7 @@ def assign_subjects(article: Article, settings: Settings = DEFAULT) -> None:
     pairs = [p for p in article.pairs if p.claims]
     en_pairs = [p for p in pairs if any(c.lang == "en" for c in p.claims)]
     if en_pairs:
-        from .entities.english import pipeline
-
-        # the entity stage's pipeline (one copy of the model per process); only its parse is needed here
-        nlp = pipeline(settings)
-        docs = nlp.pipe([p.en for p in en_pairs], disable=[n for n in ("ner", "entity_ruler", "en_entity_fixes")
-                                                           if n in nlp.pipe_names])
-        for p, doc in zip(en_pairs, docs):
+        for p, doc in zip(en_pairs, _english_docs(en_pairs, settings)):
             mentions = _mentions(p, "en", names)
             for c in p.claims:
                 if c.lang == "en":
@@ -156,7 +168,7 @@ def assign_subjects(article: Article, settings: Settings = DEFAULT) -> None:
                 c.subject = linked.get(k) or _subject_zh(c, p.zh, mentions)
 
 
-def _evidence(article: Article, first: int, last: int) -> list[dict]:
+def _evidence(article: Article, first: int, last: int) -> list[Evidence]:
     out = []
     for p in article.pairs[first:last + 1]:
         zh_of = {l.en: l.zh for l in p.claim_links}
@@ -167,29 +179,28 @@ def _evidence(article: Article, first: int, last: int) -> list[dict]:
             if c.kind in ("date", "number", "age"):
                 continue  # a year, a person's age or a bare number is context, not evidence about a competitor
             zh = p.claims[zh_of[k]].text if k in zh_of else (c.text if c.lang == "zh" else None)
-            out.append({"competitor": c.subject, "pair": p.index, "lang": c.lang,
-                        "text": c.text if c.lang == "en" else None, "zh": zh, "kind": c.kind,
-                        "value": float(c.value), "unit": c.unit, "qualifier": c.qualifier, "period": c.period})
+            out.append(Evidence(competitor=c.subject, pair=p.index, lang=c.lang,
+                                text=c.text if c.lang == "en" else None, zh=zh, kind=c.kind, value=float(c.value),
+                                unit=c.unit, qualifier=c.qualifier, period=c.period))
     return out
 
 
 _SIGN = {"approx": "≈", "more_than": ">", "less_than": "<", "at_least": "≥", "at_most": "≤", "exact": ""}
 
 
-def _summary(evidence: list[dict]) -> str:
+def _summary(evidence: list[Evidence]) -> str:
     by: dict[str, list[str]] = {}
     for e in evidence:
-        if not e["competitor"]:
+        if not e.competitor:
             continue
-        value = f"{e['value']:g}"
-        s = f"{_SIGN.get(e['qualifier'], '')}{value} {e['unit'] or ''}".strip()
-        if e["period"]:
-            s += f"/{e['period']}"
-        by.setdefault(e["competitor"], []).append(s)
+        s = f"{_SIGN.get(e.qualifier, '')}{e.value:g} {e.unit or ''}".strip()
+        if e.period:
+            s += f"/{e.period}"
+        by.setdefault(e.competitor, []).append(s)
     return "; ".join(f"{k}: {', '.join(v)}" for k, v in by.items())
 
 
-def comparison_rows(article: Article) -> list[dict]:
+def comparison_rows(article: Article) -> list[ComparisonRow]:
     names = competitors(article)
     rows = []
     for s in article.sections:
@@ -197,21 +208,17 @@ def comparison_rows(article: Article) -> list[dict]:
         if a is None:
             continue
         ev = _evidence(article, s.first_pair, s.last_pair)
-        rows.append({"doc_id": article.doc_id, "section": s.index, "aspect_en": s.aspect_en,
-                     "aspect_zh": s.aspect_zh, "winner": a.winner, "winner_zh": a.winner_zh, "margin": a.margin,
-                     "gaining": a.gaining, "tie": a.tie, "competitors": names, "evidence": ev,
-                     "evidence_summary": _summary(ev)})
+        rows.append(ComparisonRow(doc_id=article.doc_id, section=s.index, aspect_en=s.aspect_en,
+                                  aspect_zh=s.aspect_zh, winner=a.winner, winner_zh=a.winner_zh, margin=a.margin,
+                                  gaining=a.gaining, tie=a.tie, competitors=names, evidence=ev,
+                                  evidence_summary=_summary(ev)))
     return rows
 
 
 def annotate_comparison(article: Article, settings: Settings = DEFAULT) -> None:
-    """Stage: claim subjects, then the comparison rows (``article.comparison_rows``)."""
+    """Stage: claim subjects, then the comparison rows (``article.comparison_rows``). The last reader of the
+    entity stage's English parses: they are dropped here."""
     assign_subjects(article, settings)
     article.comparison_rows = comparison_rows(article)
-
-
-def to_frame(rows: list[dict]):
-    """The comparison as a pandas DataFrame with a fixed set of columns."""
-    import pandas as pd
-
-    return pd.DataFrame(rows, columns=COLUMNS)
+    for p in article.pairs:
+        p.en_doc = None

@@ -3,6 +3,10 @@
 Every stage takes an :class:`Article` and adds to it. ``to_dict()`` on these classes *is* the export contract
 (``checks/README.md``, contract v1): exporters never rebuild records by hand, and every record writes every key.
 
+The comparison's rows (:class:`ComparisonRow`, :class:`Evidence`) are part of the model too, with the table's
+columns and DataFrame (:func:`comparison_frame`), so the model imports no stage. A stage may leave transient data
+for a later one on the model outside ``to_dict()`` (``AlignedPair.en_doc``: the English parse), never exported.
+
 Offsets (``start``/``end``) are character offsets into the unit's text as exported (``AlignedPair.en`` /
 ``AlignedPair.zh``), ``end`` exclusive.
 
@@ -102,8 +106,11 @@ class ClaimLink:
 
 
 @dataclass
-class Warning:
-    """Something a reviewer should look at: a translation mismatch, a missing counterpart, a disagreement."""
+class Notice:
+    """Something a reviewer should look at: a translation mismatch, a missing counterpart, a disagreement.
+
+    (Exported as ``warnings``; not named ``Warning``, which is a builtin: ``nlp_toolkit.Warning`` stays an alias.)
+    """
 
     code: str  # e.g. "claim_mismatch", "unaligned", "time_reference", "advantage_disagreement"
     message: str
@@ -141,9 +148,12 @@ class AlignedPair:
     claims: list[Claim] = field(default_factory=list)
     claim_links: list[ClaimLink] = field(default_factory=list)
     sentences: list[SentencePair] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     #: the score's parts (similarity, anchors, length), so a reviewer sees why a pair scored what it did
     score_parts: dict[str, float] = field(default_factory=dict)
+    #: transient, never exported: the entity stage's spaCy parse of ``en``, which the comparison stage reads for
+    #: claim subjects and then drops (so an English text is parsed once per article)
+    en_doc: Any = field(default=None, repr=False, compare=False)
 
     @property
     def bead(self) -> str:
@@ -228,6 +238,66 @@ class Removed:
 
 
 @dataclass
+class Evidence:
+    """One numeric claim of a section, as evidence about the competitor it is about (``subject``)."""
+
+    competitor: Optional[str]
+    pair: int
+    lang: str
+    #: the English claim's text (None for a Chinese claim without an English counterpart)
+    text: Optional[str]
+    #: the Chinese claim's text: the linked translation of an English claim, or the claim itself
+    zh: Optional[str]
+    kind: str
+    value: float
+    unit: Optional[str]
+    qualifier: str
+    period: Optional[str]
+
+    def to_dict(self) -> dict:
+        return {"competitor": self.competitor, "pair": self.pair, "lang": self.lang, "text": self.text,
+                "zh": self.zh, "kind": self.kind, "value": self.value, "unit": self.unit,
+                "qualifier": self.qualifier, "period": self.period}
+
+
+@dataclass
+class ComparisonRow:
+    """One row of the structured comparison: a section with a verdict, and its evidence per competitor."""
+
+    doc_id: str
+    section: int
+    aspect_en: Optional[str]
+    aspect_zh: Optional[str]
+    winner: Optional[str]
+    winner_zh: Optional[str]
+    margin: str
+    gaining: Optional[str]
+    tie: bool
+    competitors: list[str]
+    evidence: list[Evidence]
+    evidence_summary: str
+
+    def to_dict(self) -> dict:
+        return {"doc_id": self.doc_id, "section": self.section, "aspect_en": self.aspect_en,
+                "aspect_zh": self.aspect_zh, "winner": self.winner, "winner_zh": self.winner_zh,
+                "margin": self.margin, "gaining": self.gaining, "tie": self.tie, "competitors": self.competitors,
+                "evidence": [e.to_dict() for e in self.evidence], "evidence_summary": self.evidence_summary}
+
+
+#: the columns of the comparison table (``comparison.csv`` / ``.parquet``, :meth:`Article.comparison`)
+COMPARISON_COLUMNS = ["doc_id", "section", "aspect_en", "aspect_zh", "winner", "winner_zh", "margin", "gaining",
+                      "tie", "competitors", "evidence", "evidence_summary"]
+
+
+def comparison_frame(rows: list[dict]):
+    """Comparison records (``ComparisonRow.to_dict()``, the ``comparison`` of ``documents.jsonl``) as a pandas
+    DataFrame with the fixed :data:`COMPARISON_COLUMNS`."""
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+@dataclass
 class Article:
     doc_id: str
     source: str = ""
@@ -236,11 +306,11 @@ class Article:
     removed: list[Removed] = field(default_factory=list)
     pairs: list[AlignedPair] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     #: reproducibility signature: toolkit version, models, settings that change results
     signature: str = ""
     #: structured comparison rows (aspect x competitor), filled by the comparison stage
-    comparison_rows: list[dict[str, Any]] = field(default_factory=list)
+    comparison_rows: list[ComparisonRow] = field(default_factory=list)
 
     def side(self, lang: str) -> list[Paragraph]:
         """The paragraphs of one side ("en" or "zh"), in order; ``en_ids``/``zh_ids`` index this list."""
@@ -256,9 +326,7 @@ class Article:
 
     def comparison(self):
         """The structured comparison (one row per section with a verdict) as a pandas DataFrame."""
-        from .comparison import to_frame
-
-        return to_frame(self.comparison_rows)
+        return comparison_frame([r.to_dict() for r in self.comparison_rows])
 
     def to_dict(self) -> dict:
         """The ``documents.jsonl`` record."""
@@ -269,7 +337,7 @@ class Article:
             "paragraphs": {"en": len(self.en_paragraphs), "zh": len(self.zh_paragraphs)},
             "pairs": len(self.pairs),
             "sections": [s.to_dict() for s in self.sections],
-            "comparison": list(self.comparison_rows),
+            "comparison": [r.to_dict() for r in self.comparison_rows],
             "removed": [r.to_dict() for r in self.removed],
             "warnings": [w.to_dict() for w in self.warnings],
             "signature": self.signature,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .document import AlignedPair, Article, Section, Warning
+from .document import AlignedPair, Article, Notice, Section
 from .script import TERMINAL_MARKS, to_simplified
 from .settings import DEFAULT, Settings
 from .encoders.spans import SpanEmbedder
@@ -214,7 +214,7 @@ def align_article(article: Article, settings: Settings = DEFAULT, aligner: Parag
                            score=b.score, score_parts=b.parts)
         if not b.en_ids or not b.zh_ids:
             lang = "zh" if b.en_ids else "en"
-            pair.warnings.append(Warning("unaligned", f"paragraph with no {lang} counterpart", lang=lang))
+            pair.warnings.append(Notice("unaligned", f"paragraph with no {lang} counterpart", lang=lang))
         article.pairs.append(pair)
     # one section spanning the article until the sections stage finds headings
     article.sections = [Section(index=0, first_pair=0, last_pair=len(article.pairs) - 1)] if article.pairs else []

@@ -1,4 +1,9 @@
-"""The HTML review page: one self-contained page per article (or one page for several articles).
+"""The HTML review page: one self-contained page per article (or one page for several articles), rendered from
+records only.
+
+This module renders; it reads no input and writes no file and never runs the pipeline: :mod:`nlp_toolkit.commands`
+gets the records (processing an article file, or reading an output directory with
+:mod:`nlp_toolkit.export.read_output`) and writes the page atomically.
 
 The page shows, from the export records (``documents.jsonl`` / ``pairs.jsonl``, contract v1):
 
@@ -21,18 +26,14 @@ Content-Security-Policy that forbids both. Templates are package data (``nlp_too
 
 from __future__ import annotations
 
-import gzip
 import html
-import io
-import json
 from collections import Counter, defaultdict
 from importlib import resources
-from pathlib import Path
 from string import Template
-from typing import Iterable, Optional
+from typing import Optional
 
 from . import __version__
-
+from .export.read_output import Articles
 
 
 def entity_colour(i: int) -> str:
@@ -44,8 +45,6 @@ def entity_colour(i: int) -> str:
     """
     return f"hsl({(50 + i * 137.508) % 360:.1f}, 85%, {80 if i % 2 == 0 else 86}%)"
 
-Articles = list[tuple[dict, list[dict]]]
-
 
 def esc(value) -> str:
     """Text as HTML (``&``, ``<``, ``>``, quotes escaped); None as ''."""
@@ -54,48 +53,6 @@ def esc(value) -> str:
 
 def _template(name: str) -> str:
     return resources.files("nlp_toolkit.templates").joinpath(name).read_text(encoding="utf-8")
-
-
-# -- reading the records -------------------------------------------------------------------------------------
-def _open_text(path: Path):
-    if path.name.endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
-    if path.name.endswith(".zst"):
-        import zstandard
-
-        return io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True),
-                                encoding="utf-8")
-    return open(path, encoding="utf-8")
-
-
-def _jsonl(paths: Iterable[Path]) -> Iterable[dict]:
-    for path in paths:
-        with _open_text(path) as f:
-            for line in f:
-                if line.strip():
-                    yield json.loads(line)
-
-
-def _files(folder: Path, stem: str) -> list[Path]:
-    """``stem.jsonl`` or its shards ``stem-00000.jsonl`` ..., plain or compressed, in order."""
-    found = []
-    for ext in (".jsonl", ".jsonl.gz", ".jsonl.zst"):
-        found += [p for p in [folder / f"{stem}{ext}"] if p.is_file()]
-        found += sorted(folder.glob(f"{stem}-[0-9]*{ext}"))
-    return found
-
-
-def load_output(folder: str | Path) -> Articles:
-    """The articles of an output directory of ``nlp-toolkit process``: ``(document record, pair records)`` each,
-    in the order of ``documents.jsonl``."""
-    folder = Path(folder)
-    docs = _files(folder, "documents")
-    if not docs:
-        raise FileNotFoundError(f"{folder}: no documents.jsonl (is it an output directory of nlp-toolkit process?)")
-    pairs: dict[str, list[dict]] = defaultdict(list)
-    for rec in _jsonl(_files(folder, "pairs")):
-        pairs[rec["doc_id"]].append(rec)
-    return [(d, sorted(pairs.get(d["doc_id"], []), key=lambda r: r["index"])) for d in _jsonl(docs)]
 
 
 # -- marking up text ------------------------------------------------------------------------------------------
@@ -414,55 +371,3 @@ def render_page(articles: Articles, title: Optional[str] = None) -> str:
     return Template(_template("report.html")).substitute(
         title=esc(title), style=_template("report.css"), meta=esc(meta), toc=toc, body=body,
         generator=esc(f"nlp_toolkit {__version__}"))
-
-
-def _write(text: str, out_path: str | Path) -> Path:
-    from .export.jsonl import AtomicWriter
-
-    w = AtomicWriter(out_path)
-    try:
-        w.f.write(text)
-    except BaseException:
-        w.discard()
-        raise
-    w.commit()
-    return Path(out_path)
-
-
-def write_report(document: dict, pair_records: list[dict], out_path: str | Path) -> Path:
-    """Write the review page of one article (its ``documents.jsonl`` record and ``pairs.jsonl`` records)."""
-    return _write(render_page([(document, pair_records)]), out_path)
-
-
-def write_reports(articles: Articles, out_path: str | Path, title: Optional[str] = None) -> Path:
-    """Write one page for several articles (``(document record, pair records)`` each), with a table of
-    contents."""
-    if not articles:
-        raise ValueError("no articles to report")
-    return _write(render_page(list(articles), title), out_path)
-
-
-def report_input(source, out_path, settings=None) -> tuple[int, int]:
-    """The report of an article file (processed now) or of a ``nlp-toolkit process`` output directory, written
-    to ``out_path``; returns (articles, aligned units). Bad input raises InputError naming it."""
-    from pathlib import Path
-
-    from .document import InputError
-
-    source = Path(source)
-    try:
-        if source.is_dir():
-            articles = load_output(source)
-        else:
-            from .api import process_file
-
-            article = process_file(source, settings=settings)
-            articles = [(article.to_dict(), article.pair_dicts())]
-    except (OSError, ValueError) as err:
-        if isinstance(err, InputError):
-            raise
-        raise InputError(f"{source}: {err}") from None
-    if not articles:
-        raise InputError(f"{source}: no articles")
-    write_reports(articles, out_path)
-    return len(articles), sum(len(p) for _, p in articles)

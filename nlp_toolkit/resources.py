@@ -134,3 +134,11 @@ def package_version(dist: str) -> str:
         return version(dist)
     except PackageNotFoundError:
         return "unknown"
+
+
+@functools.lru_cache(maxsize=4)
+def spacy_english(name: str):
+    """The English spaCy pipeline ``name`` (``Settings.spacy_en``), loaded once per process and shared by every
+    stage that parses English: the entity stage adds its ruler and fixes to it (:mod:`nlp_toolkit.entities.english`),
+    the comparison reads the parse. Registered for :func:`spacy_memory_zone`."""
+    return track_spacy(import_spacy().load(name))

@@ -49,6 +49,11 @@ CLOSE_QUOTES = "”’」』"
 ASCII_QUOTES = "\"'"
 #: closing brackets, full-width and ASCII
 CLOSE_BRACKETS = "）)】〕〉》"
+#: closing parentheses, full-width and ASCII
+CLOSE_PARENS = "）)"
+#: English sentence-final marks, and the closing curly quotes of English text
+EN_STOPS = ".!?"
+EN_CLOSE_QUOTES = "”’"
 #: closing quotes and brackets that stay with the sentence before them (``split_zh``)
 ZH_SENTENCE_CLOSE = CLOSE_QUOTES + "）)】〕〉》" + ASCII_QUOTES
 #: marks a paragraph may end with when it is a finished sentence rather than a heading or a label

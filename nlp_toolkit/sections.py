@@ -27,12 +27,14 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .document import Advantage, Article, Section, Warning
+from .document import Advantage, Article, Notice, Section
 from .resources import model_file
+from .script import ASCII_QUOTES, ASCII_STOPS, CLOSE_QUOTES, EN_CLOSE_QUOTES, EN_STOPS, ZH_STOPS
 from .settings import DEFAULT, Settings
 
-_EN_END = tuple('.!?"”’\'')
-_ZH_END = tuple("。！？!?”」』")
+_EN_END = tuple(EN_STOPS + ASCII_QUOTES + EN_CLOSE_QUOTES)
+#: a Chinese sentence end: the stops, or every closing quote but ’
+_ZH_END = tuple(ZH_STOPS + ASCII_STOPS + CLOSE_QUOTES.replace("’", ""))
 
 
 @dataclass
@@ -307,8 +309,8 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
                     sec.advantage, sec.advantage_alt = en_a, zh_a
                     msg = (f"section {k}: the English heading reads {_describe(en_a)}, "
                            f"the Chinese heading reads {_describe(zh_a)}")
-                    article.warnings.append(Warning("advantage_disagreement", msg))
-                    head.warnings.append(Warning("advantage_disagreement", msg))
+                    article.warnings.append(Notice("advantage_disagreement", msg))
+                    head.warnings.append(Notice("advantage_disagreement", msg))
             else:
                 sec.advantage = en_a or zh_a
         for p in article.pairs[first:last + 1]:

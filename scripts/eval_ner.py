@@ -4,7 +4,7 @@
 usage: python scripts/eval_ner.py GOLD.jsonl [--lang zh] [--labels PER,LOC,ORG] [--scorer PATH] [--ablation]
 
 GOLD is in the format of ../shared/corpora/zh_ner (``{id, text, entities}`` a line). The recognizer runs through
-``nlp_toolkit.entities.entities_file`` (the CLI's code path) and ``ner_score.py`` (default
+``nlp_toolkit.commands.entities_file`` (the CLI's code path) and ``ner_score.py`` (default
 ``../shared/checks/ner_score.py`` relative to the repository root) scores it.
 
 --ablation: runs the Chinese pipeline with components added one at a time in the order (a) lac, (b) latin,
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nlp_toolkit.entities import entities_file  # noqa: E402
+from nlp_toolkit.commands import entities_file  # noqa: E402
 from nlp_toolkit.entities.chinese import COMPONENTS  # noqa: E402
 from nlp_toolkit.settings import DEFAULT  # noqa: E402
 

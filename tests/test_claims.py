@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st
 
-from nlp_toolkit.claims import annotate_claims, claims_file, extract_claims, link_claims
-from nlp_toolkit.claims.chinese import zh_value
+from nlp_toolkit.claims import annotate_claims, extract_claims, link_claims
+from nlp_toolkit.commands import claims_file
+from nlp_toolkit.claims.chinese_numbers import zh_value
 from nlp_toolkit.document import AlignedPair, Article, InputError
 from nlp_toolkit.settings import Settings
 
@@ -351,3 +352,27 @@ def test_numerals_inside_recognized_names_are_not_claims():
 @pytest.mark.parametrize("text", ["5月份商店很忙。", "3月5日店铺开业。", "5号店铺开业了。"])
 def test_chinese_calendar_and_serial_numbers_count_nothing(text):
     assert [c for c in extract_claims(text, "zh") if c.kind == "count"] == []
+
+
+def test_english_negations_are_the_lexicon_rows(tmp_path):
+    """Editing models/claim_words.tsv changes what negates a bound (the words are not compiled into code)."""
+    from nlp_toolkit.resources import model_file
+
+    text = "Deliveries never took more than 5 days."
+    [c] = extract_claims(text, "en", Settings())
+    assert c.qualifier == "at_most"
+    edited = tmp_path / "claim_words.tsv"
+    rows = model_file("claim_words.tsv").read_text(encoding="utf-8").splitlines()
+    edited.write_text("\n".join(r for r in rows if r != "negation\ten\tnever\t") + "\n", encoding="utf-8")
+    [c] = extract_claims(text, "en", Settings().replace(claims_words=str(edited)))
+    assert c.qualifier == "more_than"
+
+
+def test_chinese_numeral_rows_are_refused_in_the_lexicon(tmp_path):
+    from nlp_toolkit.resources import model_file
+
+    edited = tmp_path / "claim_words.tsv"
+    edited.write_text(model_file("claim_words.tsv").read_text(encoding="utf-8") + "number\tzh\t廿\t20\n",
+                      encoding="utf-8")
+    with pytest.raises(ValueError, match="script data"):
+        extract_claims("廿人", "zh", Settings().replace(claims_words=str(edited)))

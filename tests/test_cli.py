@@ -97,3 +97,22 @@ def test_process_api_matches_cli(example_path, tmp_path):
     assert main(["process", str(example_path), "-o", str(tmp_path / "cli")]) == 0
     strip = lambda recs: [{k: v for k, v in r.items()} for r in recs]
     assert strip(_jsonl(tmp_path / "api" / "pairs.jsonl")) == strip(_jsonl(tmp_path / "cli" / "pairs.jsonl"))
+
+
+def test_case_files_keep_the_order_of_mixed_languages(tmp_path):
+    """One case-file runner for both contracts: cases are grouped per language for the models, and written back
+    in the order of the file."""
+    cases = tmp_path / "cases.jsonl"
+    lines = [{"id": "e1", "lang": "en", "text": "Amazon hired 300 people in Seattle."},
+             {"id": 2, "lang": "zh", "text": "比亚迪在深圳卖出了3万辆汽车。"},
+             {"id": "e3", "lang": "en", "text": "Prices rose 5% in May."}]
+    cases.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    assert main(["claims", str(cases), "-o", str(tmp_path / "claims.jsonl")]) == 0
+    assert main(["entities", str(cases), "-o", str(tmp_path / "entities.jsonl")]) == 0
+    claims, ents = _jsonl(tmp_path / "claims.jsonl"), _jsonl(tmp_path / "entities.jsonl")
+    assert [r["id"] for r in claims] == [r["id"] for r in ents] == ["e1", 2, "e3"]
+    assert [[c["text"] for c in r["claims"]] for r in claims] == [["300 people"], ["3万辆汽车"], ["5%"]]
+    assert ("Seattle", "GPE", "en") in {(e["text"], e["label"], e["lang"]) for e in ents[0]["entities"]}
+    assert {e["lang"] for e in ents[1]["entities"]} == {"zh"}
+    for case, row in zip(lines, ents):
+        assert all(case["text"][e["start"]:e["end"]] == e["text"] for e in row["entities"])

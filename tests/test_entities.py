@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from nlp_toolkit.commands import entities_file
 from nlp_toolkit.document import AlignedPair, Article, Entity, InputError
 from nlp_toolkit.settings import DEFAULT
 
@@ -184,7 +185,7 @@ def test_entities_file_contract(ent, tmp_path):
     cases.write_text('{"id": "a", "text": "李华在上海工作。"}\n{"id": 7, "text": "Amazon is in Seattle.", "lang": "en"}\n',
                      encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    assert ent.entities_file(cases, out, lang="zh") == 2
+    assert entities_file(cases, out, lang="zh") == 2
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["a", 7]
     for r, text in zip(rows, ["李华在上海工作。", "Amazon is in Seattle."]):
@@ -199,12 +200,12 @@ def test_entities_file_bad_input_names_file_and_line(ent, tmp_path):
     cases = tmp_path / "bad.jsonl"
     cases.write_text('{"id": "a", "text": "好"}\n{"id": "b", "txt": "oops"}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.jsonl line 2"):
-        ent.entities_file(cases, tmp_path / "out.jsonl", lang="zh")
+        entities_file(cases, tmp_path / "out.jsonl", lang="zh")
     assert not (tmp_path / "out.jsonl").exists()
     nolang = tmp_path / "nolang.jsonl"
     nolang.write_text('{"id": "a", "text": "好"}\n', encoding="utf-8")
     with pytest.raises(InputError, match="line 1.*lang"):
-        ent.entities_file(nolang, tmp_path / "out.jsonl")
+        entities_file(nolang, tmp_path / "out.jsonl")
 
 
 def test_cli_entities(tmp_path):

@@ -182,7 +182,7 @@ def test_tmx_validation_catches_a_missing_header_attribute(records, tmp_path):
 
 # -- moses --------------------------------------------------------------------------------------------------------
 def test_moses_files_are_parallel(records, tmp_path):
-    from nlp_toolkit.export.units import one_line
+    from nlp_toolkit.export.translation_units import one_line
 
     export("moses", tmp_path, records)
     en, zh, ids = ((tmp_path / f"corpus.{ext}").read_text(encoding="utf-8").split("\n") for ext in ("en", "zh", "ids"))

@@ -12,7 +12,7 @@ import pytest
 
 import nlp_toolkit
 from nlp_toolkit.cli import main
-from nlp_toolkit.report import write_report
+from nlp_toolkit.commands import write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -146,9 +146,11 @@ def test_a_cross_language_mismatch_is_flagged(browser, pipeline, tmp_path):
 
 
 # -- without a browser ----------------------------------------------------------------------------------------------
-def test_report_escapes_all_article_text(pipeline, tmp_path):
+def test_report_escapes_all_article_text(pipeline):
+    from nlp_toolkit.report import render_page
+
     article = nlp_toolkit.process_text(SCRIPTED, doc_id="<b>scripted</b>")
-    html = write_report(article.to_dict(), article.pair_dicts(), tmp_path / "r.html").read_text(encoding="utf-8")
+    html = render_page([(article.to_dict(), article.pair_dicts())])  # the renderer sees records only
     assert "<script" not in html.lower() and "<img" not in html.lower() and "<b>scripted" not in html
     assert "&lt;b&gt;scripted&lt;/b&gt;" in html
     assert "&lt;script&gt;window.__pwned = 3&lt;/script&gt;" in html
@@ -177,7 +179,8 @@ def test_cli_report_from_an_output_directory_and_from_an_article(example, exampl
 def test_one_page_for_several_articles_from_sharded_compressed_output(example, pipeline, tmp_path):
     from nlp_toolkit.export.base import ExportOptions
     from nlp_toolkit.export.jsonl import JsonlExporter
-    from nlp_toolkit.report import load_output, write_reports
+    from nlp_toolkit.commands import write_reports
+    from nlp_toolkit.export.read_output import load_output
 
     other = nlp_toolkit.process_text(MISMATCH, doc_id="mismatch")
     articles = [example, (other.to_dict(), other.pair_dicts())]
@@ -194,3 +197,13 @@ def test_one_page_for_several_articles_from_sharded_compressed_output(example, p
     assert 'href="#a0"' in html and 'href="#a1"' in html
     with pytest.raises(FileNotFoundError):
         load_output(tmp_path)
+
+
+def test_report_of_an_output_directory_is_the_report_of_its_article_file(example_path, pipeline, tmp_path):
+    out_dir = tmp_path / "out"
+    assert main(["process", str(example_path), "-o", str(out_dir)]) == 0
+    assert main(["report", str(out_dir), "-o", str(tmp_path / "from_dir.html")]) == 0
+    assert main(["report", str(example_path), "-o", str(tmp_path / "from_file.html")]) == 0
+    from_dir = (tmp_path / "from_dir.html").read_text(encoding="utf-8")
+    assert from_dir.count('<tr class="pair') == 15
+    assert from_dir == (tmp_path / "from_file.html").read_text(encoding="utf-8")

@@ -132,3 +132,23 @@ def test_example_article_verdicts_agree_across_languages(example_path, pipeline)
                    ("Software", "软件", "Tesla", "特斯拉", "normal", None, "both"),
                    ("Global Reach", "全球布局", "Tesla", "特斯拉", "normal", "BYD", "both")]
     assert not a.warnings
+
+
+def test_claim_subjects_from_the_entity_stage_parse_equal_a_fresh_parse(seed_path):
+    """The comparison reads the entity stage's English parse (``pair.en_doc``) and drops it; parsing the pairs
+    again gives the same subjects."""
+    from nlp_toolkit.comparison import annotate_comparison, assign_subjects
+    from nlp_toolkit.pipeline import Pipeline
+    from nlp_toolkit.read import read_file
+
+    a = Pipeline(stages=["clean", "langid", "align", "entities", "claims", "sections"])(read_file(seed_path))
+    assert all(p.en_doc is not None for p in a.pairs) and "en_doc" not in a.pairs[0].to_dict("d")
+    annotate_comparison(a)
+    assert all(p.en_doc is None for p in a.pairs)  # dropped once read
+    shared = [c.subject for p in a.pairs for c in p.claims]
+    assert {"TikTok", "Amazon"} <= set(shared)
+    for p in a.pairs:
+        for c in p.claims:
+            c.subject = None
+    assign_subjects(a)  # no parse on the pairs now: the comparison parses them itself
+    assert [c.subject for p in a.pairs for c in p.claims] == shared

@@ -1,8 +1,8 @@
 """Numeric claims: extraction in English and Chinese, normalization, and cross-language linking.
 
 ``extract_claims`` finds the claims of one text; ``link_claims`` pairs an aligned unit's English and Chinese
-claims and warns on disagreements; ``annotate_claims`` is the pipeline stage; ``claims_file`` implements the
-claims contract (``nlp-toolkit claims``).
+claims and warns on disagreements; ``annotate_claims`` is the pipeline stage. The claims contract on files
+(``nlp-toolkit claims``) is :func:`nlp_toolkit.commands.claims_file`.
 
 >>> [(c.text, c.value, c.unit) for c in extract_claims("超过1,300万件包裹", "zh")]
 [('超过1,300万件包裹', 13000000.0, 'package')]
@@ -14,6 +14,7 @@ import math
 import re
 
 from ..document import Article, Claim
+from ..script import NUMERAL_CHARS
 from ..settings import DEFAULT, Settings
 
 
@@ -40,7 +41,7 @@ def link_claims(pair, settings: Settings = DEFAULT) -> None:
     _link(pair, settings)
 
 
-_NUMERAL = re.compile(r"[0-9０-９零〇一二两兩三四五六七八九十百千万萬亿億壹贰貳叁參肆伍陆陸柒捌玖拾佰仟]")
+_NUMERAL = re.compile(f"[{NUMERAL_CHARS}]")
 
 
 def _inside_name(claim: Claim, entities) -> bool:
@@ -64,15 +65,4 @@ def annotate_claims(article: Article, settings: Settings = DEFAULT) -> None:
         link_claims(pair, settings)
 
 
-def claims_file(cases_path, out_path, all_numbers: bool = False, settings: Settings = DEFAULT) -> int:
-    """The claims contract: read JSONL cases ``{id, lang, text}``, write ``{id, claims}`` a line; returns the count.
-
-    The output is written to a temporary file beside ``out_path`` and renamed into place, so a failed run leaves
-    no partial file. Bad input raises :class:`~nlp_toolkit.document.InputError` naming the file and line.
-    """
-    from .cases import claims_file as _claims_file
-
-    return _claims_file(cases_path, out_path, all_numbers=all_numbers, settings=settings)
-
-
-__all__ = ["extract_claims", "link_claims", "annotate_claims", "claims_file"]
+__all__ = ["extract_claims", "link_claims", "annotate_claims"]

@@ -8,7 +8,7 @@ from typing import Optional
 
 from ..document import Claim
 from .normalize import Normalized
-from .units import SECONDS
+from .lexicon import SECONDS
 
 #: a bound turned over by a negation ("never more than" -> at most)
 NEGATE = {"more_than": "at_most", "less_than": "at_least", "at_least": "less_than", "at_most": "more_than"}

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import re
 
-from ..document import AlignedPair, Claim, ClaimLink, Warning
+from ..document import AlignedPair, Claim, ClaimLink, Notice
 from ..settings import DEFAULT, Settings
-from .units import SECONDS
+from .lexicon import SECONDS
 
 
 #: the unit of a count whose noun is unknown (a classifier's default): compatible with any counted noun
@@ -114,7 +114,7 @@ def link_claims(pair: AlignedPair, settings: Settings = DEFAULT) -> None:
     for l in links:
         if not l.agree:
             a, b = pair.claims[l.en], pair.claims[l.zh]
-            pair.warnings.append(Warning(
+            pair.warnings.append(Notice(
                 code="claim_mismatch",
                 message=f"claims disagree on {', '.join(l.differences)}: EN {a.text!r} ({_describe(a)}) "
                         f"vs ZH {b.text!r} ({_describe(b)})"))
@@ -131,9 +131,9 @@ def _unmatched(pair: AlignedPair, done_en: set, done_zh: set) -> None:
         if i in done_en or i in done_zh or c.kind == "number" or not re.search(r"\d", c.text):
             continue
         other = "ZH" if c.lang == "en" else "EN"
-        pair.warnings.append(Warning(code="claim_unmatched", lang=c.lang,
-                                     message=f"{c.lang.upper()} claim {c.text!r} ({_describe(c)}) has no "
-                                             f"counterpart in {other}"))
+        pair.warnings.append(Notice(code="claim_unmatched", lang=c.lang,
+                                    message=f"{c.lang.upper()} claim {c.text!r} ({_describe(c)}) has no "
+                                            f"counterpart in {other}"))
 
 
 def _time_references(pair: AlignedPair, settings: Settings) -> None:
@@ -150,5 +150,5 @@ def _time_references(pair: AlignedPair, settings: Settings) -> None:
         if not e & z:
             es = ", ".join(sorted({s for u, _, s in en if u == unit}))
             zs = ", ".join(sorted({s for u, _, s in zh if u == unit}))
-            pair.warnings.append(Warning(code="time_reference",
-                                         message=f"time references differ: EN {es!r} vs ZH {zs!r}"))
+            pair.warnings.append(Notice(code="time_reference",
+                                        message=f"time references differ: EN {es!r} vs ZH {zs!r}"))

@@ -3,24 +3,22 @@
 - :func:`recognize` / :func:`recognize_many`: entities of texts in one language (no links: ``canonical`` is the
   English name for English entities and for Latin-script Chinese ones, else null).
 - :func:`annotate_entities`: the pipeline stage; fills ``pair.entities`` for every pair of an article, Chinese
-  entities linked to English ones (:mod:`.linking`). ``annotate_entities.pipe(articles, settings)`` batches.
-- :func:`entities_file`: the entities contract of ``checks/README.md`` (JSONL cases in, JSONL entities out).
+  entities linked to English ones (:mod:`.linking`), and keeps each English parse on ``pair.en_doc`` (transient,
+  not exported) for the comparison stage. ``annotate_entities.pipe(articles, settings)`` batches.
 
 English: :mod:`.english` (spaCy en_core_web_sm + EntityRuler); Chinese: :mod:`.chinese` (spaCy ``blank("zh")``
 with LAC, Latin-script spans, gazetteer, rules and projection components); :mod:`.gazetteer`; :mod:`.linking`.
+The entities contract on files (``nlp-toolkit entities``) is :func:`nlp_toolkit.commands.entities_file`.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Iterable, Optional
 
-from ..document import Article, Entity, InputError
-from ..read import read_cases
+from ..document import Article, Entity
 from ..settings import DEFAULT, Settings
 
-__all__ = ["recognize", "recognize_many", "annotate_entities", "entities_file"]
+__all__ = ["recognize", "recognize_many", "annotate_entities"]
 
 
 def _zh_entities(docs) -> list[list[Entity]]:
@@ -74,12 +72,15 @@ def recognize(text: str, lang: str, settings: Settings = DEFAULT) -> list[Entity
 
 
 def _annotate(articles: list[Article], settings: Settings) -> None:
-    from .english import harmonize
+    from .english import harmonize, parse_many, to_entities
     from .gazetteer import gazetteer
     from .linking import link_document
 
     pairs = [p for a in articles for p in a.pairs]
-    en = recognize_many([p.en for p in pairs], "en", settings)
+    docs = parse_many([p.en for p in pairs], settings)
+    en = [to_entities(d) for d in docs]
+    for p, doc in zip(pairs, docs):
+        p.en_doc = doc  # the comparison's claim subjects read this parse (it drops it)
     k = 0
     for a in articles:  # English consistency is per document, before projection uses the labels
         harmonize(en[k:k + len(a.pairs)])
@@ -106,30 +107,3 @@ def _pipe(articles: Iterable[Article], settings: Settings = DEFAULT) -> None:
 
 
 annotate_entities.pipe = _pipe
-
-
-def entities_file(cases_path, out_path, lang: Optional[str] = None, settings: Settings = DEFAULT) -> int:
-    """The entities contract: read ``{id, text, lang?}`` lines, write ``{id, entities: [...]}`` lines.
-
-    Offsets are character offsets into ``text``; the output is written to a temporary file and renamed, so a
-    failed run leaves no partial file. Returns the number of lines written. Raises
-    :class:`~nlp_toolkit.document.InputError` naming the file and line of bad input.
-    """
-    cases_path, out_path = Path(cases_path), Path(out_path)
-    cases = [(c["id"], c["text"], c["lang"]) for c in read_cases(cases_path, lang)]
-    results: dict[int, list[Entity]] = {}
-    for lg in ("en", "zh"):
-        idx = [i for i, c in enumerate(cases) if c[2] == lg]
-        if idx:
-            for i, ents in zip(idx, recognize_many([cases[i][1] for i in idx], lg, settings)):
-                results[i] = ents
-    from ..export.jsonl import write_jsonl
-
-    def records():
-        for i, (cid, _text, lg) in enumerate(cases):
-            ents = [{"start": e.start, "end": e.end, "label": e.label, "text": e.text,
-                     "canonical": e.canonical, "lang": lg, "source": e.source} for e in results.get(i, [])]
-            yield {"id": cid, "entities": ents}
-
-    write_jsonl(records(), out_path)
-    return len(cases)

@@ -13,6 +13,10 @@ Components, in order (each can be left out with ``Settings.zh_entity_components`
 (e) ``zh_projection`` projection from the aligned English paragraph: an English entity whose Chinese form is
                       in the text through the gazetteer, identical spelling or transliteration (pinyin)
 
+This module is over 500 lines on purpose: the five components are one recognizer that share the candidate list
+(:class:`Cand`) and its merge policy (``_add``, ``_write``) and are read in pipeline order; each is a marked
+section of under 200 lines, and the one that has a life of its own, LAC, already lives in :mod:`.lac`.
+
 The English entities of the aligned paragraph go in ``doc.user_data["en_entities"]`` as
 ``(text, label, canonical)`` triples before the pipeline runs. Each entity's source (``lac``, ``latin``, ...)
 is its ``kb_id_``; a canonical English name found by (e) is in ``doc.user_data["canonical"][(start, end)]``.
@@ -27,18 +31,19 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from ..resources import import_spacy, track_spacy
+from ..script import HAN_BASIC
 from ..settings import DEFAULT, Settings
 from .gazetteer import Gazetteer, gazetteer, norm_en
 from .rules import sections
 
 COMPONENTS = ("lac", "latin", "gazetteer", "rules", "projection")
-HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN = re.compile(rf"[{HAN_BASIC}]")
 #: a Latin-script name: words of letters/digits joined by spaces, dots, hyphens, ampersands or apostrophes
 LATIN = re.compile(
     r"(?<![A-Za-z0-9\uff21-\uff3a\uff41-\uff5a\uff10-\uff19])"
     r"[A-Za-z\uff21-\uff3a\uff41-\uff5a][A-Za-z0-9\uff21-\uff3a\uff41-\uff5a\uff10-\uff19]*"
     r"(?:(?:[.\-&'’]| (?=[A-Za-z0-9])| ?& ?)[A-Za-z0-9\uff21-\uff3a\uff41-\uff5a\uff10-\uff19]+)*"
-    r"(?:\.(?=[\s\u4e00-\u9fff，。、；：）)]|$)(?<=[A-Z]\.))?")
+    rf"(?:\.(?=[\s{HAN_BASIC}，。、；：）)]|$)(?<=[A-Z]\.))?")
 EN_TO_ZH_LABEL = {"PERSON": "PER", "PER": "PER", "GPE": "GPE", "LOC": "LOC", "ORG": "ORG", "FAC": "LOC",
                   "NORP": "NORP", "PRODUCT": "PRODUCT", "EVENT": "EVENT", "WORK_OF_ART": "WORK_OF_ART",
                   "LAW": "LAW", "LANGUAGE": "LANGUAGE"}

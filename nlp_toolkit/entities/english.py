@@ -10,16 +10,19 @@
 Document-level consistency (a surname alone is the person named in full elsewhere: ``Sprouse`` after
 ``Krystal Sprouse``) is :func:`harmonize`, applied over a whole article.
 
-The pipeline is this module's own copy of the model, so the ruler never changes what other stages see.
+The model is the one English pipeline of the process (:func:`nlp_toolkit.resources.spacy_english`); the ruler
+and fixes are added to it under names of their own and run after the recognizer, so the parse other stages read
+(the comparison's claim subjects, from the Docs :func:`parse_many` returns) is unchanged by them.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 
 from ..document import Entity
-from ..resources import import_spacy, read_lines, track_spacy
+from ..resources import read_lines, spacy_english
 from ..settings import DEFAULT, Settings
 from .rules import jsonl
 
@@ -40,14 +43,20 @@ def canonical(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def pipeline(settings: Settings = DEFAULT):
-    """spaCy English pipeline with the ruler and fixes (one per process and settings)."""
-    spacy = import_spacy()
+def _components(spacy_en: str, patterns_file: str, labels: str) -> tuple[str, ...]:
+    """Add the ruler and fixes of one configuration to the shared English pipeline (once); their names.
+
+    The names carry a digest of the configuration, so two settings with different patterns or labels in one
+    process each run their own components (:func:`pipeline`) on the one copy of the model."""
+    nlp = spacy_english(spacy_en)
     from spacy.language import Language
 
-    nlp = spacy.load(settings.spacy_en)
-    ruler = nlp.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
-    patterns = list(jsonl(settings.en_entity_patterns))
+    tag = hashlib.sha1(f"{patterns_file}\n{labels}".encode("utf-8")).hexdigest()[:8]
+    ruler_name, fixes_name = f"entity_ruler_{tag}", f"en_entity_fixes_{tag}"
+    if ruler_name in nlp.pipe_names:
+        return ruler_name, fixes_name
+    ruler = nlp.add_pipe("entity_ruler", name=ruler_name, after="ner", config={"overwrite_ents": True})
+    patterns = list(jsonl(patterns_file))
     names = sorted({w for line in read_lines("en_given_names.txt") for w in line.split()})
     patterns.append({"label": "PERSON", "pattern": [{"TEXT": {"IN": names}},
                                                     {"IS_TITLE": True, "TEXT": {"REGEX": r"^[A-Z][a-z]+$"},
@@ -55,8 +64,17 @@ def pipeline(settings: Settings = DEFAULT):
     ruler.add_patterns([dict(p, id=p.get("id", "ruler")) for p in patterns])  # ent_id_ marks the ruler's
     if not Language.has_factory("en_entity_fixes"):
         Language.factory("en_entity_fixes", func=_make_fixes)
-    nlp.add_pipe("en_entity_fixes", after="entity_ruler", config={"labels": settings.en_entity_labels})
-    return track_spacy(nlp)
+    nlp.add_pipe("en_entity_fixes", name=fixes_name, after=ruler_name, config={"labels": labels})
+    return ruler_name, fixes_name
+
+
+def pipeline(settings: Settings = DEFAULT):
+    """The English pipeline with this configuration's ruler and fixes: ``(nlp, components to disable)``, the
+    latter being the components other configurations added to the shared model."""
+    own = _components(settings.spacy_en, settings.en_entity_patterns, settings.en_entity_labels)
+    nlp = spacy_english(settings.spacy_en)
+    other = [n for n in nlp.pipe_names if n.startswith(("entity_ruler_", "en_entity_fixes_")) and n not in own]
+    return nlp, other
 
 
 def _make_fixes(nlp, name: str, labels: str):
@@ -116,9 +134,14 @@ def to_entities(doc) -> list[Entity]:
     return out
 
 
+def parse_many(texts: list[str], settings: Settings = DEFAULT, batch_size: int = 64) -> list:
+    """The spaCy Doc of each text: parse and entities (read them with :func:`to_entities`)."""
+    nlp, other = pipeline(settings)
+    return list(nlp.pipe(texts, batch_size=batch_size, disable=other))
+
+
 def recognize_many(texts: list[str], settings: Settings = DEFAULT, batch_size: int = 64) -> list[list[Entity]]:
-    nlp = pipeline(settings)
-    return [to_entities(d) for d in nlp.pipe(texts, batch_size=batch_size)]
+    return [to_entities(d) for d in parse_many(texts, settings, batch_size)]
 
 
 def harmonize(groups: list[list[Entity]]) -> None:

@@ -16,8 +16,10 @@ from collections import defaultdict
 
 import numpy as np
 
+from ..script import ASCII_STOPS, CLOSE_PARENS, CLOSE_QUOTES, SEMICOLONS, ZH_STOPS
+
 #: cut points: after these characters a chunk may end (sentence punctuation first, then clause punctuation)
-_SENT_END = re.compile(r"[。！？!?；;\n]+[”’」』）)]*")
+_SENT_END = re.compile(rf"[{ZH_STOPS}{ASCII_STOPS}{SEMICOLONS}\n]+[{CLOSE_QUOTES}{CLOSE_PARENS}]*")
 _CLAUSE_END = re.compile(r"[，,、：:]")
 
 

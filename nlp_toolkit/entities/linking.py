@@ -16,9 +16,10 @@ from collections import Counter
 from typing import Optional
 
 from ..document import Entity
+from ..script import HAN_BASIC
 from .gazetteer import Gazetteer, norm_en
 
-LATIN_ONLY = re.compile(r"^[^\u4e00-\u9fff]*[A-Za-z][^\u4e00-\u9fff]*$")
+LATIN_ONLY = re.compile(rf"^[^{HAN_BASIC}]*[A-Za-z][^{HAN_BASIC}]*$")
 
 
 def _pair_link(zh: Entity, en_by_key: dict[str, str], gaz: Gazetteer) -> Optional[str]:

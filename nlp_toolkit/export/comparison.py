@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from ..document import comparison_frame
 from .base import Exporter, ExportOptions
 from .jsonl import publish
 
@@ -32,12 +33,10 @@ def write_comparison(rows: Iterable[dict], out_dir: str | Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ..comparison import to_frame
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rows = list(rows)
-    df = to_frame(rows)
+    df = comparison_frame(rows)
     flat = df.copy()
     for col in ("competitors", "evidence"):
         flat[col] = [json.dumps(v, ensure_ascii=False) for v in flat[col]]

@@ -22,7 +22,7 @@ import pyarrow as pa
 from .base import Exporter, ExportOptions
 from .jsonl import AtomicWriter
 from .schema import PAIR_RECORD, SCORE_PARTS_STRUCT, SENTENCE_RECORD, conform, hf_features, yaml_block
-from .units import translation_units
+from .translation_units import translation_units
 
 #: the features of paragraph units: the pair record, ``score_parts`` as a struct
 HF_PAIR_RECORD = pa.schema([pa.field("score_parts", SCORE_PARTS_STRUCT) if f.name == "score_parts" else f

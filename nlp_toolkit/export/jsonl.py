@@ -99,6 +99,12 @@ def write_lines(lines: Iterable[str], path: str | Path) -> int:
         return w.count
 
 
+def write_text(text: str, path: str | Path) -> None:
+    """Write ``text`` to ``path`` atomically (a page, a whole document)."""
+    with AtomicWriter(path) as w:
+        w.f.write(text)
+
+
 def write_jsonl(records: Iterable[dict], path: str | Path, compression: str = "") -> int:
     """Write records atomically; return how many were written."""
     with AtomicWriter(path, compression) as w:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .base import Exporter, ExportOptions
 from .jsonl import AtomicWriter
-from .units import one_line, translation_units
+from .translation_units import one_line, translation_units
 
 
 class MosesExporter(Exporter):

@@ -18,7 +18,7 @@ import re
 from .. import __version__
 from .base import Exporter, ExportOptions
 from .jsonl import AtomicWriter
-from .units import translation_units
+from .translation_units import translation_units
 
 #: characters outside the XML 1.0 Char production
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -2,11 +2,11 @@
 
 Everything here is data from ``models/`` (``claim_words.tsv``, ``claim_units.tsv``, ``claim_currencies.tsv``;
 the settings ``claims_words``, ``claims_units``, ``claims_currencies`` may name a user's own files). This module
-only loads it, once per process per file set, into a :class:`Lexicon`.
+only loads it, once per process per file set, into a :class:`ClaimLexicon`.
 
 >>> lex = lexicon()
->>> lex.number["en"]["twelve"], lex.scale["zh"]["亿"]
-(12.0, 100000000.0)
+>>> lex.number["en"]["twelve"], lex.scale["en"]["billion"], "didn" in lex.negation["en"]
+(12.0, 1000000000.0, True)
 >>> lex.currency_post["zh"]["美元"]
 ('USD', 1.0)
 >>> lex.noun["en"]["sellers"], lex.noun["zh"]["卖家"]
@@ -28,7 +28,7 @@ SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800
 
 
 @dataclass
-class Lexicon:
+class ClaimLexicon:
     number: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     scale: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     attach_scale: dict = field(default_factory=dict)  # en suffix scales written onto the digits ("10k")
@@ -64,10 +64,13 @@ def _rows(name: str, ncols: int):
 
 
 @functools.lru_cache(maxsize=8)
-def _load(words: str, units: str, currencies: str) -> Lexicon:
-    lex = Lexicon()
+def _load(words: str, units: str, currencies: str) -> ClaimLexicon:
+    lex = ClaimLexicon()
     for lineno, (cat, lang, surface, value, flag, *_) in _rows(words, 3):
         langs = ("en", "zh") if lang == "any" else (lang,)
+        if cat in ("number", "scale") and "zh" in langs:
+            raise ValueError(f"{words}:{lineno}: Chinese numerals and scales are script data "
+                             f"(nlp_toolkit/script.py), not lexicon rows")
         for lg in langs:
             if cat == "number":
                 lex.number[lg][surface] = float(value)
@@ -111,7 +114,7 @@ def _load(words: str, units: str, currencies: str) -> Lexicon:
     return lex
 
 
-def lexicon(settings: Settings = DEFAULT) -> Lexicon:
+def lexicon(settings: Settings = DEFAULT) -> ClaimLexicon:
     """The lexicon named by ``settings`` (loaded once per process)."""
     return _load(settings.claims_words, settings.claims_units, settings.claims_currencies)
 

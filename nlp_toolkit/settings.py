@@ -72,7 +72,7 @@ class Settings:
     #: bead shapes: at most this many sentences on one side, and this many in all (1-5, 2-4, ... 5-1 with 6)
     sent_max_side: int = 5
     sent_max_total: int = 6
-    #: signals a bead's score is built from (see nlp_toolkit/sentalign.py); leave one out to measure it
+    #: signals a bead's score is built from (see nlp_toolkit/sentalign/features.py); leave one out to measure it
     sent_signals: tuple = ("embed", "edges", "gloss", "name", "number", "punct", "length")
     #: learned feature weights (scripts/train_sentalign.py), a models/ file or a path
     sent_weights: str = "sentalign_weights.json"

@@ -35,7 +35,7 @@ CLAIM = pa.struct([("lang", _s), ("text", _s), ("start", _i), ("end", _i), ("kin
 CLAIM_LINK = pa.struct([("en", _i), ("zh", _i), ("agree", _b), ("differences", pa.list_(_s))])
 WARNING = pa.struct([("code", _s), ("message", _s), ("lang", _s)])
 SENTENCE = pa.struct([("en_ids", pa.list_(_i)), ("zh_ids", pa.list_(_i)), ("en", _s), ("zh", _s), ("score", _f)])
-#: the parts of the paragraph alignment score (``nlp_toolkit.align``): name -> value, ``{}`` for a 1-0/0-1 unit
+#: the parts of the paragraph alignment score (``nlp_toolkit.paralign``): name -> value, ``{}`` for a 1-0/0-1 unit
 SCORE_PARTS = pa.map_(_s, _f)
 #: the same as a struct of the parts the aligner writes, for formats without a map type (Hugging Face features)
 SCORE_PARTS_STRUCT = pa.struct([("similarity", _f), ("margin", _f), ("anchor", _f), ("length", _f)])

@@ -65,3 +65,14 @@ def test_workers_are_gone_after_the_run():
     pool = Supervisor(2, task)
     list(pool.run([("a", ("echo", 1)), ("b", ("echo", 2))]))
     assert pool._workers == []
+
+
+def failing(payload):
+    raise OSError(28, "No space left on device")
+
+
+def test_a_task_that_raises_comes_back_as_an_error_and_the_worker_stays():
+    with Supervisor(1, failing) as pool:
+        got = list(pool.run([("a", 1), ("b", 2)]))
+        assert pool.stats["started"] == 1
+    assert got == [(k, "error", "OSError: [Errno 28] No space left on device") for k in "ab"]

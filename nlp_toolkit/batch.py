@@ -248,6 +248,8 @@ WORKER_THREADS_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"
 
 def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path) -> Iterator[tuple[str, dict]]:
     """Supervised worker processes (``opts.workers``; 0: in this process)."""
+    if not jobs:
+        return
     if opts.workers == 0:
         for job in jobs:
             yield job.key, process_job(job, settings, opts.timeout)

@@ -320,10 +320,7 @@ def read_bytes(path: str | Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     nlp_toolkit.document.InputError: /dev/null: not a regular file (character device)
     """
     p = Path(path)
-    st = _stat(p)
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{p}: is a directory, not a file")
-    _check_regular(p, st, limit)
+    check_file(p, limit)
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as err:
@@ -337,6 +334,22 @@ def read_bytes(path: str | Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     if len(data) > limit:  # the file grew since the stat
         raise InputError(f"{p}: file too large (more than {_mib(limit)} MiB; the limit is {_mib(limit)} MiB)")
     return data
+
+
+def check_file(path: str | Path, limit: int = MAX_INPUT_BYTES) -> None:
+    """Raise :class:`InputError` unless ``path`` is a regular file of at most ``limit`` bytes (without opening
+    it: listing inputs uses this to refuse a FIFO before anything reads it).
+
+    >>> check_file("/")
+    Traceback (most recent call last):
+    ...
+    nlp_toolkit.document.InputError: /: is a directory, not a file
+    """
+    p = Path(path)
+    st = _stat(p)
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{p}: is a directory, not a file")
+    _check_regular(p, st, limit)
 
 
 def _stat(p: Path) -> os.stat_result:

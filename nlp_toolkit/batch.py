@@ -166,12 +166,14 @@ def _walk(root: Path) -> dict[str, str]:
             if e.name.startswith("."):
                 continue
             path = d / e.name
+            ident = None
             try:
-                is_dir = e.is_dir()  # follows links; a dangling link or a loop is not a directory
-                ident = (e.stat().st_dev, e.stat().st_ino) if is_dir else None
+                if e.is_dir():  # follows links; a dangling link or a loop is not a directory
+                    st = e.stat()
+                    ident = (st.st_dev, st.st_ino)
             except OSError:
-                is_dir = False
-            if not is_dir:
+                pass
+            if ident is None:
                 out[str(path)] = _refusal(str(path))
             elif ident in stack:
                 out[str(path)] = f"{path}: symlink loop (a directory already being walked)"

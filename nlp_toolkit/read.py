@@ -120,7 +120,7 @@ def decode_text(data: bytes, name: str = "<bytes>") -> Decoded:
             notes.append(f"paragraphs in {len(counts)} encodings: " + ", ".join(f"{e} ({n})" for e, n in counts))
     if not text.strip():
         raise InputError(f"{name}: empty file")
-    controls = len(_CONTROLS.findall(text))
+    cleaned, controls = _CONTROLS.subn("\ufffd", text)
     if controls > max(2, _MAX_CONTROL_SHARE * len(text)):
         raise InputError(f"{name}: not a text file (binary content)")
     bad_bytes = sum(bad for _, bad in replaced)
@@ -131,7 +131,7 @@ def decode_text(data: bytes, name: str = "<bytes>") -> Decoded:
         notes.append(f"{bad_bytes} byte{'s' * (bad_bytes != 1)} replaced in {paragraphs} "
                      f"paragraph{'s' * (paragraphs != 1)}")
     if controls:
-        text = _CONTROLS.sub("\ufffd", text)
+        text = cleaned
         notes.append(f"{controls} control character{'s' * (controls != 1)} replaced")
     return Decoded(text, encoding, notes)
 
@@ -177,7 +177,7 @@ def _decode_blocks(data: bytes) -> tuple[str, str, list[tuple[str, int]], dict[s
             continue
         sample = _sample(block)
         utf8, bad = _decode_counting(sample, "utf-8")
-        if bad <= len(_NON_ASCII.findall(utf8)) - utf8.count("\ufffd"):
+        if bad <= _count_of(_NON_ASCII, utf8) - utf8.count("\ufffd"):
             # strict UTF-8 or nearly: legacy text is almost never valid UTF-8 beyond a few characters, so more
             # valid multi-byte characters than bad bytes is UTF-8 with damage, not a legacy encoding
             choices.append(("utf-8", {"utf-8": float("inf")}))
@@ -267,11 +267,16 @@ def _score(text: str) -> float:
     >>> _score("這是新聞") > _score("這是新聞".encode("big5").decode("gb18030"))
     True
     """
-    common = len(_common_han().findall(text))
-    score = 2.0 * common + 0.5 * (len(_CJK.findall(text)) - common)
+    common = _count_of(_common_han(), text)
+    score = 2.0 * common + 0.5 * (_count_of(_CJK, text) - common)
     for chars, w in _WEIGHTS:
-        score += w * len(chars.findall(text))
+        score += w * _count_of(chars, text)
     return score
+
+
+def _count_of(chars: re.Pattern, text: str) -> int:
+    """How many characters of ``text`` the one-character pattern matches (without a list of the matches)."""
+    return len(text) - len(chars.sub("", text))
 
 
 def _blocks(text: str, source: str) -> list[Paragraph]:

@@ -33,7 +33,7 @@ import threading
 from pathlib import Path
 from typing import NamedTuple
 
-from .document import Article, InputError, Paragraph, Warning
+from .document import Article, InputError, Notice, Paragraph
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -382,7 +382,7 @@ def _mib(n: int) -> str:
 
 def _with_warning(article: Article, notes: list[str]) -> Article:
     if notes:
-        article.warnings.append(Warning("encoding", "; ".join(notes)))
+        article.warnings.append(Notice("encoding", "; ".join(notes)))
     return article
 
 

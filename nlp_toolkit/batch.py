@@ -34,7 +34,7 @@ from typing import Iterable, Iterator
 from .document import InputError
 from .export.base import ExportOptions, get_exporter
 from .export.jsonl import publish
-from .read import doc_id_for, read_file, read_pair
+from .read import check_file, doc_id_for, read_file, read_pair
 from .settings import DEFAULT, BatchOptions, Settings
 
 CACHE_DIR = ".nlp_toolkit_cache"
@@ -88,19 +88,27 @@ def read_list(path: str) -> list[str]:
 def expand_inputs(inputs: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) -> list[Job]:
     """Files, directories (every file below, sorted) and glob patterns, as jobs in a stable order.
 
-    A path that does not exist and matches no glob is still a job, so that it is reported as an error.
+    Every input is accounted for: what cannot be read (a path that does not exist, a dangling link, a symlink
+    loop, a FIFO, a device, a socket, an unreadable directory, a file over the size limit) is still a job,
+    marked with its error (``Job.error``), so that it becomes one line of ``errors.jsonl`` and nothing reads it.
+    Links are followed; a link to a directory already being walked, or already walked, is recorded instead of
+    walked again. Names starting with a dot below a directory are skipped.
     """
     files: list[str] = []
+    status: dict[str, str] = {}  # path -> why it cannot be read ("" when it can)
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            files += sorted(str(f) for f in p.rglob("*") if f.is_file() and not any(
-                part.startswith(".") for part in f.relative_to(p).parts))
+            found = _walk(p)
+            files += sorted(found)
+            status.update(found)
         elif p.exists():
             files.append(str(p))
         else:
             matched = sorted(glob.glob(item, recursive=True))
-            files += [f for f in matched if Path(f).is_file()] if matched else [item]
+            # a glob selects files: directories it matches are not walked, but a dangling link or a loop it
+            # matches is an input that cannot be read, not nothing
+            files += [f for f in matched if not Path(f).is_dir()] if matched else [item]
     files = list(dict.fromkeys(files))
     jobs: list[Job] = []
     by_stem: dict[tuple[str, str], dict[str, str]] = {}
@@ -115,6 +123,11 @@ def expand_inputs(inputs: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) 
             paired.update(sides.values())
     jobs += [Job((f,), doc_id_for(f)) for f in files if f not in paired]
     jobs += [Job((en, zh), doc_id_for(en)) for en, zh in pairs]
+    for j in jobs:
+        for f in j.paths:
+            if f not in status:
+                status[f] = _refusal(f)
+        j.error = next((status[f] for f in j.paths if status[f]), "")
     jobs.sort(key=lambda j: j.paths)
     # document ids are unique within a batch
     seen: dict[str, int] = {}
@@ -126,11 +139,64 @@ def expand_inputs(inputs: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) 
     return jobs
 
 
+def _refusal(path: str) -> str:
+    """Why ``path`` cannot be read as an input file (checked without opening it), or ``""``."""
+    try:
+        check_file(path)
+    except InputError as err:
+        return str(err)
+    return ""
+
+
+def _walk(root: Path) -> dict[str, str]:
+    """Every entry below ``root`` that is not a directory and not hidden, following links: ``{path: error}``
+    with ``""`` for a file to read. A directory that cannot be listed, and a link to a directory already being
+    walked (a loop) or already walked (the same files twice), are entries with their error.
+    """
+    out: dict[str, str] = {}
+    st = os.stat(root)
+    walked = {(st.st_dev, st.st_ino): str(root)}
+
+    def visit(d: Path, stack: frozenset) -> None:
+        try:
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as err:
+            out[str(d)] = f"{d}: cannot read directory ({err.strerror})"
+            return
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            path = d / e.name
+            ident = None
+            try:
+                if e.is_dir():  # follows links; a dangling link or a loop is not a directory
+                    st = e.stat()
+                    ident = (st.st_dev, st.st_ino)
+            except OSError:
+                pass
+            if ident is None:
+                out[str(path)] = _refusal(str(path))
+            elif ident in stack:
+                out[str(path)] = f"{path}: symlink loop (a directory already being walked)"
+            elif ident in walked:
+                out[str(path)] = f"{path}: skipped: the same directory as {walked[ident]}"
+            else:
+                walked[ident] = str(path)
+                visit(path, stack | {ident})
+
+    visit(root, frozenset(walked))
+    return out
+
+
 def job_key(job: Job, signature: str) -> str:
     """Content hash of a job: its files' bytes, its document id, and the pipeline signature (which names the
     settings and hashes the data files they read, so an edited lexicon gives new keys)."""
     h = hashlib.sha256(signature.encode("utf-8"))
     h.update(job.doc_id.encode("utf-8"))
+    if job.error:  # refused when listed: nothing to read (opening a FIFO would block)
+        h.update(b"\0refused:" + job.error.encode("utf-8"))
+        return h.hexdigest()[:32]
     for p in job.paths:
         h.update(b"\0")
         try:

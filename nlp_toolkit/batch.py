@@ -337,6 +337,8 @@ def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: P
 
 #: seconds a Dask run waits with no worker connected before it stops with an error
 DASK_NO_WORKER_SECONDS = 30.0
+#: seconds to reach a --scheduler before the run stops with an error
+DASK_CONNECT_SECONDS = 20
 
 
 def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path) -> Iterator[tuple[str, dict]]:
@@ -348,10 +350,10 @@ def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Pa
 
     by_key = {j.key: j for j in jobs}
     cluster = None
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0, "distributed.comm.timeouts.connect": "10s"}):
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         if opts.scheduler:
             try:
-                client = Client(opts.scheduler, timeout="10s")
+                client = Client(opts.scheduler, timeout=DASK_CONNECT_SECONDS)
             except (OSError, TimeoutError) as err:
                 raise InputError(f"--scheduler {opts.scheduler}: cannot connect ({err})") from None
         else:
@@ -368,7 +370,10 @@ def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Pa
         pending = set(futures)
         lonely_since = None
         while pending:
-            done, pending = dask_wait(pending, timeout=1.0, return_when="FIRST_COMPLETED")
+            try:
+                done, pending = dask_wait(pending, timeout=1.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing ended within the second: look at the workers, wait again
+                done = set()
             for fut in done:
                 key = key_of[fut.key]
                 try:

@@ -235,6 +235,11 @@ def main(argv=None) -> int:
     except (InputError, SettingsError) as err:  # bad input or settings: the message names the file and problem
         print(f"nlp-toolkit {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # a full disk, a read-only place: one line naming the file
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"nlp-toolkit {args.command}: error: {where}{err.strerror or err or type(err).__name__}",
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

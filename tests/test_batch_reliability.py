@@ -264,3 +264,28 @@ def test_with_no_dask_worker_left_the_run_stops_with_a_clear_error(archive, tmp_
                                  options=BatchOptions(engine="dask", scheduler=cluster.scheduler_address))
         assert time.monotonic() - start < 30
     assert _partials(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_and_sigterm_stop_cleanly_with_one_line(archive, references, tmp_path, sig, code):
+    ref, _ = references["plain"]
+    out = tmp_path / "out"
+    proc = subprocess.Popen(CLI + [str(archive), "-o", str(out), "--workers", "2"], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None and \
+            len(list((out / ".nlp_toolkit_cache").glob("*.json"))) < 2:
+        time.sleep(0.02)
+    if sig == signal.SIGINT:
+        os.killpg(proc.pid, sig)  # as a terminal sends Ctrl-C: to the whole process group, workers included
+    else:
+        proc.send_signal(sig)  # as a service manager stops the main process
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == code, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert lines[0].startswith("nlp-toolkit process: interrupted: ") and lines[0].endswith(
+        " of 8 inputs done; rerun with --resume")
+    assert _partials(out) == [] and not _children(proc.pid)
+    assert _run([archive, "-o", out, "--resume"]).returncode == 0
+    assert _outputs(out) == _outputs(ref)

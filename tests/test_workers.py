@@ -35,7 +35,7 @@ def test_a_killed_worker_costs_its_task_only():
     tasks = [("a", ("echo", 1)), ("b", ("die", None)), ("c", ("echo", 3)), ("d", ("echo", 4))]
     with Supervisor(2, task) as pool:
         got = {k: (s, v) for k, s, v in pool.run(tasks)}
-        assert pool.stats["died"] == 1 and pool.stats["started"] >= 3
+        assert pool.stats["died"] == 1  # a replacement starts only if inputs are still waiting
     assert got["b"] == ("died", "worker died (signal SIGKILL)")
     assert {k: v for k, v in got.items() if k != "b"} == {"a": ("ok", 1), "c": ("ok", 3), "d": ("ok", 4)}
 

@@ -15,6 +15,7 @@ temporary name renamed into place at the end. So:
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import hashlib
 import json
@@ -24,6 +25,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,50 +216,72 @@ def _alarm(signum, frame):
     raise _Timeout()
 
 
+def _error(job: Job, message: str, **flags) -> dict:
+    return {"error": {"source": job.source, "doc_id": job.doc_id, "error": message}, **flags}
+
+
 def process_job(job: Job, settings: Settings = DEFAULT, timeout: float | None = None) -> dict:
     """Process one job; return ``{"document": ..., "pairs": [...]}`` or ``{"error": {source, doc_id, error}}``.
 
-    Never raises for a bad input: the reason becomes the error record. With ``timeout`` (seconds; main thread
-    of a process only) a document that takes longer is recorded as a timeout.
+    Never raises for a bad input: the reason becomes the error record. With ``timeout`` (seconds) a document
+    that takes longer is recorded as a timeout (marked ``"transient": True``: never cached, so a resumed run tries
+    again): the pipeline checks the
+    deadline between and inside stages (:mod:`nlp_toolkit.limits`), in any thread; in a process's main thread a
+    ``SIGALRM`` also interrupts long Python code between checks. (Local workers are also stopped from outside
+    by their supervisor, which no C call can hold up: :mod:`nlp_toolkit.workers`.)
     """
     from .api import get_pipeline
+    from .limits import DeadlineExceeded, deadline
     from .resources import spacy_memory_zone
 
-    use_alarm = bool(timeout) and hasattr(signal, "setitimer")
+    use_alarm = bool(timeout) and hasattr(signal, "setitimer") and threading.current_thread() is \
+        threading.main_thread()
     if use_alarm:
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        with spacy_memory_zone():
+        with spacy_memory_zone(), deadline(timeout):
             if job.error:
                 raise InputError(job.error)
             article = read_pair(*job.paths, doc_id=job.doc_id) if len(job.paths) == 2 else \
                 read_file(job.paths[0], doc_id=job.doc_id)
             get_pipeline(settings)(article)
             return {"document": article.to_dict(), "pairs": article.pair_dicts()}
-    except _Timeout:
-        return {"error": {"source": job.source, "doc_id": job.doc_id,
-                          "error": f"{job.source}: timeout: not done after {timeout:g} s"}, "timeout": True}
+    except (_Timeout, DeadlineExceeded):
+        return _error(job, f"{job.source}: timeout: not done after {timeout:g} s", transient=True)
     except InputError as err:
-        return {"error": {"source": job.source, "doc_id": job.doc_id, "error": str(err)}}
+        return _error(job, str(err))
     except Exception as err:  # a bug or a model failure on one input must not stop the batch
-        return {"error": {"source": job.source, "doc_id": job.doc_id,
-                          "error": f"{job.source}: {type(err).__name__}: {err}"}}
+        return _error(job, f"{job.source}: {type(err).__name__}: {err}")
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
 
 
-def _process_for_pool(args):
+#: a tiny article that makes a worker load every model before it takes its first input
+_WARM_TEXT = "Amazon sold 5 million books in Britain in 2020.\n\n亚马逊2020年在英国卖出了500万本书。"
+
+
+def warm_up(settings: Settings) -> None:
+    """Load every model the pipeline uses (the first article of a process otherwise pays for it)."""
+    from .api import get_pipeline
+    from .read import read_text
+    from .resources import spacy_memory_zone
+
+    with spacy_memory_zone():
+        get_pipeline(settings)(read_text(_WARM_TEXT, doc_id="warm-up"))
+
+
+def _process_and_store(args) -> dict:
     """Worker side: process one job; with a cache directory (workers on this machine) store the result there
     and send back only a receipt, so the main process neither unpickles nor re-serializes it."""
     job, settings, timeout, cache = args
     result = process_job(job, settings, timeout)
-    if cache is not None and not result.get("timeout"):
+    if cache is not None and not result.get("transient"):
         _store(Path(cache), job.key, result)
-        return job.key, {"stored": True}
-    return job.key, result
+        return {"stored": True}
+    return result
 
 
 # -- the cache ------------------------------------------------------------------------------------------------
@@ -267,9 +291,14 @@ def _cache_path(cache: Path, key: str) -> Path:
 
 def _store(cache: Path, key: str, result: dict) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".part", dir=cache)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(result, f, ensure_ascii=False, separators=(",", ":"))
-    publish(tmp, _cache_path(cache, key))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(result, f, ensure_ascii=False, separators=(",", ":"))
+        publish(tmp, _cache_path(cache, key))
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def _load(cache: Path, key: str) -> dict:
@@ -278,55 +307,89 @@ def _load(cache: Path, key: str) -> dict:
 
 
 # -- engines ----------------------------------------------------------------------------------------------------
-def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path) -> Iterator[tuple[str, dict]]:
-    if opts.workers <= 1 or len(jobs) <= 1:  # no pool to start for one document or none
-        for job in jobs:
-            yield job.key, process_job(job, settings, opts.timeout)
-        return
-    import multiprocessing as mp
-
-    # spawn: each worker starts clean and loads the models once (no fork of threads from BLAS/ONNX Runtime);
-    # each gets one core's worth of math-library threads, as Dask gives its workers, or N workers each running
-    # all-core BLAS fight over the cores and the batch gets slower than one worker
-    with _worker_environment(WORKER_THREADS_ENV):
-        pool = mp.get_context("spawn").Pool(opts.workers, maxtasksperchild=None)
-    with pool:
-        yield from pool.imap_unordered(_process_for_pool, [(j, settings, opts.timeout, cache) for j in jobs])
-
-
+#: one core's worth of math-library threads per worker (as Dask gives its workers): N workers each running
+#: all-core BLAS fight over the cores and the batch gets slower than one worker
 WORKER_THREADS_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
-@contextlib.contextmanager
-def _worker_environment(env: dict[str, str]):
-    """Environment variables set while worker processes start (they inherit them), restored afterwards."""
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path) -> Iterator[tuple[str, dict]]:
+    """Supervised worker processes (``opts.workers``; 0: in this process)."""
+    if not jobs:
+        return
+    if opts.workers == 0:
+        for job in jobs:
+            yield job.key, process_job(job, settings, opts.timeout)
+        return
+    from .workers import Supervisor
+
+    by_key = {j.key: j for j in jobs}
+    n = min(opts.workers, len(jobs))
+    pool = Supervisor(n, _process_and_store, warm=functools.partial(warm_up, settings), timeout=opts.timeout,
+                      max_memory=opts.max_memory, env=WORKER_THREADS_ENV if n > 1 else None)
+    tasks = [(j.key, (j, settings, None, str(cache))) for j in jobs]
+    for key, status, value in pool.run(tasks):
+        job = by_key[key]
+        if status == "ok":
+            yield key, value
+        else:  # timeout, memory, died: recorded, not cached, so a resumed run tries again
+            yield key, _error(job, f"{job.source}: {value}", transient=True)
+
+
+#: seconds a Dask run waits with no worker connected before it stops with an error
+DASK_NO_WORKER_SECONDS = 30.0
+#: seconds to reach a --scheduler before the run stops with an error
+DASK_CONNECT_SECONDS = 20
 
 
 def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path) -> Iterator[tuple[str, dict]]:
-    from distributed import Client, LocalCluster, as_completed
+    """The same per-job function on a Dask cluster. A task whose worker dies fails at once (no retries on the
+    LocalCluster this starts); with no worker left for :data:`DASK_NO_WORKER_SECONDS` the run stops."""
+    import dask
+    from distributed import Client, LocalCluster, wait as dask_wait
+    from distributed.scheduler import KilledWorker
 
+    by_key = {j.key: j for j in jobs}
     cluster = None
-    if opts.scheduler:
-        client = Client(opts.scheduler)
-    else:
-        cluster = LocalCluster(n_workers=max(1, opts.workers), threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        client = Client(cluster)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        if opts.scheduler:
+            try:
+                client = Client(opts.scheduler, timeout=DASK_CONNECT_SECONDS)
+            except (OSError, TimeoutError) as err:
+                raise InputError(f"--scheduler {opts.scheduler}: cannot connect ({err})") from None
+        else:
+            cluster = LocalCluster(n_workers=max(1, opts.workers), threads_per_worker=1, processes=True,
+                                   dashboard_address=None, memory_limit=opts.max_memory or 0)
+            client = Client(cluster)
     try:
+        if not opts.scheduler:
+            client.run(warm_up, settings)  # models load before the clock of the first task starts
         # a cluster's workers may not share this file system: results come back to be stored here
-        futures = client.map(_process_for_pool, [(j, settings, opts.timeout, None) for j in jobs], pure=False)
-        for fut in as_completed(futures):
-            yield fut.result()
+        futures = client.map(_process_and_store, [(j, settings, opts.timeout, None) for j in jobs],
+                             key=[f"nlp_toolkit-{j.key}" for j in jobs], pure=False)
+        key_of = {f.key: f.key[len("nlp_toolkit-"):] for f in futures}
+        pending = set(futures)
+        lonely_since = None
+        while pending:
+            try:
+                done, pending = dask_wait(pending, timeout=1.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing ended within the second: look at the workers, wait again
+                done = set()
+            for fut in done:
+                key = key_of[fut.key]
+                try:
+                    yield key, fut.result()
+                except KilledWorker:
+                    yield key, _error(by_key[key], f"{by_key[key].source}: worker died", transient=True)
+                except Exception as err:  # noqa: BLE001 - one input's failure, recorded
+                    yield key, _error(by_key[key], f"{by_key[key].source}: {type(err).__name__}: {err}",
+                                      transient=True)
+            if pending and not client.scheduler_info(n_workers=-1).get("workers"):
+                lonely_since = lonely_since or time.monotonic()
+                if time.monotonic() - lonely_since > DASK_NO_WORKER_SECONDS:
+                    raise RuntimeError(f"no Dask worker left after {DASK_NO_WORKER_SECONDS:g} s "
+                                       f"({len(pending)} inputs not done); rerun with --resume")
+            else:
+                lonely_since = None
     finally:
         client.close()
         if cluster is not None:
@@ -340,50 +403,108 @@ def _progress(total: int, opts: BatchOptions):
     return tqdm(total=total, unit="file", disable=not show, dynamic_ncols=True, smoothing=0.1)
 
 
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM; the message says how far it got. ``exit_code`` is 130 or 143."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class _Terminated(KeyboardInterrupt):
+    pass
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    """Inside (main thread only), SIGTERM stops the run the way Ctrl-C does, through the same cleanup."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _Terminated()
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 # -- the run ------------------------------------------------------------------------------------------------------
 def process_inputs(inputs: Iterable[str], out_dir: str | Path, settings: Settings = DEFAULT,
                    pairs: Iterable[tuple[str, str]] = (), options: BatchOptions = BatchOptions(),
                    export: ExportOptions = ExportOptions()) -> Report:
-    """Process every input into ``out_dir`` (see the module docstring); return a :class:`Report`."""
+    """Process every input into ``out_dir`` (see the module docstring); return a :class:`Report`.
+
+    The folder is locked for the run (:class:`nlp_toolkit.outdir.OutputLock`: a second run is refused with
+    :class:`~nlp_toolkit.outdir.OutputBusy`). Ctrl-C or SIGTERM raise :class:`Interrupted` after the workers are
+    stopped and every temporary file removed; what was done stays in the cache for ``--resume``.
+    """
+    from .outdir import OutputLock, remove_partials
     from .pipeline import DEFAULT_STAGES
     from .signature import signature
 
     start = time.perf_counter()
-    if options.engine not in ("local", "dask"):
-        raise ValueError(f"unknown engine {options.engine!r}: use 'local' or 'dask'")
     formats = list(dict.fromkeys(options.formats))
     exporter_classes = [get_exporter(f) for f in formats]  # an unknown format fails now, not after the run
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"{out}: not a directory") from None
+    jobs = expand_inputs(inputs, pairs)
+    with OutputLock(out), _sigterm_interrupts():
+        remove_partials(out)  # left by a run that was killed
+        try:
+            report = _run(jobs, out, settings, options, export, exporter_classes, signature(settings, DEFAULT_STAGES))
+        except KeyboardInterrupt as err:
+            if isinstance(err, Interrupted):
+                raise
+            done = sum(1 for j in jobs if j.key and _cache_path(out / CACHE_DIR, j.key).exists())
+            code = 143 if isinstance(err, _Terminated) else 130
+            raise Interrupted(f"interrupted: {done} of {len(jobs)} inputs done; rerun with --resume",
+                              code) from None
+        finally:
+            remove_partials(out)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _run(jobs: list[Job], out: Path, settings: Settings, options: BatchOptions, export: ExportOptions,
+         exporter_classes: list, sig: str) -> Report:
+    """Process what the cache lacks, then export every job's result in input order."""
+    from .outdir import remove_stale
+
     cache = out / CACHE_DIR
     if cache.exists() and not options.resume:
         shutil.rmtree(cache)
     cache.mkdir(exist_ok=True)
-
-    jobs = expand_inputs(inputs, pairs)
-    sig = signature(settings, DEFAULT_STAGES)
     for j in jobs:
         j.key = job_key(j, sig)
     todo = [j for j in jobs if not _cache_path(cache, j.key).exists()]
     report = Report(out_dir=str(out), skipped=len(jobs) - len(todo))
 
     engine = _run_dask if options.engine == "dask" else _run_local
-    bar = _progress(len(todo), options)
-    timeouts: dict[str, dict] = {}
+    bar = _progress(len(jobs), options)
+    bar.update(report.skipped)
+    failed: dict[str, dict] = {}
     with bar:
         for key, result in engine(todo, settings, options, cache):
-            if result.get("timeout"):
-                timeouts[key] = result  # not cached: a resumed run tries again
+            if result.get("transient"):
+                failed[key] = result  # not cached: a resumed run tries again
             elif not result.get("stored"):
                 _store(cache, key, result)
             bar.update(1)
 
+    formats = [c.name for c in exporter_classes]
     exporters = [cls(out, export) for cls in exporter_classes]
     if "jsonl" in formats:
         exporters.append(get_exporter("comparison")(out, export))
     try:
         for j in jobs:
-            result = timeouts.get(j.key) or _load(cache, j.key)
+            result = failed.get(j.key) or _load(cache, j.key)
             if "error" in result:
                 report.errors.append(result["error"])
                 for ex in exporters:
@@ -397,11 +518,14 @@ def process_inputs(inputs: Iterable[str], out_dir: str | Path, settings: Setting
         for ex in exporters:
             ex.abort()
         raise
+    published = []
     for ex in exporters:
         ex.close()
+        published += ex.published()
     if "jsonl" not in formats:  # failures are always recorded
         from .export.jsonl import write_jsonl
 
         write_jsonl(report.errors, out / "errors.jsonl")
-    report.seconds = time.perf_counter() - start
+        published.append(out / "errors.jsonl")
+    remove_stale(out, published)
     return report

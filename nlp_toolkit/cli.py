@@ -13,7 +13,8 @@ import argparse
 import sys
 
 from . import __version__
-from .settings import Settings, SettingsError, parse_assignment
+from .document import InputError
+from .settings import BatchOptions, Settings, SettingsError, parse_assignment
 
 
 def _settings(args) -> Settings:
@@ -52,20 +53,47 @@ def _add_settings_flags(p: argparse.ArgumentParser, encoder: bool = True) -> Non
 
 
 # -- process -------------------------------------------------------------------------------------------------
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or a positive number of seconds, got {text}")
+    return value
+
+
+def _size(text: str) -> int | None:
+    from .settings import parse_size
+
+    try:
+        return parse_size(text) or None
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def _cmd_process(args) -> int:
-    from .batch import process_inputs, read_list
+    from .batch import Interrupted, process_inputs, read_list
     from .export.base import ExportOptions
     from .settings import BatchOptions
 
     inputs = list(args.inputs) + (read_list(args.from_list) if args.from_list else [])
     if not inputs and not args.pair:
         raise SystemExit("nlp-toolkit process: no inputs (give files, directories, globs, --from-list or --pair)")
-    options = BatchOptions(workers=args.workers, engine=args.engine, scheduler=args.scheduler, resume=args.resume,
-                           timeout=args.timeout, formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
-                           progress=args.progress)
+    try:
+        options = BatchOptions(workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                               resume=args.resume, timeout=args.timeout or None, max_memory=args.max_memory,
+                               formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
+                               progress=args.progress)
+    except ValueError as err:
+        raise InputError(str(err)) from None
     export = ExportOptions(unit=args.unit, shard_size=args.shard_size, compression=args.compress or "")
-    report = process_inputs(inputs, args.output, settings=_settings(args), pairs=args.pair or [],
-                            options=options, export=export)
+    try:
+        report = process_inputs(inputs, args.output, settings=_settings(args), pairs=args.pair or [],
+                                options=options, export=export)
+    except Interrupted as stop:
+        print(f"nlp-toolkit process: {stop}", file=sys.stderr)
+        return stop.exit_code
     print(report.summary(), file=sys.stderr)
     return 0 if report.ok else 1
 
@@ -83,12 +111,18 @@ def _parser_process(sub) -> None:
                    help="translation unit of the tmx, moses and hf exports")
     p.add_argument("--shard-size", type=int, default=0, metavar="N", help="pair records per JSONL shard")
     p.add_argument("--compress", choices=["gz", "zst"], help="compress the JSONL files")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--workers", type=int, default=BatchOptions.workers,
+                   help="supervised worker processes (default 1; 0: in this process, without isolation)")
     p.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="local processes, or a Dask distributed cluster")
     p.add_argument("--scheduler", help="Dask scheduler address (default: start a LocalCluster)")
     p.add_argument("--resume", action="store_true", help="skip inputs already done in OUT_DIR's cache")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="give up on a document after SECONDS")
+    p.add_argument("--timeout", type=_seconds, default=BatchOptions.timeout, metavar="SECONDS",
+                   help=f"give up on an input SECONDS after its worker started it (default {BatchOptions.timeout:g}; "
+                   "0: no limit)")
+    p.add_argument("--max-memory", type=_size, default=BatchOptions.max_memory, metavar="SIZE",
+                   help="stop a worker whose resident memory passes SIZE (e.g. 2G; default "
+                   f"{BatchOptions.max_memory / 2 ** 30:g}G; 0: no bound); its input is recorded as failed")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar (default: only on a terminal)")
     _add_settings_flags(p)
@@ -200,6 +234,11 @@ def main(argv=None) -> int:
         return args.func(args)
     except (InputError, SettingsError) as err:  # bad input or settings: the message names the file and problem
         print(f"nlp-toolkit {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a full disk, a read-only place: one line naming the file
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"nlp-toolkit {args.command}: error: {where}{err.strerror or err or type(err).__name__}",
+              file=sys.stderr)
         return 2
 
 

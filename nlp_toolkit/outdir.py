@@ -23,6 +23,8 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+from .document import InputError
+
 LOCK_NAME = ".nlp_toolkit.lock"
 MANIFEST_NAME = ".nlp_toolkit_manifest.json"
 #: names of export files written by versions without a manifest (the JSONL files, their shards and compressed
@@ -31,8 +33,8 @@ _EXPORT_NAMES = re.compile(r"^(pairs|documents|errors)(-\d{5})?\.jsonl(\.gz|\.zs
 _PARTIAL = re.compile(r"^\..+\.part$")
 
 
-class OutputBusy(RuntimeError):
-    """Another run holds the output folder."""
+class OutputBusy(InputError):
+    """Another run holds the output folder (a usage error: one line, exit code 2, at the command line)."""
 
 
 class OutputLock:

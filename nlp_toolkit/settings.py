@@ -228,7 +228,9 @@ DEFAULT = Settings()
 class BatchOptions:
     """How a batch runs (not what it computes: these never change a record, so they are not in signatures)."""
 
-    #: worker processes (each loads the models once)
+    #: worker processes (each loads the models once), supervised: a worker that dies, or passes ``timeout`` or
+    #: ``max_memory``, is replaced and its input recorded as failed. 0 runs the inputs in this process (no
+    #: isolation: the time limit is then only checked between and inside stages)
     workers: int = 1
     #: "local" (processes on this machine) or "dask" (a Dask distributed cluster)
     engine: str = "local"
@@ -236,9 +238,38 @@ class BatchOptions:
     scheduler: str | None = None
     #: skip inputs whose result is already in the output's cache (keyed by content hash and signature)
     resume: bool = False
-    #: seconds one document may take before it is recorded as a timeout (None: no limit)
-    timeout: float | None = None
+    #: seconds one input may take, counted from when its worker starts it (model loading excluded), before it
+    #: is recorded as a timeout (None: no limit). The default leaves an 8 MiB article (the reader's limit) time
+    #: to finish at the pipeline's slowest measured speed
+    timeout: float | None = 600.0
+    #: resident memory in bytes a worker may reach before it is stopped and its input recorded as failed
+    #: (None: no bound)
+    max_memory: int | None = 3 * 2 ** 30
     #: output formats (see nlp_toolkit.export.base.FORMATS)
     formats: tuple[str, ...] = ("jsonl",)
     #: show a progress bar: None means only when stderr is a terminal
     progress: bool | None = None
+
+    def __post_init__(self):
+        if self.workers < 0:
+            raise ValueError(f"--workers must be 0 or more, got {self.workers}")
+        if self.engine not in ("local", "dask"):
+            raise ValueError(f"unknown engine {self.engine!r}: use 'local' or 'dask'")
+        if self.timeout is not None and not self.timeout > 0:
+            raise ValueError(f"--timeout must be a positive number of seconds, got {self.timeout:g}")
+        if self.max_memory is not None and self.max_memory < 64 * 2 ** 20:
+            raise ValueError(f"--max-memory must be at least 64M, got {self.max_memory} bytes")
+
+
+def parse_size(text: str) -> int:
+    """A memory size: bytes, or a number with K, M, G (powers of 1024; a trailing B or iB is allowed).
+
+    >>> parse_size("1.5G"), parse_size("800M"), parse_size("4096")
+    (1610612736, 838860800, 4096)
+    """
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, flags=re.I)
+    if not m:
+        raise ValueError(f"not a memory size: {text!r} (e.g. 2G, 800M)")
+    return int(float(m.group(1)) * 1024 ** " KMGT".index(m.group(2).upper() or " "))

@@ -14,7 +14,7 @@ models once) whose supervisor, the calling process, watches every worker:
 - workers ignore ``SIGINT``: on Ctrl-C the supervisor stops them itself, so no worker prints a traceback.
 
 Results come back in completion order as ``(key, status, value)``: ``value`` is what the task function returned
-(status ``"ok"``) or a one-line reason.
+(status ``"ok"``) or a one-line reason (``"error"`` when the task function raised).
 
 >>> with Supervisor(1, _square) as pool:
 ...     sorted(pool.run([("a", 3), ("b", 4)]))
@@ -88,8 +88,18 @@ def _worker_main(conn, target: Callable, warm: Optional[Callable]) -> None:
         if msg is None:
             return
         key, payload = msg
-        conn.send(("start", key))
-        conn.send(("done", key, target(payload)))
+        try:
+            conn.send(("start", key))
+        except OSError:
+            return  # the supervisor is gone (killed): nothing to report to
+        try:
+            reply = ("done", key, target(payload))
+        except Exception as err:  # noqa: BLE001 - the task's failure is its result
+            reply = ("error", key, f"{type(err).__name__}: {err}")
+        try:
+            conn.send(reply)
+        except OSError:
+            return
 
 
 @dataclass
@@ -217,9 +227,9 @@ class Supervisor:
                         raise WorkerStartError(f"a worker could not start: {msg[1]}")
                     elif msg[0] == "start":
                         w.started = time.monotonic()
-                    elif msg[0] == "done":
+                    elif msg[0] in ("done", "error"):
                         w.task, w.started, w.sent = None, None, None
-                        yield msg[1], "ok", msg[2]
+                        yield msg[1], "ok" if msg[0] == "done" else "error", msg[2]
             except (EOFError, OSError):
                 pass  # the pipe closed: the worker is gone, seen below
             if not w.proc.is_alive() and w in self._workers:

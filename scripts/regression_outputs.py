@@ -73,7 +73,9 @@ def _strip(line: str) -> str:
 
 
 def _files(d: Path) -> set[str]:
-    return {str(p.relative_to(d)) for p in d.rglob("*") if p.is_file() and ".nlp_toolkit_cache" not in p.parts
+    # the run's own bookkeeping (.nlp_toolkit_cache, .nlp_toolkit.lock, .nlp_toolkit_manifest.json) is no output
+    return {str(p.relative_to(d)) for p in d.rglob("*") if p.is_file()
+            and not any(part.startswith(".nlp_toolkit") for part in p.parts)
             and p.relative_to(d).parts[0] not in ("qa", "inputs")}
 
 

@@ -28,7 +28,9 @@ def archive(tmp_path_factory, example_path):
 
 
 def _outputs(out: Path) -> dict:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+    """Every output file below ``out`` (the run's bookkeeping, ``.nlp_toolkit*``, aside) by relative path."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+            and not any(part.startswith(".nlp_toolkit") for part in p.relative_to(out).parts)}
 
 
 @pytest.fixture(scope="module")

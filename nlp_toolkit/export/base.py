@@ -47,6 +47,11 @@ class Exporter:
         :class:`~nlp_toolkit.export.jsonl.AtomicWriter`), for the default :meth:`close` and :meth:`abort`."""
         return []
 
+    def published(self) -> list[Path]:
+        """The final paths of the files this exporter writes (after :meth:`close`: what a batch records as its
+        output, so that files of an earlier run's layout can be removed)."""
+        return [Path(f.path) for f in self.files()]
+
     def close(self) -> None:
         """Finish: move every file into place."""
         for f in self.files():

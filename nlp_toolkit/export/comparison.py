@@ -75,3 +75,6 @@ class ComparisonExporter(Exporter):
 
     def close(self) -> None:
         write_comparison(self.rows, self.out_dir)
+
+    def published(self) -> list[Path]:
+        return [self.out_dir / "comparison.csv", self.out_dir / "comparison.parquet"]

@@ -17,6 +17,8 @@ features have no map type; a unit without parts has them null). Sentence units
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 
 from .base import Exporter, ExportOptions
@@ -103,3 +105,6 @@ class HfExporter(Exporter):
 
     def files(self) -> list:
         return list(self._shards)
+
+    def published(self) -> list[Path]:
+        return super().published() + [self.root / "README.md"]

@@ -8,6 +8,7 @@ reader (or a run killed half-way) never sees a truncated file. Large runs can sh
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -73,8 +74,13 @@ class AtomicWriter:
         publish(self.tmp, self.path)
 
     def discard(self) -> None:
+        """Throw the file away; never raises for the file being gone or a full disk (what failed is what is
+        being handled)."""
         try:
             self._close_streams()
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError):
+                self._raw.close()
         finally:
             if os.path.exists(self.tmp):
                 os.unlink(self.tmp)

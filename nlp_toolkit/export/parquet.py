@@ -81,6 +81,8 @@ class _TableWriter:
     def discard(self) -> None:
         try:
             self.writer.close()
+        except OSError:
+            pass  # a full disk while throwing the file away: it goes all the same
         finally:
             if os.path.exists(self.tmp):
                 os.unlink(self.tmp)

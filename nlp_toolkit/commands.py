@@ -105,6 +105,9 @@ def report(source, out_path, settings: Optional[Settings] = None) -> tuple[int, 
         raise
     except (OSError, ValueError) as err:
         raise InputError(f"{source}: {err}") from None
+    except (KeyError, TypeError) as err:  # a hand-edited record without its doc_id or index, or not an object
+        raise InputError(f"{source}: a record is not one of nlp-toolkit process ({type(err).__name__}: {err})") \
+            from None
     if not articles:
         raise InputError(f"{source}: no articles")
     write_reports(articles, out_path)

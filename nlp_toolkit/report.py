@@ -92,11 +92,21 @@ def txt(value) -> str:
 
 
 # -- the shapes of the records ------------------------------------------------------------------------------
-#: keys whose value the renderer walks as a list of records, as one record, or as a list of scalars
-_RECORD_LISTS = {"entities", "claims", "claim_links", "sentences", "warnings", "sections", "comparison", "evidence",
-                 "removed"}
-_RECORDS = {"heading", "aspect", "advantage", "advantage_alt", "translation"}
-_SCALAR_LISTS = {"en_ids", "zh_ids", "pairs", "competitors", "differences"}
+#: per kind of record, the keys the renderer walks as a list of records (of a kind), one record, or a list of
+#: scalars; every other value is a scalar
+_SHAPES: dict[str, dict[str, tuple[str, str]]] = {
+    "document": {"sections": ("records", "section"), "comparison": ("records", "row"),
+                 "warnings": ("records", "leaf"), "removed": ("records", "leaf")},
+    "section": {"heading": ("record", "leaf"), "aspect": ("record", "leaf"), "advantage": ("record", "leaf"),
+                "advantage_alt": ("record", "leaf"), "pairs": ("scalars", "")},
+    "row": {"evidence": ("records", "leaf"), "competitors": ("scalars", "")},
+    "pair": {"entities": ("records", "leaf"), "claims": ("records", "leaf"), "warnings": ("records", "leaf"),
+             "claim_links": ("records", "link"), "sentences": ("records", "sentence"),
+             "translation": ("record", "leaf"), "en_ids": ("scalars", ""), "zh_ids": ("scalars", "")},
+    "sentence": {"en_ids": ("scalars", ""), "zh_ids": ("scalars", "")},
+    "link": {"differences": ("scalars", "")},
+    "leaf": {},
+}
 
 
 def _leaf(value):
@@ -109,19 +119,21 @@ def _leaf(value):
         return str(value)
 
 
-def _shaped(record) -> dict:
-    """A record in the shapes the renderer walks, whatever a file held: the known containers as lists and
-    records (else empty), every other value a scalar (:func:`_leaf`)."""
+def _shaped(record, kind: str) -> dict:
+    """A record of ``kind`` (see :data:`_SHAPES`) in the shapes the renderer walks, whatever a file held: the
+    known containers as lists and records (else empty), every other value a scalar (:func:`_leaf`)."""
     if not isinstance(record, dict):
         return {}
+    shapes = _SHAPES[kind]
     out = {}
     for key, value in record.items():
         key = str(key)
-        if key in _RECORD_LISTS:
-            value = [_shaped(v) for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-        elif key in _RECORDS:
-            value = _shaped(value) if isinstance(value, dict) else None
-        elif key in _SCALAR_LISTS:
+        shape, sub = shapes.get(key, ("scalar", ""))
+        if shape == "records":
+            value = [_shaped(v, sub) for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+        elif shape == "record":
+            value = _shaped(value, sub) if isinstance(value, dict) else None
+        elif shape == "scalars":
             value = [_leaf(v) for v in value] if isinstance(value, list) else []
         else:
             value = _leaf(value)
@@ -423,7 +435,7 @@ def _legend(colours: _Colours) -> str:
 
 def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str:
     """One article as an ``<article>`` element (from records of any shape: see :func:`_shaped`)."""
-    document, pairs = _shaped(document), [_shaped(p) for p in pairs]
+    document, pairs = _shaped(document, "document"), [_shaped(p, "pair") for p in pairs]
     colours = _Colours()
     table = _pairs_table(anchor, document, pairs, colours)  # fills the colours in document order
     n_ent = sum(len(p.get("entities", [])) for p in pairs)
@@ -459,7 +471,8 @@ def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str
 
 def render_page(articles: Articles, title: Optional[str] = None) -> str:
     """The whole HTML page for one or more articles (records of any shape: see :func:`_shaped`)."""
-    articles = [(_shaped(d), [_shaped(p) for p in pairs] if isinstance(pairs, list) else []) for d, pairs in articles]
+    articles = [(_shaped(d, "document"), [_shaped(p, "pair") for p in pairs] if isinstance(pairs, list) else [])
+                for d, pairs in articles]
     if title is None:
         title = (f"Review: {articles[0][0].get('doc_id')}" if len(articles) == 1
                  else f"Review: {len(articles)} articles")

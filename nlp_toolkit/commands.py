@@ -45,8 +45,10 @@ def run_cases(cases_path, out_path, key: str, annotate: Annotate, lang: Optional
     return len(cases)
 
 
-def claims_file(cases_path, out_path, all_numbers: bool = False, settings: Settings = DEFAULT) -> int:
-    """The claims contract: JSONL cases ``{id, lang, text}`` in, ``{id, claims}`` a line out (``Claim.to_dict``).
+def claims_file(cases_path, out_path, all_numbers: bool = False, settings: Settings = DEFAULT,
+                lang: Optional[str] = None) -> int:
+    """The claims contract: JSONL cases ``{id, text, lang?}`` in, ``{id, claims}`` a line out (``Claim.to_dict``);
+    ``lang`` is the language of lines that give none.
 
     With ``all_numbers`` bare numbers are reported too (kind ``number``).
     """
@@ -55,7 +57,7 @@ def claims_file(cases_path, out_path, all_numbers: bool = False, settings: Setti
     def annotate(texts: list[str], lang: str) -> list[list[dict]]:
         return [[c.to_dict() for c in extract_claims(t, lang, settings, all_numbers=all_numbers)] for t in texts]
 
-    return run_cases(cases_path, out_path, "claims", annotate)
+    return run_cases(cases_path, out_path, "claims", annotate, lang)
 
 
 def entities_file(cases_path, out_path, lang: Optional[str] = None, settings: Settings = DEFAULT) -> int:
@@ -103,6 +105,9 @@ def report(source, out_path, settings: Optional[Settings] = None) -> tuple[int, 
         raise
     except (OSError, ValueError) as err:
         raise InputError(f"{source}: {err}") from None
+    except (KeyError, TypeError) as err:  # a hand-edited record without its doc_id or index, or not an object
+        raise InputError(f"{source}: a record is not one of nlp-toolkit process ({type(err).__name__}: {err})") \
+            from None
     if not articles:
         raise InputError(f"{source}: no articles")
     write_reports(articles, out_path)

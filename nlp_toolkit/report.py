@@ -17,8 +17,15 @@ The page shows, from the export records (``documents.jsonl`` / ``pairs.jsonl``, 
 - a small inline SVG chart of each section's evidence (the comparison's evidence per competitor, else the
   section's claims per language).
 
-All article text is escaped (``html.escape``); the page has no script, loads nothing from the network and sets a
-Content-Security-Policy that forbids both. Templates are package data (``nlp_toolkit/templates``).
+Escaping does not depend on the CSP. The records may have been edited by hand or by anyone: every value taken
+from them, whatever its type (text, a number, a list where a number belongs), reaches the page through one helper,
+:func:`esc`; records are first brought to the shapes the renderer walks (:func:`_shaped`: a list where a list
+belongs, a scalar at a leaf), so that a tampered record renders as text rather than failing. Bidirectional
+controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C) never reach the page raw: :func:`esc` replaces each
+by a visible mark (``⟨RLO⟩``, titled with the character's name in element content), so an unclosed override in
+one cell cannot reverse the text of the cells after it; each cell of article text is also isolated (``<bdi>``,
+``dir="auto"``) against right-to-left script it contains. The page has no script, loads nothing from the network
+and sets a Content-Security-Policy that forbids both. Templates are package data (``nlp_toolkit/templates``).
 
 >>> _mark("a<b> Tesla", [(5, 10, "ent e0", "ORG")])
 'a&lt;b&gt; <span class="ent e0" title="ORG">Tesla</span>'
@@ -27,6 +34,9 @@ Content-Security-Policy that forbids both. Templates are package data (``nlp_too
 from __future__ import annotations
 
 import html
+import json
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from importlib import resources
 from string import Template
@@ -46,9 +56,98 @@ def entity_colour(i: int) -> str:
     return f"hsl({(50 + i * 137.508) % 360:.1f}, 85%, {80 if i % 2 == 0 else 86}%)"
 
 
-def esc(value) -> str:
-    """Text as HTML (``&``, ``<``, ``>``, quotes escaped); None as ''."""
-    return "" if value is None else html.escape(str(value), quote=True)
+#: bidirectional formatting characters -> their short names (the embeddings, overrides, isolates and marks)
+BIDI_CONTROLS = {"\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
+                 "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
+                 "\u200e": "LRM", "\u200f": "RLM", "\u061c": "ALM"}
+_BIDI = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
+
+
+def _mark_html(m: re.Match) -> str:
+    c = m.group()
+    return f'<span class="ctl" title="U+{ord(c):04X} {unicodedata.name(c)}">&#10216;{BIDI_CONTROLS[c]}&#10217;</span>'
+
+
+def esc(value, markup: bool = False) -> str:
+    """Any value as HTML text: ``str(value)`` with ``&``, ``<``, ``>`` and quotes escaped (None as ''), and each
+    bidirectional control replaced by a visible mark: ``⟨RLO⟩`` as plain text (safe in an attribute), or with
+    ``markup`` (element content only) as a ``<span class="ctl">`` titled with the character's name. Every value
+    from a record goes through here.
+
+    >>> esc('<b title="x">') , esc(3.5), esc(None)
+    ('&lt;b title=&quot;x&quot;&gt;', '3.5', '')
+    >>> esc("a\u202eb"), esc("a\u202eb", markup=True)
+    ('a&#10216;RLO&#10217;b', 'a<span class="ctl" title="U+202E RIGHT-TO-LEFT OVERRIDE">&#10216;RLO&#10217;</span>b')
+    """
+    text = "" if value is None else html.escape(str(value), quote=True)
+    if markup:
+        return _BIDI.sub(_mark_html, text)
+    return _BIDI.sub(lambda m: f"&#10216;{BIDI_CONTROLS[m.group()]}&#10217;", text)
+
+
+def txt(value) -> str:
+    """Article text as element content: :func:`esc` with visible control marks, isolated in ``<bdi>``."""
+    text = esc(value, markup=True)
+    return f"<bdi>{text}</bdi>" if text else ""
+
+
+# -- the shapes of the records ------------------------------------------------------------------------------
+#: per kind of record, the keys the renderer walks as a list of records (of a kind), one record, or a list of
+#: scalars; every other value is a scalar
+_SHAPES: dict[str, dict[str, tuple[str, str]]] = {
+    "document": {"sections": ("records", "section"), "comparison": ("records", "row"),
+                 "warnings": ("records", "leaf"), "removed": ("records", "leaf")},
+    "section": {"heading": ("record", "leaf"), "aspect": ("record", "leaf"), "advantage": ("record", "leaf"),
+                "advantage_alt": ("record", "leaf"), "pairs": ("scalars", "")},
+    "row": {"evidence": ("records", "leaf"), "competitors": ("scalars", "")},
+    "pair": {"entities": ("records", "leaf"), "claims": ("records", "leaf"), "warnings": ("records", "leaf"),
+             "claim_links": ("records", "link"), "sentences": ("records", "sentence"),
+             "translation": ("record", "leaf"), "en_ids": ("scalars", ""), "zh_ids": ("scalars", "")},
+    "sentence": {"en_ids": ("scalars", ""), "zh_ids": ("scalars", "")},
+    "link": {"differences": ("scalars", "")},
+    "leaf": {},
+}
+
+
+def _leaf(value):
+    """A scalar as it is; a list or record where a scalar belongs as its JSON text (then escaped like text)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except ValueError:
+        return str(value)
+
+
+def _shaped(record, kind: str) -> dict:
+    """A record of ``kind`` (see :data:`_SHAPES`) in the shapes the renderer walks, whatever a file held: the
+    known containers as lists and records (else empty), every other value a scalar (:func:`_leaf`)."""
+    if not isinstance(record, dict):
+        return {}
+    shapes = _SHAPES[kind]
+    out = {}
+    for key, value in record.items():
+        key = str(key)
+        shape, sub = shapes.get(key, ("scalar", ""))
+        if shape == "records":
+            value = [_shaped(v, sub) for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+        elif shape == "record":
+            value = _shaped(value, sub) if isinstance(value, dict) else None
+        elif shape == "scalars":
+            value = [_leaf(v) for v in value] if isinstance(value, list) else []
+        else:
+            value = _leaf(value)
+        out[key] = value
+    return out
+
+
+def _int(value) -> Optional[int]:
+    """An offset or index: an int (not a bool), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
 
 
 def _template(name: str) -> str:
@@ -60,12 +159,13 @@ def _mark(text: str, spans: list[tuple[int, int, str, str]]) -> str:
     """``text`` escaped, each span ``(start, end, css classes, title)`` wrapped in a ``<span>``; where spans
     overlap, the piece carries the classes and titles of all of them."""
     n = len(text)
-    spans = [(max(0, s), min(n, e), c, t) for s, e, c, t in spans if s is not None and e is not None]
+    spans = [(max(0, _int(s)), min(n, _int(e)), c, t) for s, e, c, t in spans
+             if _int(s) is not None and _int(e) is not None]
     spans = [sp for sp in spans if sp[0] < sp[1]]
     cuts = sorted({0, n} | {s for s, *_ in spans} | {e for _, e, *_ in spans})
     out = []
     for a, b in zip(cuts, cuts[1:]):
-        piece = esc(text[a:b]).replace("\n", "<br>")
+        piece = esc(text[a:b], markup=True).replace("\n", "<br>")
         active = [sp for sp in spans if sp[0] <= a and b <= sp[1]]
         if not active:
             out.append(piece)
@@ -79,11 +179,14 @@ def _mark(text: str, spans: list[tuple[int, int, str, str]]) -> str:
 
 
 def _number(value) -> str:
+    """A number as text for the page (``69,800``; anything else as its text): pass the result to :func:`esc`."""
     if value is None:
         return ""
     try:
         v = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
+        return str(value)
+    if v != v or v in (float("inf"), float("-inf")):
         return str(value)
     return f"{int(v):,}" if v.is_integer() and abs(v) < 1e15 else f"{v:,.6g}"
 
@@ -110,6 +213,7 @@ class _Colours:
         canonical = entity.get("canonical")
         if not canonical:
             return "ent nolink"
+        canonical = str(canonical)
         if canonical not in self.index:
             self.index[canonical] = len(self.index)
             self.surfaces[canonical] = {"en": [], "zh": []}
@@ -120,25 +224,25 @@ class _Colours:
 
     def css(self, anchor: str) -> str:
         """The colour rules of the names of the article ``anchor``."""
-        return "".join(f"#{anchor} .e{i}{{background-color:{entity_colour(i)}}}" for i in self.index.values())
+        return "".join(f"#{esc(anchor)} .e{i}{{background-color:{entity_colour(i)}}}" for i in self.index.values())
 
 
 def _side(pair: dict, lang: str, colours: _Colours, flagged: set[int], linked: set[int]) -> str:
-    text = pair.get(lang) or ""
+    text = _text(pair.get(lang))
     if not text:
         return '<span class="empty">(no counterpart)</span>'
     spans = []
     for e in pair.get("entities", []):
         if e.get("lang") == lang:
             css = colours.add(e)
-            title = f"{e.get('label', '')}" + (f" → {e['canonical']}" if e.get("canonical") else " (not linked)")
+            title = _text(e.get("label")) + (f" → {e['canonical']}" if e.get("canonical") else " (not linked)")
             spans.append((e.get("start"), e.get("end"), css, title))
     for i, c in enumerate(pair.get("claims", [])):
         if c.get("lang") == lang:
             css = "claim" + (" mismatch" if i in flagged else " linked" if i in linked else "")
             title = claim_title(c) + (" — disagrees with its translation" if i in flagged else "")
             spans.append((c.get("start"), c.get("end"), css, title))
-    return _mark(text, spans)
+    return f"<bdi>{_mark(text, spans)}</bdi>"
 
 
 def _link_sets(pair: dict) -> tuple[set[int], set[int], list[str]]:
@@ -146,14 +250,14 @@ def _link_sets(pair: dict) -> tuple[set[int], set[int], list[str]]:
     claims = pair.get("claims", [])
     flagged, linked, notes = set(), set(), []
     for link in pair.get("claim_links", []):
-        ids = {link.get("en"), link.get("zh")}
+        ids = {_int(link.get("en")), _int(link.get("zh"))} - {None}
         if link.get("agree", True):
             linked |= ids
             continue
         flagged |= ids
         try:
-            en, zh = claims[link["en"]], claims[link["zh"]]
-            diff = ", ".join(link.get("differences") or []) or "values"
+            en, zh = claims[_int(link["en"])], claims[_int(link["zh"])]
+            diff = ", ".join(map(_text, link.get("differences") or [])) or "values"
             notes.append(f"EN “{en.get('text')}” ({claim_title(en)}) vs ZH “{zh.get('text')}” ({claim_title(zh)}): "
                          f"{diff} differ")
         except (IndexError, KeyError, TypeError):
@@ -166,18 +270,19 @@ def _sentences(pair: dict) -> str:
     if not sents:
         return ""
     rows = "".join(
-        f'<tr><td lang="en">{esc(s.get("en")) or "<span class=empty>—</span>"}</td>'
-        f'<td lang="zh">{esc(s.get("zh")) or "<span class=empty>—</span>"}</td>'
-        f'<td class="muted">{len(s.get("en_ids", []))}-{len(s.get("zh_ids", []))} {_number(s.get("score"))}</td></tr>'
+        f'<tr><td lang="en" dir="auto">{txt(s.get("en")) or "<span class=empty>—</span>"}</td>'
+        f'<td lang="zh" dir="auto">{txt(s.get("zh")) or "<span class=empty>—</span>"}</td>'
+        f'<td class="muted">{esc(len(s.get("en_ids", [])))}-{esc(len(s.get("zh_ids", [])))} '
+        f'{esc(_number(s.get("score")))}</td></tr>'
         for s in sents)
-    return (f'<details class="sentences"><summary>Sentences ({len(sents)})</summary>'
+    return (f'<details class="sentences"><summary>Sentences ({esc(len(sents))})</summary>'
             f'<table class="sentences"><thead><tr><th>English</th><th>中文</th><th>bead, score</th></tr></thead>'
             f"<tbody>{rows}</tbody></table></details>")
 
 
 def _section_title(s: dict) -> str:
     heading = s.get("heading") or {}
-    parts = [h for h in (heading.get("en"), heading.get("zh")) if h]
+    parts = [_text(h) for h in (heading.get("en"), heading.get("zh")) if h]
     return " / ".join(parts) if parts else ("Introduction" if s.get("index") == 0 else "(no heading)")
 
 
@@ -185,31 +290,34 @@ def _pairs_table(anchor: str, document: dict, pairs: list[dict], colours: _Colou
     starts = {}
     for s in document.get("sections", []):
         rng = s.get("pairs") or [None]
-        starts.setdefault(rng[0], s)
+        if _int(rng[0]) is not None:
+            starts.setdefault(rng[0], s)
     rows = []
     for pair in pairs:
         idx = pair.get("index")
-        if idx in starts:
+        if _int(idx) is not None and idx in starts:
             s = starts[idx]
-            rows.append(f'<tr class="section-row" id="{anchor}-s{esc(s.get("index"))}"><th colspan="3">'
-                        f'Section {esc(s.get("index"))}: {esc(_section_title(s))}</th></tr>')
+            rows.append(f'<tr class="section-row" id="{esc(anchor)}-s{esc(s.get("index"))}"><th colspan="3">'
+                        f'Section {esc(s.get("index"))}: {txt(_section_title(s))}</th></tr>')
         flagged, linked, notes = _link_sets(pair)
-        warnings = [f"{w.get('code', 'warning')}: {w.get('message', '')}" for w in pair.get("warnings", [])]
+        warnings = [f"{_text(w.get('code', 'warning'))}: {_text(w.get('message', ''))}"
+                    for w in pair.get("warnings", [])]
         warn_html = ""
         items = notes + [w for w in warnings if not (notes and w.startswith("claim_mismatch"))]
         if items:
-            warn_html = '<ul class="warnings">' + "".join(f"<li>&#9888; {esc(w)}</li>" for w in items) + "</ul>"
+            warn_html = ('<ul class="warnings">' + "".join(f'<li dir="auto">&#9888; {txt(w)}</li>' for w in items)
+                         + "</ul>")
         classes = ["pair"]
         if not pair.get("en") or not pair.get("zh"):
             classes.append("unaligned")
         if flagged or warnings:
             classes.append("flagged")
         rows.append(
-            f'<tr class="{" ".join(classes)}" id="{anchor}-p{esc(idx)}" data-bead="{esc(pair.get("bead"))}">'
-            f'<td class="idx">#{esc(idx)}<br>{esc(pair.get("bead"))}<br>score {_number(pair.get("score"))}</td>'
-            f'<td class="en" lang="en">{_side(pair, "en", colours, flagged, linked)}{warn_html}'
+            f'<tr class="{esc(" ".join(classes))}" id="{esc(anchor)}-p{esc(idx)}" data-bead="{esc(pair.get("bead"))}">'
+            f'<td class="idx">#{esc(idx)}<br>{esc(pair.get("bead"))}<br>score {esc(_number(pair.get("score")))}</td>'
+            f'<td class="en" lang="en" dir="auto">{_side(pair, "en", colours, flagged, linked)}{warn_html}'
             f"{_sentences(pair)}</td>"
-            f'<td class="zh" lang="zh">{_side(pair, "zh", colours, flagged, linked)}</td></tr>')
+            f'<td class="zh" lang="zh" dir="auto">{_side(pair, "zh", colours, flagged, linked)}</td></tr>')
     return ('<table class="pairs"><thead><tr><th>unit</th><th>English</th><th>中文</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -219,9 +327,9 @@ def _advantage_cell(a: Optional[dict]) -> str:
         return "—"
     if a.get("tie"):
         return "tie"
-    winner = esc(a.get("winner") or "?")
+    winner = txt(a.get("winner") or "?")
     if a.get("winner_zh"):
-        winner += f" / {esc(a['winner_zh'])}"
+        winner += f" / {txt(a['winner_zh'])}"
     return winner
 
 
@@ -235,9 +343,9 @@ def _advantages_table(document: dict) -> str:
                     f'from {esc(alt.get("evidence"))})</td>' if alt else "<td></td>")
         rows.append(
             f"<tr><td>{esc(s.get('index'))}</td><td>{'–'.join(esc(r) for r in rng)}</td>"
-            f"<td>{esc(aspect.get('en'))}</td><td lang=\"zh\">{esc(aspect.get('zh'))}</td>"
+            f"<td dir=\"auto\">{txt(aspect.get('en'))}</td><td lang=\"zh\" dir=\"auto\">{txt(aspect.get('zh'))}</td>"
             f'<td class="winner">{_advantage_cell(a)}</td><td>{esc(a.get("margin")) if a else ""}</td>'
-            f'<td>{esc(a.get("gaining")) if a and a.get("gaining") else ""}</td>'
+            f'<td>{txt(a.get("gaining")) if a and a.get("gaining") else ""}</td>'
             f'<td>{esc(a.get("evidence")) if a else ""}</td>{alt_cell}</tr>')
     if not rows:
         return '<p class="muted">No sections.</p>'
@@ -259,13 +367,14 @@ def bar_chart(title: str, bars: list[tuple[str, float, str]], width: int = 320) 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>']
     for i, (label, value, colour) in enumerate(bars):
+        label = _text(label)
         y = pad + i * row
         w = (width - label_w - 40) * (value / top)
         short = label if len(label) <= 16 else label[:15] + "…"
         parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">{esc(short)}</text>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="{esc(colour)}">'
-                     f"<title>{esc(label)}: {_number(value)}</title></rect>"
-                     f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12">{_number(value)}</text>')
+                     f"<title>{esc(label)}: {esc(_number(value))}</title></rect>"
+                     f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12">{esc(_number(value))}</text>')
     if not bars:
         parts.append(f'<text x="{pad}" y="{pad + 15}" font-size="12">no evidence</text>')
     parts.append("</svg>")
@@ -290,15 +399,18 @@ def _charts(document: dict, pairs: list[dict]) -> str:
             bars = [(n, counts.get(n, 0), "#2f6fde" if n in winners else "#e0a100" if n in gaining else "#9aa5b8")
                     for n in names if counts.get(n, 0) or n in winners]
             caption = "evidence per competitor (blue: the section's winner)"
-            items = "".join(f"<li>{esc(e.get('competitor'))}: {esc(e.get('text'))}"
-                            + (f' / <span lang="zh">{esc(e.get("zh"))}</span>' if e.get("zh") else "")
+            items = "".join(f'<li dir="auto">{txt(e.get("competitor"))}: {txt(e.get("text"))}'
+                            + (f' / <span lang="zh">{txt(e.get("zh"))}</span>' if e.get("zh") else "")
                             + f' <span class="muted">(unit #{esc(e.get("pair"))})</span></li>' for e in evidence)
-            detail = (f"<details><summary>Evidence ({len(evidence)})</summary><ul>{items}</ul></details>"
+            detail = (f"<details><summary>Evidence ({esc(len(evidence))})</summary><ul>{items}</ul></details>"
                       if evidence else "")
         else:
-            lo, hi = (s.get("pairs") or [0, -1])[:2]
-            claims = [c for i in range(lo, hi + 1) for c in by_index.get(i, {}).get("claims", [])]
-            mism = sum(len(_link_sets(by_index.get(i, {}))[0]) // 2 for i in range(lo, hi + 1))
+            rng = (s.get("pairs") or [])[:2]
+            lo, hi = (_int(rng[0]), _int(rng[-1])) if rng else (None, None)
+            units = [p for i, p in by_index.items() if lo is not None and hi is not None and _int(i) is not None
+                     and lo <= i <= hi]
+            claims = [c for p in units for c in p.get("claims", [])]
+            mism = sum(len(_link_sets(p)[0]) // 2 for p in units)
             bars = [("English claims", sum(c.get("lang") == "en" for c in claims), "#9aa5b8"),
                     ("Chinese claims", sum(c.get("lang") == "zh" for c in claims), "#9aa5b8"),
                     ("mismatched links", mism, "#c0262d")]
@@ -315,14 +427,15 @@ def _legend(colours: _Colours) -> str:
     items = []
     for name, i in colours.index.items():
         forms = colours.surfaces[name]
-        zh = " / ".join(forms.get("zh", []))
-        items.append(f'<li class="ent e{i}">{esc(name)}'
-                     + (f' = <span lang="zh">{esc(zh)}</span>' if zh else "") + "</li>")
+        zh = " / ".join(map(_text, forms.get("zh", [])))
+        items.append(f'<li class="ent e{i}">{txt(name)}'
+                     + (f' = <span lang="zh">{txt(zh)}</span>' if zh else "") + "</li>")
     return f'<ul class="legend">{"".join(items)}</ul>'
 
 
 def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str:
-    """One article as an ``<article>`` element."""
+    """One article as an ``<article>`` element (from records of any shape: see :func:`_shaped`)."""
+    document, pairs = _shaped(document, "document"), [_shaped(p, "pair") for p in pairs]
     colours = _Colours()
     table = _pairs_table(anchor, document, pairs, colours)  # fills the colours in document order
     n_ent = sum(len(p.get("entities", [])) for p in pairs)
@@ -331,21 +444,21 @@ def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str
     n_bad = sum(not l.get("agree", True) for p in pairs for l in p.get("claim_links", []))
     n_warn = sum(len(p.get("warnings", [])) for p in pairs)
     n_unaligned = sum(not p.get("en") or not p.get("zh") for p in pairs)
-    doc_warn = "".join(f"<li>&#9888; {esc(w.get('code'))}: {esc(w.get('message'))}</li>"
+    doc_warn = "".join(f'<li dir="auto">&#9888; {esc(w.get("code"))}: {txt(w.get("message"))}</li>'
                        for w in document.get("warnings", []))
     removed = document.get("removed", [])
     removed_html = ("<details><summary>Removed as boilerplate ({})</summary><ul>{}</ul></details>".format(
-        len(removed), "".join(f"<li>line {esc(r.get('line'))}: {esc(r.get('text'))} "
+        esc(len(removed)), "".join(f"<li dir=\"auto\">line {esc(r.get('line'))}: {txt(r.get('text'))} "
                               f"<span class=\"muted\">({esc(r.get('rule'))})</span></li>" for r in removed))
                     if removed else "")
     stats = [("aligned units", len(pairs)), ("without counterpart", n_unaligned), ("entities", n_ent),
              ("claims", n_claims), ("claim links", n_links), ("mismatched links", n_bad), ("unit warnings", n_warn)]
     return (f'<article class="doc" id="{esc(anchor)}" data-doc-id="{esc(document.get("doc_id"))}">'
             f"<style>{colours.css(anchor)}</style>"
-            f'<h2>{esc(document.get("doc_id"))}</h2>'
-            f'<p class="meta">source <code>{esc(document.get("source"))}</code> · encoding '
+            f'<h2>{txt(document.get("doc_id"))}</h2>'
+            f'<p class="meta">source <code>{txt(document.get("source"))}</code> · encoding '
             f'{esc(document.get("encoding"))} · signature <code>{esc(document.get("signature"))}</code></p>'
-            f'<ul class="stats">{"".join(f"<li><b>{v}</b> {esc(k)}</li>" for k, v in stats)}</ul>'
+            f'<ul class="stats">{"".join(f"<li><b>{esc(v)}</b> {esc(k)}</li>" for k, v in stats)}</ul>'
             + (f'<ul class="warnings">{doc_warn}</ul>' if doc_warn else "") + removed_html
             + f"<h3>Section advantages</h3>{_advantages_table(document)}"
             + f"<h3>Evidence per section</h3>{_charts(document, pairs)}"
@@ -357,14 +470,16 @@ def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str
 
 
 def render_page(articles: Articles, title: Optional[str] = None) -> str:
-    """The whole HTML page for one or more articles."""
+    """The whole HTML page for one or more articles (records of any shape: see :func:`_shaped`)."""
+    articles = [(_shaped(d, "document"), [_shaped(p, "pair") for p in pairs] if isinstance(pairs, list) else [])
+                for d, pairs in articles]
     if title is None:
         title = (f"Review: {articles[0][0].get('doc_id')}" if len(articles) == 1
                  else f"Review: {len(articles)} articles")
     toc = ""
     if len(articles) > 1:
         toc = ('<nav class="toc"><ol>' + "".join(
-            f'<li><a href="#a{i}">{esc(d.get("doc_id"))}</a> ({len(p)} units)</li>'
+            f'<li><a href="#a{i}">{txt(d.get("doc_id"))}</a> ({esc(len(p))} units)</li>'
             for i, (d, p) in enumerate(articles)) + "</ol></nav>")
     body = "\n".join(render_article(d, p, f"a{i}") for i, (d, p) in enumerate(articles))
     meta = f"{len(articles)} article(s), {sum(len(p) for _, p in articles)} aligned units"

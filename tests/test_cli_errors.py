@@ -71,11 +71,12 @@ def files(tmp_path):
     (["-o", "{d}/a_file"], ["-o {d}/a_file: exists and is not a folder"]),
     (["-o", "{d}/a_file/sub"], ["-o {d}/a_file/sub: cannot create it: {d}/a_file is not a folder"]),
     (["-o", "/proc/nlp_toolkit_out"], ["-o /proc/nlp_toolkit_out: cannot create the folder"]),
-    (["--timeout", "-1"], ["--timeout: -1.0 is not a positive number of seconds"]),
-    (["--timeout", "0"], ["--timeout: 0.0 is not a positive number of seconds"]),
-    (["--timeout", "nan"], ["--timeout: nan is not a positive number of seconds"]),
-    (["--timeout", "soon"], ["argument --timeout: invalid float value: 'soon'"]),
-    (["--workers", "0"], ["--workers: 0 is not a whole number of at least 1"]),
+    (["--timeout", "-1"], ["argument --timeout: must be 0 (no limit) or a positive number of seconds, got -1"]),
+    (["--timeout", "nan"], ["argument --timeout: must be 0 (no limit) or a positive number of seconds, got nan"]),
+    (["--timeout", "soon"], ["argument --timeout: not a number of seconds: 'soon'"]),
+    (["--max-memory", "lots"], ["argument --max-memory: not a memory size: 'lots' (e.g. 2G, 800M)"]),
+    (["--max-memory", "1M"], ["--max-memory: 1048576 is below 64M"]),
+    (["--workers", "-1"], ["--workers: -1 is not a whole number of at least 0"]),
     (["--format", "jsonl,xml"], ["--format jsonl,xml: unknown format 'xml' (known: jsonl, ", "tmx"]),
     (["--shard-size", "-5"], ["--shard-size -5: must be 0"]),
     (["--encoder", "bogus"], ["--encoder: unknown encoder 'bogus' (known: usem3, transformers:/path/to/model)"]),
@@ -276,7 +277,8 @@ def test_the_known_names_are_the_stages_own():
 
 @pytest.mark.parametrize("changes, message", [
     ({"timeout": -1.0}, "timeout: -1.0 is not a positive number"), ({"timeout": 0}, "timeout: 0 is not"),
-    ({"timeout": float("inf")}, "timeout: inf is not"), ({"workers": 0}, "workers: 0 is not a whole number"),
+    ({"timeout": float("inf")}, "timeout: inf is not"), ({"workers": -1}, "workers: -1 is not a whole number"),
+    ({"max_memory": 1024}, "max_memory: 1024 is below 64M"),
     ({"engine": "ray"}, "engine: unknown engine 'ray' (known: local, dask)"), ({"formats": ()}, "formats: ()"),
 ])
 def test_batch_options_refuse_values_no_run_can_use(changes, message):

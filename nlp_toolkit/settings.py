@@ -62,8 +62,12 @@ class Settings:
     merge_penalty: float = 0.05
     #: extra penalty on a merge that would join a heading-like paragraph (short, no closing punctuation)
     heading_merge_penalty: float = 0.3
-    #: how far (in paragraphs) the DP may stray from the diagonal; 0 means no band
+    #: how far (in paragraphs) beads are scored and the DP may stray from the diagonal scaled to the two
+    #: lengths; 0: the whole grid up to ``band_auto_cells`` (English x Chinese paragraphs), a band of
+    #: ``band_auto_width`` above it, so that time and memory stay linear in the article's length
     band: int = 0
+    band_auto_cells: int = 250_000
+    band_auto_width: int = 64
 
     # --- sentences (splitting and sentence alignment) ------------------------------------------------------
     #: English sentence splitter: "rules" or "senter" (the spaCy pipeline's statistical splitter). On the MAC

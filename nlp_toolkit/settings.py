@@ -89,6 +89,12 @@ class Settings:
     #: score beads other than 1-1 only within this many sentences of a first-pass path of 1-1 beads (0: over
     #: the whole document). MAC: the same alignments down to a width of 4, the decoding ~25% faster
     sent_band: int = 8
+    #: documents (or paragraph pairs) of more than this many source x target sentences are cut into pieces of
+    #: about ``sent_piece_size`` sentences at anchor points of a first 1-1 pass within ``sent_piece_band``
+    #: sentences of the scaled diagonal, and aligned piece by piece (sentalign/pieces.py): linear cost
+    sent_piece_cells: int = 250_000
+    sent_piece_size: int = 200
+    sent_piece_band: int = 32
     #: BLAS threads while aligning sentences; 0: the cores free right now (nlp_toolkit/threads.py: BLAS threads
     #: waiting for busy cores make a loaded machine several times slower)
     sent_blas_threads: int = 0

@@ -134,10 +134,30 @@ def to_entities(doc) -> list[Entity]:
     return out
 
 
+#: texts longer than this are parsed in pieces cut at sentence ends (nlp_toolkit.split.chunk_spans) and joined
+#: back into one Doc: spaCy's max_length is never reached and its memory stays bounded
+CHUNK_CHARS = 100_000
+
+
 def parse_many(texts: list[str], settings: Settings = DEFAULT, batch_size: int = 64) -> list:
-    """The spaCy Doc of each text: parse and entities (read them with :func:`to_entities`)."""
+    """The spaCy Doc of each text: parse and entities (read them with :func:`to_entities`). A text over
+    :data:`CHUNK_CHARS` is parsed in pieces, joined into one Doc whose text and offsets are the text's own."""
+    from ..limits import check_deadline
+    from ..split import chunk_spans
+
     nlp, other = pipeline(settings)
-    return list(nlp.pipe(texts, batch_size=batch_size, disable=other))
+    pieces, owner = [], []
+    for k, t in enumerate(texts):
+        for a, b in chunk_spans(t, CHUNK_CHARS):
+            pieces.append(t[a:b])
+            owner.append(k)
+    docs: list = [[] for _ in texts]
+    for k, d in zip(owner, nlp.pipe(pieces, batch_size=batch_size, disable=other)):
+        check_deadline()
+        docs[k].append(d)
+    from spacy.tokens import Doc
+
+    return [ds[0] if len(ds) == 1 else Doc.from_docs(ds, ensure_whitespace=False) for ds in docs]
 
 
 def recognize_many(texts: list[str], settings: Settings = DEFAULT, batch_size: int = 64) -> list[list[Entity]]:

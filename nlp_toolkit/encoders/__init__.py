@@ -8,8 +8,9 @@
 - :class:`CachedEncoder`: embeds each distinct text once. The numpy forward pass batches texts, and a text's
   vector differs in the last bits (about 1e-7) with the texts batched beside it; so that an article's results
   never depend on which articles a process saw before it (a resumed run, another worker, a Dask cluster), the
-  pipeline clears the caches at the start of every article (:func:`clear_caches`): within an article each
-  distinct text is still embedded once;
+  pipeline clears the caches at the start of every article (:func:`clear_caches`; every cache of computed
+  embeddings registers with :func:`register_cache`, the USE-m3 pooler's too): within an article each distinct
+  text is still embedded once;
 - :mod:`nlp_toolkit.encoders.spans`: embeddings of runs of consecutive sentences, for the aligners.
 """
 
@@ -31,11 +32,18 @@ class Encoder(Protocol):
         """(len(texts), dim) float32, rows L2-normalized."""
 
 
-_CACHES: "weakref.WeakSet[CachedEncoder]" = weakref.WeakSet()
+_CACHES: "weakref.WeakSet" = weakref.WeakSet()
+
+
+def register_cache(cache) -> None:
+    """Have :func:`clear_caches` empty ``cache`` (any object with a ``clear()`` method) from now on."""
+    _CACHES.add(cache)
 
 
 def clear_caches() -> None:
-    """Empty every embedding cache of this process."""
+    """Empty every cache of computed embeddings in this process: each :class:`CachedEncoder` and the USE-m3
+    pooled token features (:mod:`nlp_toolkit.encoders.usem3`), whose values depend on the texts batched
+    together when they were computed."""
     for c in list(_CACHES):
         c.clear()
 

@@ -52,6 +52,13 @@ class _USEM3Pooler:
         self.max_items = max_items
         self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
         self._lock = threading.RLock()  # pooled() holds it around fill()
+        from . import register_cache
+
+        register_cache(self)  # its values depend on the batch they were pooled in: scoped to the article
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
 
     def pooled(self, texts: Sequence[str], clauses: bool = False) -> tuple:
         """Per text: the projected token-feature sum without its BOS and EOS rows, the BOS row, the EOS row

@@ -142,17 +142,23 @@ CHUNK_CHARS = 100_000
 def parse_many(texts: list[str], settings: Settings = DEFAULT, batch_size: int = 64) -> list:
     """The spaCy Doc of each text: parse and entities (read them with :func:`to_entities`). A text over
     :data:`CHUNK_CHARS` is parsed in pieces, joined into one Doc whose text and offsets are the text's own."""
+    nlp, other = pipeline(settings)
+    return pipe_chunked(nlp, texts, other, batch_size)
+
+
+def pipe_chunked(nlp, texts: list[str], disable=(), batch_size: int = 64) -> list:
+    """``nlp.pipe`` over texts of any length: a text over :data:`CHUNK_CHARS` in pieces joined back into one
+    Doc (its text the text's own, offsets unchanged)."""
     from ..limits import check_deadline
     from ..split import chunk_spans
 
-    nlp, other = pipeline(settings)
     pieces, owner = [], []
     for k, t in enumerate(texts):
         for a, b in chunk_spans(t, CHUNK_CHARS):
             pieces.append(t[a:b])
             owner.append(k)
     docs: list = [[] for _ in texts]
-    for k, d in zip(owner, nlp.pipe(pieces, batch_size=batch_size, disable=other)):
+    for k, d in zip(owner, nlp.pipe(pieces, batch_size=batch_size, disable=list(disable))):
         check_deadline()
         docs[k].append(d)
     from spacy.tokens import Doc

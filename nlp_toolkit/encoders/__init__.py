@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import weakref
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -32,27 +31,14 @@ class Encoder(Protocol):
         """(len(texts), dim) float32, rows L2-normalized."""
 
 
-_CACHES: "weakref.WeakSet" = weakref.WeakSet()
-
-
-def register_cache(cache) -> None:
-    """Have :func:`clear_caches` empty ``cache`` (any object with a ``clear()`` method) from now on."""
-    _CACHES.add(cache)
-
-
-def clear_caches() -> None:
-    """Empty every cache of computed embeddings in this process: each :class:`CachedEncoder` and the USE-m3
-    pooled token features (:mod:`nlp_toolkit.encoders.usem3`), whose values depend on the texts batched
-    together when they were computed."""
-    for c in list(_CACHES):
-        c.clear()
+from .caches import clear_caches, register_cache  # noqa: F401  (the package's API)
 
 
 class CachedEncoder:
     """Wraps an encoder so each distinct text is embedded once; new texts are encoded in one batch."""
 
     def __init__(self, encoder: Encoder, max_items: int = 200_000):
-        _CACHES.add(self)
+        register_cache(self)
         self.encoder = encoder
         self.name = encoder.name
         self.max_items = max_items

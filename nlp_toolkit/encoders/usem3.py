@@ -52,7 +52,7 @@ class _USEM3Pooler:
         self.max_items = max_items
         self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
         self._lock = threading.RLock()  # pooled() holds it around fill()
-        from . import register_cache
+        from .caches import register_cache
 
         register_cache(self)  # its values depend on the batch they were pooled in: scoped to the article
 

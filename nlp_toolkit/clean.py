@@ -18,6 +18,7 @@ import functools
 import re
 
 from .document import Article, Removed
+from .limits import check_deadline
 from .resources import read_lines
 from .settings import DEFAULT, Settings
 
@@ -72,6 +73,7 @@ def clean_article(article: Article, settings: Settings = DEFAULT) -> None:
     patterns = load_patterns(settings.boilerplate)
     kept = []
     for para in article.paragraphs:
+        check_deadline()
         lines = para.text.split("\n")
         for k, line in enumerate(lines):
             new, rule = clean_line(line, patterns)

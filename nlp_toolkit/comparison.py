@@ -21,6 +21,7 @@ from collections import Counter
 from typing import Optional
 
 from .document import AlignedPair, Article, Claim, ComparisonRow, Evidence
+from .limits import check_deadline
 from .resources import spacy_english
 from .script import ASCII_STOPS, SEMICOLONS, ZH_STOPS
 from .settings import DEFAULT, Settings
@@ -142,7 +143,9 @@ def _english_docs(pairs: list[AlignedPair], settings: Settings) -> list:
         nlp = spacy_english(settings.spacy_en)
         names = nlp.pipe_names
         off = names[names.index("ner"):] if "ner" in names else []
-        for p, doc in zip(missing, nlp.pipe([p.en for p in missing], disable=off)):
+        from .entities.english import pipe_chunked
+
+        for p, doc in zip(missing, pipe_chunked(nlp, [p.en for p in missing], off)):
             p.en_doc = doc
     return [p.en_doc for p in pairs]
 
@@ -161,6 +164,7 @@ def assign_subjects(article: Article, settings: Settings = DEFAULT) -> None:
                 if c.lang == "en":
                     c.subject = _subject_en(c, doc, mentions)
     for p in pairs:
+        check_deadline()
         mentions = _mentions(p, "zh", names)
         linked = {l.zh: p.claims[l.en].subject for l in p.claim_links}
         for k, c in enumerate(p.claims):

@@ -27,6 +27,7 @@ import re
 from typing import Sequence
 
 from .document import Article, Paragraph
+from .limits import check_deadline
 from .script import HAN_ALL, HAN_BASIC, HAN_CORE, TERMINAL_MARKS
 from .settings import DEFAULT, Settings
 
@@ -152,7 +153,10 @@ def split_block(para: Paragraph, settings: Settings = DEFAULT) -> list[Paragraph
 
 def identify_article(article: Article, settings: Settings = DEFAULT) -> None:
     """Give every paragraph its language and side, split blocks that hold both languages, number each side."""
-    paragraphs = [p for raw in article.paragraphs for p in split_block(raw, settings)]
+    paragraphs = []
+    for raw in article.paragraphs:
+        check_deadline()
+        paragraphs.extend(split_block(raw, settings))
     counters = {"en": 0, "zh": 0}
     for p in paragraphs:
         p.index = counters[p.side]

@@ -27,6 +27,7 @@ from .document import AlignedPair, Article, Notice, Section
 from .script import TERMINAL_MARKS, to_simplified
 from .settings import DEFAULT, Settings
 from .encoders.spans import SpanEmbedder
+from .limits import check_deadline
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-'’][A-Za-z0-9]+)*")
@@ -82,6 +83,38 @@ def _heading_like(texts: list[str], first: int, count: int) -> bool:
     return any(len(t) < 80 and not t.rstrip().endswith(_TERMINAL) for t in texts[first:first + count])
 
 
+def band_limits(n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each DP row i (English paragraphs before the bead, 0..n): the first and last Chinese position
+    (0..m) within ``width`` of the diagonal scaled to the two lengths (``i * m / n``). A row also reaches the
+    next row's centre and the previous row's, so that every cell of the band is reachable however unequal the
+    lengths: about ``(2 * width + 1) * n + m`` cells in all.
+
+    >>> [x.tolist() for x in band_limits(4, 8, 1)]
+    [[0, 0, 1, 3, 5], [3, 5, 7, 8, 8]]
+    """
+    c = (np.arange(n + 1) * m) // n
+    prev = np.concatenate([c[:1], c[:-1]])
+    nxt = np.concatenate([c[1:], c[-1:]])
+    lo = np.maximum(np.minimum(c, prev) - width, 0)
+    hi = np.minimum(np.maximum(c, nxt) + width, m)
+    return lo.astype(np.int64), hi.astype(np.int64)
+
+
+class Banded:
+    """A matrix stored only within a band: row ``i`` holds columns ``lo[i] .. lo[i] + W - 1``; reading a cell
+    outside gives ``fill``. Indexed like the dense matrix it stands for (``t[i, j]``)."""
+
+    def __init__(self, data: np.ndarray, lo: np.ndarray, fill: float = float("nan")):
+        self.data, self.lo, self.fill = data, lo, fill
+
+    def __getitem__(self, ij):
+        i, j = ij
+        k = j - self.lo[i]
+        if 0 <= k < self.data.shape[1] and not np.isnan(self.data[i, k]):
+            return self.data[i, k]
+        return self.fill
+
+
 class ParagraphAligner:
     """Align two paragraph sequences; ``encoder`` is any :class:`nlp_toolkit.encoders.Encoder`."""
 
@@ -102,8 +135,14 @@ class ParagraphAligner:
         if n == 0 or m == 0:
             return ([ParagraphBead([i], [], 0.0, {}) for i in range(n)]
                     + [ParagraphBead([], [j], 0.0, {}) for j in range(m)])
-        tables = self._score_tables(en, zh)
-        path = self._dp(n, m, tables)
+        width = self.band_width(n, m)
+        if width:
+            lo, hi = band_limits(n, m, width)
+            tables = self._banded_tables(en, zh, lo, hi)
+            path = self._dp_banded(n, m, tables, lo, hi)
+        else:
+            tables = self._score_tables(en, zh)
+            path = self._dp(n, m, tables)
         beads = []
         for i, j, di, dj in path:
             if di and dj:
@@ -113,6 +152,15 @@ class ParagraphAligner:
             else:
                 beads.append(ParagraphBead(list(range(i, i + di)), list(range(j, j + dj)), 0.0, {}))
         return beads
+
+    def band_width(self, n: int, m: int) -> int:
+        """How far from the diagonal (scaled to the two lengths) beads are scored and the DP goes: ``band`` when
+        set, else none up to ``band_auto_cells`` cells (every normal article: the whole grid), and
+        ``band_auto_width`` above, so that the cost stays linear in the article's length."""
+        s = self.settings
+        if s.band:
+            return s.band
+        return 0 if n * m <= s.band_auto_cells else s.band_auto_width
 
     def _score_tables(self, en: list[str], zh: list[str]) -> dict:
         """For each bead shape (1-1, 2-1, 1-2): matrices of its score and of each signal, indexed by the
@@ -165,19 +213,14 @@ class ParagraphAligner:
     def _dp(self, n: int, m: int, tables: dict) -> list[tuple[int, int, int, int]]:
         """Best path as (first en, first zh, en count, zh count) beads."""
         s = self.settings
-        band = s.band or (0 if n * m <= 250_000 else 50)
         NEG = -1e18
         best = np.full((n + 1, m + 1), NEG)
         back = np.full((n + 1, m + 1), -1, dtype=np.int8)
         best[0, 0] = 0.0
         scores = {k: t["score"] for k, t in tables.items()}
         for i in range(n + 1):
-            if band:
-                center = int(i * m / n)
-                lo, hi = max(0, center - band - abs(n - m)), min(m, center + band + abs(n - m))
-            else:
-                lo, hi = 0, m
-            for j in range(lo, hi + 1):
+            check_deadline()
+            for j in range(m + 1):
                 cur, arg = NEG, -1
                 for b, (di, dj) in enumerate(BEADS):
                     pi, pj = i - di, j - dj
@@ -202,8 +245,134 @@ class ParagraphAligner:
         return path[::-1]
 
 
+    def _banded_tables(self, en: list[str], zh: list[str], lo: np.ndarray, hi: np.ndarray,
+                       block: int = 128) -> dict:
+        """The tables of :meth:`_score_tables`, computed only within the band ``lo``/``hi`` (see
+        :func:`band_limits`) and stored as :class:`Banded` matrices: time and memory linear in the article.
+        The neighbourhood normalization takes its top scores within the band (the full grid's rows and
+        columns would cost n x m); the signals are those of the dense tables."""
+        s = self.settings
+        n, m = len(en), len(zh)
+        span = SpanEmbedder(self.encoder)
+        zh_simplified = [to_simplified(t) for t in zh]
+        span.prepare(en, zh_simplified)
+        en_spans = span.spans(en, 2, " ")
+        zh_spans = span.spans(zh_simplified, 2, "")
+        E, E2 = en_spans[1][1:], en_spans[2][2:]
+        Z, Z2 = zh_spans[1][1:], zh_spans[2][2:]
+        W = int((hi - lo).max()) + 1
+        k = min(4, n, m)
+        blocks = [(r0, min(r0 + block, n)) for r0 in range(0, n, block)]
+
+        def window(r0, r1, rows, cols):
+            """Column range of DP rows r0..r1 - 1 (clipped to ``cols``) and the in-band mask over it."""
+            c0, c1 = int(lo[r0]), min(int(hi[r1 - 1]) + 1, cols)
+            j = np.arange(c0, c1)[None, :]
+            mask = (j >= lo[r0:r1, None]) & (j <= hi[r0:r1, None])
+            return c0, c1, mask[:min(r1, rows) - r0]
+
+        # the neighbourhood normalization within the band: top-k mean of each row and each column
+        row = np.zeros(n)
+        col_top = np.full((k, m), -np.inf)
+        for r0, r1 in blocks:
+            check_deadline()
+            c0, c1, mask = window(r0, r1, n, m)
+            S = np.where(mask, E[r0:r1] @ Z[c0:c1].T, -np.inf)
+            top = np.sort(S, axis=1)[:, -k:]
+            row[r0:r1] = np.where(np.isfinite(top), top, 0).sum(axis=1) / np.maximum(np.isfinite(top).sum(axis=1), 1)
+            col_top[:, c0:c1] = np.sort(np.vstack([col_top[:, c0:c1], S]), axis=0)[-k:]
+        fin = np.isfinite(col_top)
+        col = np.where(fin, col_top, 0).sum(axis=0) / np.maximum(fin.sum(axis=0), 1)
+        ratio = sum(map(len, zh)) / max(1, sum(map(len, en)))
+        en_texts = {1: en, 2: [en[i] + " " + en[i + 1] for i in range(n - 1)]}
+        zh_texts = {1: zh, 2: [zh[j] + zh[j + 1] for j in range(m - 1)]}
+        en_anchor = {d: [(_numbers(t), _latin(t)) for t in ts] for d, ts in en_texts.items()}
+        zh_anchor = {d: [(_numbers(t), _latin(t)) for t in ts] for d, ts in zh_texts.items()}
+        en_heads = {d: np.array([_heading_like(en, i, d) for i in range(len(ts))]) for d, ts in en_texts.items()}
+        zh_heads = {d: np.array([_heading_like(zh, j, d) for j in range(len(ts))]) for d, ts in zh_texts.items()}
+        en_len = {d: np.array([len(t) for t in ts], dtype=float) for d, ts in en_texts.items()}
+        zh_len = {d: np.array([len(t) for t in ts], dtype=float) for d, ts in zh_texts.items()}
+        tables = {}
+        for di, dj, Ea, Zb in ((1, 1, E, Z), (2, 1, E2, Z), (1, 2, E, Z2)):
+            rows, cols = n - di + 1, m - dj + 1
+            if rows < 1 or cols < 1:
+                continue
+            r_all = row if di == 1 else (row[:-1] + row[1:]) / 2
+            c_all = col if dj == 1 else (col[:-1] + col[1:]) / 2
+            out = {name: np.full((rows, W), np.nan) for name in ("score", "similarity", "margin", "anchor", "length")}
+            for r0, r1 in blocks:
+                if r0 >= rows:
+                    break
+                check_deadline()
+                c0, c1, mask = window(r0, r1, rows, cols)
+                r1 = min(r1, rows)
+                S = Ea[r0:r1] @ Zb[c0:c1].T
+                margin = S - 0.5 * (r_all[r0:r1, None] + c_all[None, c0:c1])
+                anchor = np.zeros(S.shape)
+                for a, b in zip(*np.nonzero(mask)):
+                    anchor[a, b] = _overlap(en_anchor[di][r0 + a], zh_anchor[dj][c0 + b])
+                el, zl = en_len[di][r0:r1], zh_len[dj][c0:c1]
+                length = np.minimum(2.0, np.abs(np.log((zl[None, :] + 10) / (ratio * (el[:, None] + 10)))))
+                score = s.w_similarity * (S + margin) / 2 + s.w_anchor * anchor - s.w_length * length
+                if di + dj == 3:
+                    heads = en_heads[di][r0:r1, None] | zh_heads[dj][None, c0:c1]
+                    score = score - s.merge_penalty - s.heading_merge_penalty * heads
+                # into band storage: DP row i keeps columns lo[i] .. hi[i] at offsets 0 ..
+                rr, cc = np.nonzero(mask)
+                off = cc + c0 - lo[r0 + rr]
+                for name, M in (("score", score), ("similarity", S), ("margin", margin), ("anchor", anchor),
+                                ("length", length)):
+                    out[name][r0 + rr, off] = M[rr, cc]
+            tables[(di, dj)] = {name: Banded(v, lo[:rows]) for name, v in out.items()}
+        return tables
+
+    def _dp_banded(self, n: int, m: int, tables: dict, lo: np.ndarray, hi: np.ndarray) -> list:
+        """:meth:`_dp` within the band: DP row i holds columns ``lo[i] .. hi[i]`` only."""
+        s = self.settings
+        NEG = -1e18
+        W = int((hi - lo).max()) + 1
+        best = np.full((n + 1, W), NEG)
+        back = np.full((n + 1, W), -1, dtype=np.int8)
+        best[0, 0] = 0.0
+        scores = {key: (t["score"].data, t["score"].lo) for key, t in tables.items()}
+
+        def get(i, j):
+            k = j - lo[i]
+            return best[i, k] if 0 <= k < W and j <= hi[i] else NEG
+
+        for i in range(n + 1):
+            check_deadline()
+            for j in range(int(lo[i]), int(hi[i]) + 1):
+                cur, arg = NEG, -1
+                for b, (di, dj) in enumerate(BEADS):
+                    pi, pj = i - di, j - dj
+                    if pi < 0 or pj < 0:
+                        continue
+                    prev = get(pi, pj)
+                    if prev == NEG:
+                        continue
+                    if di and dj:
+                        if (di, dj) not in scores:
+                            continue
+                        data, tlo = scores[(di, dj)]
+                        sc = data[pi, pj - tlo[pi]]
+                    else:
+                        sc = s.skip_score
+                    if prev + sc > cur:
+                        cur, arg = prev + sc, b
+                if arg >= 0:
+                    best[i, j - lo[i]], back[i, j - lo[i]] = cur, arg
+        path = []
+        i, j = n, m
+        while i or j:
+            di, dj = BEADS[back[i, j - lo[i]]]
+            i, j = i - di, j - dj
+            path.append((i, j, di, dj))
+        return path[::-1]
+
 def align_article(article: Article, settings: Settings = DEFAULT, aligner: ParagraphAligner | None = None) -> None:
     """Stage: fill ``article.pairs`` with aligned paragraph units, in document order."""
+    check_deadline()
     en = [p.text for p in article.en_paragraphs]
     zh = [p.text for p in article.zh_paragraphs]
     beads = (aligner or ParagraphAligner(settings)).align(en, zh)

@@ -101,35 +101,62 @@ class Pipeline:
         check_order(self.stage_names)
         self._stages = [load_stage(n) for n in self.stage_names]
 
+    def _segments(self) -> list[tuple[bool, list]]:
+        """The stages in runs: ``(True, [stage])`` for a stage with a ``pipe`` method, ``(False, stages)`` for
+        each maximal run of the others. Every cache is emptied at the start of each article's run and around
+        each batched stage, in :meth:`__call__` and :meth:`pipe` alike, so that an article's embeddings are
+        computed from the same texts in the same groups however it is processed."""
+        out: list[tuple[bool, list]] = []
+        for stage in self._stages:
+            if hasattr(stage, "pipe"):
+                out.append((True, [stage]))
+            elif out and not out[-1][0]:
+                out[-1][1].append(stage)
+            else:
+                out.append((False, [stage]))
+        return out
+
     def __call__(self, article: Article) -> Article:
+        """Run the stages over one article, within the current deadline (:func:`nlp_toolkit.limits.deadline`):
+        :func:`~nlp_toolkit.limits.check_deadline` between stages (and the stages call it in their loops)."""
         from .encoders import clear_caches
+        from .limits import check_deadline
         from .signature import signature
 
-        clear_caches()  # an article's results never depend on the articles processed before it
-        for stage in self._stages:
-            stage(article, self.settings)
+        for _batched, stages in self._segments():
+            clear_caches()  # an article's results never depend on the articles processed before it
+            for stage in stages:
+                check_deadline()
+                stage(article, self.settings)
+        clear_caches()
+        check_deadline()
         article.signature = signature(self.settings, self.stage_names)
         return article
 
     def pipe(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Article]:
-        """Process articles in batches; stages with a ``pipe`` method see a whole batch at once (faster; an
-        article's embedding-based scores may then differ in the last bits with the articles batched beside it,
-        where calling the pipeline on each article gives results that depend on the article alone)."""
+        """Process articles in batches; stages with a ``pipe`` method (the entity recognizers: spaCy's
+        ``nlp.pipe``) see a whole batch at once, the others run article by article with the caches emptied
+        between articles: each article's records are those :meth:`__call__` gives it (tests/test_pipeline.py)."""
+        from .encoders import clear_caches
+        from .limits import check_deadline
         from .signature import signature
 
         sig = signature(self.settings, self.stage_names)
         batch: list[Article] = []
 
         def flush():
-            from .encoders import clear_caches
-
-            clear_caches()
-            for stage in self._stages:
-                if hasattr(stage, "pipe"):
-                    stage.pipe(batch, self.settings)
-                else:
-                    for a in batch:
+            for batched, stages in self._segments():
+                if batched:
+                    clear_caches()
+                    check_deadline()
+                    stages[0].pipe(batch, self.settings)
+                    continue
+                for a in batch:
+                    clear_caches()
+                    for stage in stages:
+                        check_deadline()
                         stage(a, self.settings)
+            clear_caches()
             for a in batch:
                 a.signature = sig
             yield from batch

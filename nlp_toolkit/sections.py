@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .document import Advantage, Article, Notice, Section
+from .limits import check_deadline
 from .resources import model_file
 from .script import ASCII_QUOTES, ASCII_STOPS, CLOSE_QUOTES, EN_CLOSE_QUOTES, EN_STOPS, ZH_STOPS
 from .settings import DEFAULT, Settings
@@ -289,6 +290,7 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
     names = NameResolver(article)
     sections = []
     for k, first in enumerate(starts):
+        check_deadline()
         last = (starts[k + 1] - 1) if k + 1 < len(starts) else len(article.pairs) - 1
         head = article.pairs[first]
         sec = Section(index=k, first_pair=first, last_pair=last)

@@ -62,8 +62,12 @@ class Settings:
     merge_penalty: float = 0.05
     #: extra penalty on a merge that would join a heading-like paragraph (short, no closing punctuation)
     heading_merge_penalty: float = 0.3
-    #: how far (in paragraphs) the DP may stray from the diagonal; 0 means no band
+    #: how far (in paragraphs) beads are scored and the DP may stray from the diagonal scaled to the two
+    #: lengths; 0: the whole grid up to ``band_auto_cells`` (English x Chinese paragraphs), a band of
+    #: ``band_auto_width`` above it, so that time and memory stay linear in the article's length
     band: int = 0
+    band_auto_cells: int = 250_000
+    band_auto_width: int = 64
 
     # --- sentences (splitting and sentence alignment) ------------------------------------------------------
     #: English sentence splitter: "rules" or "senter" (the spaCy pipeline's statistical splitter). On the MAC
@@ -85,6 +89,12 @@ class Settings:
     #: score beads other than 1-1 only within this many sentences of a first-pass path of 1-1 beads (0: over
     #: the whole document). MAC: the same alignments down to a width of 4, the decoding ~25% faster
     sent_band: int = 8
+    #: documents (or paragraph pairs) of more than this many source x target sentences are cut into pieces of
+    #: about ``sent_piece_size`` sentences at anchor points of a first 1-1 pass within ``sent_piece_band``
+    #: sentences of the scaled diagonal, and aligned piece by piece (sentalign/pieces.py): linear cost
+    sent_piece_cells: int = 250_000
+    sent_piece_size: int = 200
+    sent_piece_band: int = 32
     #: BLAS threads while aligning sentences; 0: the cores free right now (nlp_toolkit/threads.py: BLAS threads
     #: waiting for busy cores make a loaded machine several times slower)
     sent_blas_threads: int = 0

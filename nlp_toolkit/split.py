@@ -63,7 +63,7 @@ def split_en_rules(text: str) -> list[str]:
         start = 0
         for m in _EN_CAND.finditer(line):
             if m.group().startswith(".") and len(m.group().rstrip("'\"’”)]")) == 1:
-                before = re.search(r"([A-Za-z.]+)$", line[start:m.start()])
+                before = re.search(r"([A-Za-z.]+)$", line[max(start, m.start() - 64):m.start()])
                 word = before.group(1).lower().rstrip(".") if before else ""
                 if word in _abbreviations() or (len(word) == 1 and word.isalpha()):
                     continue
@@ -72,6 +72,40 @@ def split_en_rules(text: str) -> list[str]:
         if line[start:].strip():
             out.append(line[start:].strip())
     return [s for s in out if s]
+
+
+#: where a bounded chunk may end, best first: a sentence end before whitespace, a line break, any whitespace
+_CHUNK_CUTS = (re.compile(r"[.!?。！？；;…]['\"’”)\]」』）]*\s+"), re.compile(r"\n+"), re.compile(r"\s+"))
+
+
+def chunk_spans(text: str, max_chars: int = 100_000) -> list[tuple[int, int]]:
+    """Cut ``text`` into consecutive ``(start, end)`` pieces of at most ``max_chars`` characters that cover it
+    exactly, each ending at the last sentence end (with the whitespace after it) in its second half, else at a
+    line break, else after any whitespace, else at ``max_chars``: what a model with a length limit
+    (spaCy's ``nlp.max_length``) or a cost superlinear in its input's length is given. Linear in the text.
+
+    >>> chunk_spans("One. Two. Three.", 10)
+    [(0, 10), (10, 16)]
+    >>> chunk_spans("short", 10)
+    [(0, 5)]
+    """
+    out, start, n = [], 0, len(text)
+    while n - start > max_chars:
+        end = start + max_chars
+        cut = None
+        for pattern in _CHUNK_CUTS:
+            last = None
+            for m in pattern.finditer(text, start + max_chars // 2, end):
+                last = m
+            if last is not None:
+                cut = last.end()
+                break
+        cut = cut if cut and cut > start else end
+        out.append((start, cut))
+        start = cut
+    if start < n or not out:
+        out.append((start, n))
+    return out
 
 
 @functools.lru_cache(maxsize=None)
@@ -96,7 +130,8 @@ def split_en(texts: Sequence[str] | str, settings: Settings = DEFAULT) -> list:
         nlp = _senter(settings.spacy_en)
         res = []
         # one Doc per line: a line break always ends a sentence
-        lines = [[ln for ln in t.splitlines() if ln.strip()] for t in batch]
+        # and a line over the chunk size is parsed in bounded pieces (spaCy's max_length, its memory)
+        lines = [[ln[a:b] for ln in t.splitlines() if ln.strip() for a, b in chunk_spans(ln)] for t in batch]
         flat = [ln for ls in lines for ln in ls]
         docs = iter(nlp.pipe(flat, batch_size=64))
         for ls in lines:

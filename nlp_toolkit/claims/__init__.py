@@ -14,6 +14,7 @@ import math
 import re
 
 from ..document import Article, Claim
+from ..limits import check_deadline
 from ..script import NUMERAL_CHARS
 from ..settings import DEFAULT, Settings
 
@@ -58,6 +59,7 @@ def annotate_claims(article: Article, settings: Settings = DEFAULT) -> None:
 
     When the entities stage ran first, a numeral inside a recognized name is not a claim."""
     for pair in article.pairs:
+        check_deadline()
         claims = (extract_claims(pair.en, "en", settings) if pair.en else []) + \
                  (extract_claims(pair.zh, "zh", settings) if pair.zh else [])
         pair.claims = [c for c in claims if not _inside_name(c, pair.entities)]

@@ -8,8 +8,9 @@
 - :class:`CachedEncoder`: embeds each distinct text once. The numpy forward pass batches texts, and a text's
   vector differs in the last bits (about 1e-7) with the texts batched beside it; so that an article's results
   never depend on which articles a process saw before it (a resumed run, another worker, a Dask cluster), the
-  pipeline clears the caches at the start of every article (:func:`clear_caches`): within an article each
-  distinct text is still embedded once;
+  pipeline clears the caches at the start of every article (:func:`clear_caches`; every cache of computed
+  embeddings registers with :func:`register_cache`, the USE-m3 pooler's too): within an article each distinct
+  text is still embedded once;
 - :mod:`nlp_toolkit.encoders.spans`: embeddings of runs of consecutive sentences, for the aligners.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import weakref
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -31,20 +31,14 @@ class Encoder(Protocol):
         """(len(texts), dim) float32, rows L2-normalized."""
 
 
-_CACHES: "weakref.WeakSet[CachedEncoder]" = weakref.WeakSet()
-
-
-def clear_caches() -> None:
-    """Empty every embedding cache of this process."""
-    for c in list(_CACHES):
-        c.clear()
+from .caches import clear_caches, register_cache  # noqa: F401  (the package's API)
 
 
 class CachedEncoder:
     """Wraps an encoder so each distinct text is embedded once; new texts are encoded in one batch."""
 
     def __init__(self, encoder: Encoder, max_items: int = 200_000):
-        _CACHES.add(self)
+        register_cache(self)
         self.encoder = encoder
         self.name = encoder.name
         self.max_items = max_items

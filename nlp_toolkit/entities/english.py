@@ -134,10 +134,51 @@ def to_entities(doc) -> list[Entity]:
     return out
 
 
+#: texts longer than this (no normal paragraph: a few thousand characters) are parsed in pieces cut at sentence
+#: ends (nlp_toolkit.split.chunk_spans) and joined
+#: back into one Doc: spaCy's max_length is never reached and its memory stays bounded
+CHUNK_CHARS = 20_000
+#: and a batch of texts given to spaCy at once holds at most this many characters (spaCy's memory grows with
+#: a batch's length: 224k characters at once took 700 MB) or ``batch_size`` texts
+BATCH_CHARS = 50_000
+
+
 def parse_many(texts: list[str], settings: Settings = DEFAULT, batch_size: int = 64) -> list:
-    """The spaCy Doc of each text: parse and entities (read them with :func:`to_entities`)."""
+    """The spaCy Doc of each text: parse and entities (read them with :func:`to_entities`). A text over
+    :data:`CHUNK_CHARS` is parsed in pieces, joined into one Doc whose text and offsets are the text's own."""
     nlp, other = pipeline(settings)
-    return list(nlp.pipe(texts, batch_size=batch_size, disable=other))
+    return pipe_chunked(nlp, texts, other, batch_size)
+
+
+def pipe_chunked(nlp, texts: list[str], disable=(), batch_size: int = 64) -> list:
+    """``nlp.pipe`` over texts of any length: a text over :data:`CHUNK_CHARS` in pieces joined back into one
+    Doc (its text the text's own, offsets unchanged)."""
+    from ..limits import check_deadline
+    from ..split import chunk_spans
+
+    pieces, owner = [], []
+    for k, t in enumerate(texts):
+        for a, b in chunk_spans(t, CHUNK_CHARS):
+            pieces.append(t[a:b])
+            owner.append(k)
+    docs: list = [[] for _ in texts]
+    groups, cur, chars = [], [], 0
+    for i, piece in enumerate(pieces):
+        if cur and (len(cur) >= batch_size or chars + len(piece) > BATCH_CHARS):
+            groups.append(cur)
+            cur, chars = [], 0
+        cur.append(i)
+        chars += len(piece)
+    if cur:
+        groups.append(cur)
+    for group in groups:
+        check_deadline()
+        parsed = nlp.pipe([pieces[i] for i in group], batch_size=len(group), disable=list(disable))
+        for i, d in zip(group, parsed):
+            docs[owner[i]].append(d)
+    from spacy.tokens import Doc
+
+    return [ds[0] if len(ds) == 1 else Doc.from_docs(ds, ensure_whitespace=False) for ds in docs]
 
 
 def recognize_many(texts: list[str], settings: Settings = DEFAULT, batch_size: int = 64) -> list[list[Entity]]:

@@ -28,7 +28,9 @@ from ..langid import detect_lang
 from ..settings import DEFAULT, Settings
 from ..split import split_en, split_zh
 from ..threads import blas_threads
+from ..limits import check_deadline
 from .decode import SentenceBead, decode
+from .pieces import cut_points
 from .features import trained_source, weights_for
 from .scorer import Scorer
 
@@ -62,6 +64,24 @@ def align_sentences(src: Sequence[str], tgt: Sequence[str], settings: Settings =
         beads = align_sentences(tgt, src, settings, encoder, tgt_lang, src_lang, weights)
         return [SentenceBead(b.tgt, b.src, b.score) for b in beads]
     w = weights if weights is not None else weights_for(settings)
+    if n * m > settings.sent_piece_cells:
+        # a long document: aligned piece by piece between anchor points of a banded first pass (pieces.py)
+        with blas_threads(settings.sent_blas_threads):
+            cuts = cut_points(src, tgt, settings, encoder, src_lang, tgt_lang)
+        beads: list[SentenceBead] = []
+        for (i0, j0), (i1, j1) in zip(cuts, cuts[1:]):
+            check_deadline()
+            sub = _align_piece(src[i0:i1], tgt[j0:j1], settings, encoder, src_lang, tgt_lang, w)
+            beads.extend(SentenceBead([i + i0 for i in b.src], [j + j0 for j in b.tgt], b.score) for b in sub)
+        return beads
+    return _align_piece(src, tgt, settings, encoder, src_lang, tgt_lang, w)
+
+
+def _align_piece(src, tgt, settings, encoder, src_lang, tgt_lang, w) -> list[SentenceBead]:
+    """The full aligner over one document or one piece of a long one."""
+    if not src or not tgt:
+        return [SentenceBead([i], [], 0.0) for i in range(len(src))] + \
+            [SentenceBead([], [j], 0.0) for j in range(len(tgt))]
     # BLAS threads: Settings.sent_blas_threads, 0 = the cores free right now (threads.py: BLAS threads that wait
     # for a busy core make the alignment several times slower)
     with blas_threads(settings.sent_blas_threads):
@@ -87,6 +107,7 @@ def align_sentences_article(article: Article, settings: Settings = DEFAULT) -> N
     pairs = article.pairs
     en_split = split_en([p.en for p in pairs], settings) if pairs else []
     for pair, en in zip(pairs, en_split):
+        check_deadline()
         zh = split_zh(pair.zh)
         beads = align_sentences(en, zh, settings, src_lang="en", tgt_lang="zh")
         pair.sentences = [
@@ -95,10 +116,3 @@ def align_sentences_article(article: Article, settings: Settings = DEFAULT) -> N
             for b in beads
         ]
 
-
-def _pipe(articles: Sequence[Article], settings: Settings = DEFAULT) -> None:
-    for a in articles:
-        align_sentences_article(a, settings)
-
-
-align_sentences_article.pipe = _pipe  # type: ignore[attr-defined]

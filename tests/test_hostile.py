@@ -123,6 +123,27 @@ def test_report_of_each_hostile_file_is_one_line(hostile):
                 assert (root / f"{name}.html").stat().st_size > 0
 
 
+def test_sentence_alignment_of_each_hostile_file_is_one_line(hostile):
+    """``align-sentences`` reads raw files too: each hostile file aligned against the bundled example's English
+    half either gives beads or one error line naming it."""
+    root, inputs = hostile
+    files = [name for name in inputs if "/" not in name]
+    other = root / "other.en.txt"
+    other.write_text("Tesla cut prices again.\n\nBYD sold more cars than ever.\n", encoding="utf-8")
+
+    def align(name: str) -> tuple[str, subprocess.CompletedProcess]:
+        return name, _cli("align-sentences", f"set/{name}", str(other), "-o", f"{name}.align", cwd=root)
+
+    with ThreadPoolExecutor(2) as pool:
+        for name, run in pool.map(align, files):
+            assert run.returncode in (0, 2), (name, run.stderr)
+            assert "Traceback" not in run.stderr, name
+            lines = run.stderr.strip().splitlines()
+            assert len(lines) == 1, (name, lines)
+            if run.returncode == 2:
+                assert lines[0].startswith(f"nlp-toolkit align-sentences: error: set/{name}: "), lines
+
+
 # -- listing: every input a job, refused ones with their reason (no subprocess) ---------------------------------
 def test_expand_inputs_records_loops_links_and_special_files(tmp_path):
     from nlp_toolkit.batch import expand_inputs

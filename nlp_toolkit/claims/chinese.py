@@ -82,7 +82,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             kind, unit = "percent", "percent"
         ordinal = w[max(0, s - 1):s] == "第"  # 第3天, 第二年: a rank, never a duration, age or count
         # a code or a name's number: digits written onto Latin letters (G20, COVID-19, A380, GPT-4)
-        code = how == "num" and x.digits and re.search(r"[A-Za-z]-?\s?$", w[max(0, s - 3):s]) is not None
+        code = how == "num" and x.digits and re.search(r"[A-Za-z]-?$", w[max(0, s - 2):s]) is not None
         if how == "num" and not ordinal and not code:
             # the Nth century (20世纪; 两个世纪 is a duration) and a decade (90年代, 20世纪90年代, 2010年代)
             mcen = re.match(r"\s*世纪", w[e:e + 4])
@@ -181,7 +181,9 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 kind, unit, pos = "age", lex.age_post["zh"][m.group(1)], m.end()
             elif ma:
                 kind, unit, pos = "age", {"个月": "month", "个星期": "week", "周": "week", "天": "day"}[ma.group(1)], ma.end()
-        if how == "num" and kind == "number" and not ordinal and not code:
+        # 接下来的一个月, 这一年: 一 after 的/这/那 is the article of "the next month", no duration stated
+        determiner = x.article and w[max(0, s - 1):s] in ("的", "这", "那")
+        if how == "num" and kind == "number" and not ordinal and not code and not determiner:
             m = g.re_unit_counted.match(w, pos) or g.re_unit.match(w, pos)
             if m and m.group(2) == "年" and (x.plain and 1000 <= value <= 2100 or
                                             re.fullmatch(rf"[{DIGITS}]{{4}}", w[s:e])):
@@ -325,9 +327,9 @@ def _counted(g: Chinese, w: str, pos: int, clauses: "Clauses", scaled: bool = Fa
         cls = m.group(1)
         p = m.end()
     # the noun: right here, or after a few modifiers (美国, 活跃, TikTok) within the clause
-    q = p
+    q = p = p + len(w[p:p + 4]) - len(w[p:p + 4].lstrip(" "))  # "610 米", "100 人": spaces before the noun
     if not cls and scaled and w[q:q + 1] == "的" and q + 1 < len(w):
-        q += 1  # 300万的选民: 的 may join a scaled number to its noun
+        q = p = q + 1  # 300万的选民: 的 may join a scaled number to its noun
     for _ in range(6):
         if q >= len(w) or CLAUSE.match(w, q) or w[q] in "的□" or w[q].isdigit() or g.re_exclude.match(w, q):
             break

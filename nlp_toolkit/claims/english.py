@@ -433,7 +433,10 @@ def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, i
     """
     nouns = g.lex.noun["en"]
     p = pos
-    for step in range(4):
+    names = 0  # capitalized words of a name among the modifiers ("four Lockheed Martin combat frigates")
+    for step in range(6):
+        if step - names >= 4:
+            return None
         m = re.match(r"(\s*-?\s*)((?:[a-z]\.){2,}|[a-z]+(?:-[a-z]+)*)", low[p:p + 40])
         if not m or "\n" in m.group(1):
             return None
@@ -457,11 +460,14 @@ def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, i
             return None
         # an unknown plural counts: right after the number, or after modifiers ("23 new licenses", "four combat
         # frigates"); a capitalized word before it is a name and stays a modifier
-        if step <= 2 and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "as", "os")) and \
-                w.isalpha() and (step == 0 or orig[p + len(m.group(1)):p + len(m.group(1)) + 1].islower()):
+        if step - names <= 2 and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "as", "os")) and \
+                w.isalpha() and (step == 0 or orig[p + len(m.group(1)):p + len(m.group(1)) + 1].islower()) and \
+                not re.match(r"[A-Z][a-z]*\s+[A-Z]", orig[p + len(m.group(1)):p + m.end() + 4]):
             nxt = re.match(r"\s+([a-z]+)", low[p + m.end():p + m.end() + 20])
             if not (nxt and nxt.group(1) in nouns):
                 return _singular(w), p + m.end()
+        if step > 0 and orig[p + len(m.group(1)):p + len(m.group(1)) + 1].isupper():
+            names += 1
         p += m.end()
     return None
 

@@ -333,6 +333,9 @@ def _counted(g: Chinese, w: str, pos: int, clauses: "Clauses", scaled: bool = Fa
     for _ in range(6):
         if q >= len(w) or CLAUSE.match(w, q) or w[q] in "的□" or w[q].isdigit() or g.re_exclude.match(w, q):
             break
+        mq = g.re_qual_post.match(w, q)
+        if mq and len(mq.group(1)) > 1:
+            break  # 125个以上样本: the bound (以上, 左右) ends the count; the qualifier is read after it
         mn = g.re_noun.match(w, q)
         # a one-character noun (米, 克, 国) only right after the number or its classifier: after other characters
         # it is part of a word (洛克希德, 厘米 is read whole)

@@ -63,6 +63,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     last_end = 0  # where the last claim ended: a currency word there is its suffix, not the next one's prefix
     out: list[tuple[Claim, tuple[int, int]]] = []
     dur_unit = settings.claims_duration_unit
+    last_month = None  # (month, end) of the last day of a month
 
     def num_at(pos: int) -> Optional[int]:
         m = re.match(r"\s*", w[pos:pos + 8])
@@ -79,6 +80,49 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         factor = 1.0
         if how == "pct":
             kind, unit = "percent", "percent"
+        ordinal = w[max(0, s - 1):s] == "第"  # 第3天, 第二年: a rank, never a duration, age or count
+        # a code or a name's number: digits written onto Latin letters (G20, COVID-19, A380, GPT-4)
+        code = how == "num" and x.digits and re.search(r"[A-Za-z]-?$", w[max(0, s - 2):s]) is not None
+        if how == "num" and not ordinal and not code:
+            # the Nth century (20世纪; 两个世纪 is a duration) and a decade (90年代, 20世纪90年代, 2010年代)
+            mcen = re.match(r"\s*世纪", w[e:e + 4])
+            mdec = re.match(r"\s*年代", w[e:e + 4])
+            if mcen and x.plain and 0 < value < 40:
+                j = num_at(e + mcen.end())
+                md2 = re.match(r"\s*年代", w[found[j][0].end:found[j][0].end + 4]) if j is not None else None
+                if md2 and found[j][0].value < 100 and found[j][0].value % 10 == 0:
+                    used[j] = True
+                    end = found[j][0].end + md2.end()
+                    c = make_claim(norm, "zh", s, end, "date", (value - 1) * 100 + found[j][0].value, "decade")
+                else:
+                    end = e + mcen.end()
+                    c = make_claim(norm, "zh", s, end, "date", value, "century")
+                out.append((c, (s, end)))
+                last_end = max(last_end, end)
+                continue
+            if mdec and value % 10 == 0 and (value < 100 or 1000 <= value <= 2100):
+                v = value if value >= 1000 else (1900 + value if value >= 30 else 2000 + value)
+                end = e + mdec.end()
+                out.append((make_claim(norm, "zh", s, end, "date", v, "decade"), (s, end)))
+                last_end = max(last_end, end)
+                continue
+            # a day of a month: 12月24日, 十二月二十四号 -> kind date, unit day, value MMDD (as in English);
+            # a day after one (12月26日和27日) keeps its month
+            mmo = re.match(r"\s*月\s*", w[e:e + 4]) if 1 <= value <= 12 and value == int(value) else None
+            jd = num_at(e + mmo.end()) if mmo else None
+            mday = re.match(r"\s*[日号]", w[found[jd][0].end:found[jd][0].end + 3]) if jd is not None else None
+            month = None
+            if mday and 1 <= found[jd][0].value <= 31:
+                month, day, used[jd] = value, found[jd][0].value, True
+                end = found[jd][0].end + mday.end()
+            elif last_month and re.fullmatch(r"\s*(?:和|至|到|及|与|、|-|–|~)\s*", w[last_month[1]:s]) and \
+                    1 <= value <= 31 and re.match(r"\s*[日号]", w[e:e + 3]):
+                month, day, end = last_month[0], value, e + re.match(r"\s*[日号]", w[e:e + 3]).end()
+            if month:
+                out.append((make_claim(norm, "zh", s, end, "date", month * 100 + day, "day"), (s, end)))
+                last_month = (month, end)
+                last_end = max(last_end, end)
+                continue
         # 多/余 right after the number ("300多人", "2万多美元")
         m = re.match(r"\s*(多|余)(?![万亿千百十])", w[pos:pos + 3])
         if m and how == "num":
@@ -130,18 +174,26 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                     kind, unit, value = "percent", "percent", v
                 elif m and m.group(1) == "成" and value == 10:  # 十成: all of it
                     kind, unit, value, pos = "percent", "percent", 100.0, pos + m.end()
-        if how == "num" and kind == "number":
+        if how == "num" and kind == "number" and not ordinal and not code:
             m = g.re_age.match(w, pos)
             ma = g.re_age_unit.match(w, pos)
             if m:
                 kind, unit, pos = "age", lex.age_post["zh"][m.group(1)], m.end()
             elif ma:
                 kind, unit, pos = "age", {"个月": "month", "个星期": "week", "周": "week", "天": "day"}[ma.group(1)], ma.end()
-        if how == "num" and kind == "number":
+        # 接下来的一个月, 这一年: 一 after 的/这/那 is the article of "the next month", no duration stated
+        determiner = x.article and w[max(0, s - 1):s] in ("的", "这", "那")
+        if how == "num" and kind == "number" and not ordinal and not code and not determiner:
             m = g.re_unit_counted.match(w, pos) or g.re_unit.match(w, pos)
             if m and m.group(2) == "年" and (x.plain and 1000 <= value <= 2100 or
                                             re.fullmatch(rf"[{DIGITS}]{{4}}", w[s:e])):
                 kind, unit, pos = "date", "year", m.end()
+                mr = g.re_range.match(w, pos)  # a span of years: 2015年到2019年
+                j = num_at(mr.end()) if mr else None
+                my = re.match(r"\s*年", w[found[j][0].end:found[j][0].end + 3]) if j is not None else None
+                if my and found[j][0].plain and value < found[j][0].value <= 2100:
+                    used[j] = True
+                    vmax, pos = found[j][0].value, found[j][0].end + my.end()
             elif m and not (m.group(2) in ("周", "星期") and re.match(r"[一二三四五六日天末年]", w[m.end():m.end() + 1])):
                 u = g.time_unit[m.group(2)]
                 half = 0.5 if (m.group(1) == "个半" or m.group(3)) else 0.0
@@ -191,14 +243,20 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                     mu2 = g.re_unit.match(w, pos)
                     if mu2:
                         pos = mu2.end()
+                elif kind == "number" and not ordinal and not code:
+                    mu2 = g.re_unit.match(w, pos)
+                    if mu2 and mu2.group(2) == "年" and x.plain and y.plain and 1000 <= value < vmax <= 2100:
+                        kind, unit, pos = "date", "year", mu2.end()  # 2015-2019年, 2015年至2019年
+                    elif mu2 and mu2.group(2) != "年" or mu2 and not (y.plain and 1000 <= vmax <= 2100):
+                        kind, unit, pos = "duration", g.time_unit[mu2.group(2)], mu2.end()
                 mz = re.match(r"\s*之间", w[pos:pos + 4])
                 if mz:
                     pos += mz.end()
         # --- count: classifier and/or counted noun ("15个视频", "1.5亿美国用户", "超过1,300万件"); not after 第,
         # and not a calendar or serial number (5月份, 3月5日, 5号店铺: a month, a day, "number 5")
-        if how == "num" and kind == "number" and not w[max(0, s - 1):s] == "第" and \
+        if how == "num" and kind == "number" and not ordinal and not code and \
                 not re.match(r"\s*(?:月份?|日|号|號)", w[pos:pos + 3]):
-            got = _counted(g, w, pos, clauses)
+            got = _counted(g, w, pos, clauses, x.scaled)
             if got:
                 unit, pos, dozen = got
                 kind = "count"
@@ -255,7 +313,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     return [c for c, _ in sorted(out, key=lambda t: t[1][0])]
 
 
-def _counted(g: Chinese, w: str, pos: int, clauses: "Clauses"):
+def _counted(g: Chinese, w: str, pos: int, clauses: "Clauses", scaled: bool = False):
     """(unit, end, dozen) for the classifier / noun after ``pos``, or None."""
     p = pos
     cls = None
@@ -269,12 +327,19 @@ def _counted(g: Chinese, w: str, pos: int, clauses: "Clauses"):
         cls = m.group(1)
         p = m.end()
     # the noun: right here, or after a few modifiers (美国, 活跃, TikTok) within the clause
-    q = p
+    q = p = p + len(w[p:p + 4]) - len(w[p:p + 4].lstrip(" "))  # "610 米", "100 人": spaces before the noun
+    if not cls and scaled and w[q:q + 1] == "的" and q + 1 < len(w):
+        q = p = q + 1  # 300万的选民: 的 may join a scaled number to its noun
     for _ in range(6):
         if q >= len(w) or CLAUSE.match(w, q) or w[q] in "的□" or w[q].isdigit() or g.re_exclude.match(w, q):
             break
+        mq = g.re_qual_post.match(w, q)
+        if mq and len(mq.group(1)) > 1:
+            break  # 125个以上样本: the bound (以上, 左右) ends the count; the qualifier is read after it
         mn = g.re_noun.match(w, q)
-        if mn:
+        # a one-character noun (米, 克, 国) only right after the number or its classifier: after other characters
+        # it is part of a word (洛克希德, 厘米 is read whole)
+        if mn and (len(mn.group()) > 1 or q == p):
             return g.nouns[mn.group()], mn.end(), dozen
         if w[q] in NUMCHARS:
             break

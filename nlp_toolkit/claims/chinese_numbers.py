@@ -38,7 +38,8 @@ ARABIC = (r"\d+(?:\.\d+)?(?:e[+-]?\d+|\^[+-]*\d+)"
 # 10点30 is a time of day, not 10.3; 千 in 千克 / 千米 / 千瓦 is a unit prefix, not a thousand
 _ATOM = rf"(?:{ARABIC}|[{NUMCHARS.replace('千', '')}]|千(?![克米瓦])|点\s*(?=[{DIGITS}]))"
 #: a number: atoms, with spaces only before a Chinese numeral, and 多/余/几 inside ("十多万", "二十几万")
-NUMBER = (rf"(?>(?:负\s*|(?<![\d{NUMCHARS}])-(?=\s*[\d{DIGITS}]))?(?:{_ATOM})"
+#: (a hyphen after a letter or a digit joins a code, COVID-19, not a minus sign)
+NUMBER = (rf"(?>(?:负\s*|(?<![\d{NUMCHARS}A-Za-z])-(?=\s*[\d{DIGITS}]))?(?:{_ATOM})"
           rf"(?:\s*(?=[{NUMCHARS}点]){_ATOM}|{_ATOM}|\s*[多余](?=\s*[万亿千百十])|\s*几|\s*[多余]\s*(?=[万亿]))*)")
 RE_NUMBER = re.compile(NUMBER)
 RE_PCT = re.compile(rf"(?<![{NUMCHARS}\d])(百\s*万|万\s*万|百|千|万)\s*分\s*之\s*({NUMBER})")

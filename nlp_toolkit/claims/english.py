@@ -24,6 +24,13 @@ from .base import NEGATE, convert_compound, make_claim, outside_urls
 from .english_numbers import English, grammar
 from .normalize import Normalized
 
+#: month number by the first three letters of an English month name (models/en_months.txt lists the names)
+MONTH = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                     "dec"), 1)}
+#: words that introduce a proportion ("three out of ten", "one in five")
+RATIO_IN = re.compile(r"\s+in\s+")
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -49,6 +56,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     dur_unit = settings.claims_duration_unit
     last_end = [0]
     prev_count: list = [None]  # (unit, end) of the last count, for a bare number that repeats its unit
+    last_date: list = [None]  # (month, end) of the last day of a month, for "November 26 and 27"
 
     def num_at(pos: int) -> Optional[int]:
         m = re.match(r"\s*", low[pos:pos + 40])
@@ -60,11 +68,26 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             continue
         used[idx] = True
         # "one over three", "two out of five hundred": a ratio, when neither side names a unit
+        # A proportion is a figure like a percent (Chinese 十分之一 is one), so it is reported without all_numbers;
+        # "one in five" counts only between numbers that are no year; with a noun after the second number
+        # ("seven out of 10 voters") both are counts of it.
         md = g.re_ratio.match(low, x.end)
-        if all_numbers and md:
+        mi = RATIO_IN.match(low, x.end) if not md and not x.scaled else None
+        if mi:
+            j = num_at(mi.end())
+            if j is None or nums[j].plain and 1000 <= nums[j].value <= 2100 or nums[j].value <= x.value or \
+                    x.value != int(x.value) or x.plain and 1000 <= x.value <= 2100:
+                mi = None
+            else:
+                md = mi
+        if md:
             j = num_at(md.end())
             if j is not None and not (g.re_unit.match(low, nums[j].end) or g.re_cur_post.match(low, nums[j].end)
                                       or g.re_percent.match(low, nums[j].end)) and 0 < x.value <= nums[j].value:
+                got = _counted(g, low, orig, nums[j].end)
+                if got:
+                    claims.append((x.start, make_claim(norm, "en", x.start, x.end, "count", x.value, got[0])))
+                    continue
                 used[j] = True
                 claims.append((x.start, make_claim(norm, "en", x.start, nums[j].end, "number",
                                                    x.value / nums[j].value)))
@@ -93,6 +116,40 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 cur_s = pre_lo + m.start()
         # --- what follows: currency (and scale after it), percent, age, duration
         pos = e
+        if kind == "money" and x.digits and not x.scaled and re.match(r"m(?![a-z])", low[e:e + 2]):
+            value, pos = value * 1e6, e + 1  # "£75m", "$3m": after a currency sign an attached m is a million
+        # decades and centuries are dates, not durations: "the 1990s", "the '80s", "the 21st century"
+        md_ = re.match(r"'?s(?![a-z])", low[e:e + 3]) if kind == "number" and x.plain else None
+        if md_ and value % 10 == 0 and (1000 <= value <= 2100 or value < 100 and (
+                low[s - 1:s] == "'" or re.search(r"(?<![a-z])the\s+(?:(?:early|mid|late)\s*-?\s*)?$", pre))):
+            v = value if value >= 1000 else (1900 + value if value >= 30 else 2000 + value)
+            claims.append((s, make_claim(norm, "en", s - (low[s - 1:s] == "'"), e + md_.end(), "date", v, "decade")))
+            last_end[0] = e + md_.end()
+            continue
+        mcent = re.match(r"(?:st|nd|rd|th)?\s*-?\s*centur(?:y|ies)(?![a-z])", low[e:e + 16]) \
+            if kind == "number" and x.plain and 0 < value < 40 else None
+        if mcent and (low[e:e + 2] in ("st", "nd", "rd", "th") or not re.match(r"\s*centuries", low[e:e + 12])):
+            if low[e:e + 2] in ("st", "nd", "rd", "th"):
+                claims.append((s, make_claim(norm, "en", s, e + mcent.end(), "date", value, "century")))
+                last_end[0] = e + mcent.end()
+                continue
+        # a day of a month: "24 December", "December 24th", "Dec. 7" -> kind date, unit day, value MMDD
+        if kind == "number" and x.plain and 1 <= value <= 31:
+            mo = re.match(r"(?:st|nd|rd|th)?\s*(?:of\s+)?([a-z]+)\.?", low[e:e + 16])
+            mb = re.search(r"(?<![a-z])([a-z]+)\.?\s*$", pre)
+            month = None
+            if mo and mo.group(1) in g.months and mo.group(1) != "may":
+                month, dend = MONTH[mo.group(1)[:3]], e + mo.end()
+            elif mb and mb.group(1) in g.months and not re.match(r"\s*:", low[e:e + 2]):
+                month, dend = MONTH[mb.group(1)[:3]], e + (2 if low[e:e + 2] in ("st", "nd", "rd", "th") else 0)
+                cur_s = pre_lo + mb.start()
+            elif last_date[0] and re.fullmatch(r"\s*(?:,|and|to|-|–|or|&)\s*", low[last_date[0][1]:s]):
+                month, dend = last_date[0][0], e + (2 if low[e:e + 2] in ("st", "nd", "rd", "th") else 0)
+            if month:
+                claims.append((cur_s, make_claim(norm, "en", cur_s, dend, "date", month * 100 + value, "day")))
+                last_date[0] = (month, dend)
+                last_end[0] = dend
+                continue
         m = g.re_cur_post.match(low, pos)
         if m and m.group(1) in "$€£¥" and low[m.end():m.end() + 1].isdigit():
             m = None  # "1 $10": the symbol is the next number's
@@ -212,8 +269,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                     cur_s = min(cur_s, pre_lo + re.search(r"(?<![a-z])(?:between|from)\s*(?:\$|€|£)?\s*$",
                                                           pre).start())
         # --- a name's number ("Model 3", "iPhone 15", "Windows 11") counts nothing
-        if kind == "number" and x.plain and re.search(r"[A-Za-z]-$", orig[max(0, s - 2):s]):
-            kind = "name"  # COVID-19, F-35
+        if kind == "number" and x.plain and re.search(r"[A-Za-z]-?$|#$|(?<![A-Za-z])No\.?\s*$", orig[max(0, s - 4):s]):
+            kind = "name"  # COVID-19, F-35, G20, A380: a code; "No 10", "#3": a serial number
         if kind == "number" and x.plain and x.value < 10000 and g.re_name_before.search(orig[max(0, s - 30):s]):
             w0 = g.re_name_before.search(orig[max(0, s - 30):s]).group(1).lower()
             if w0 not in g.stop and w0 not in g.cur_pre and w0 not in g.units and w0 not in g.months and \
@@ -334,6 +391,10 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         u = g.time_unit[re.sub(r"\s+", " ", m.group(2))]
         if u == "second" and m.group(2) in ("s",):
             continue
+        if m.group(2) == "second":  # "a second factory", "another second term": an ordinal before a noun
+            mn = re.match(r"\s*-?\s*([a-z]+)", low[e:e + 30])
+            if mn and mn.group(1) not in lex.dur_follow and mn.group(1) not in g.stop:
+                continue
         v = {"half": 0.5, "half a": 0.5, "half an": 0.5, "a couple of": 2, "couple of": 2}.get(w, 1.0)
         if m.group(3):
             v += 0.5
@@ -372,11 +433,22 @@ def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, i
     """
     nouns = g.lex.noun["en"]
     p = pos
-    for step in range(4):
+    names = 0  # capitalized words of a name among the modifiers ("four Lockheed Martin combat frigates")
+    for step in range(6):
+        if step - names >= 4:
+            return None
         m = re.match(r"(\s*-?\s*)((?:[a-z]\.){2,}|[a-z]+(?:-[a-z]+)*)", low[p:p + 40])
-        if not m or "\n" in m.group(1) or (step == 0 and not m.group(1) and low[p - 1:p].isdigit()):
+        if not m or "\n" in m.group(1):
             return None
         w = m.group(2)
+        if step == 0 and not m.group(1) and low[p - 1:p].isdigit():
+            # a measure written onto the digits ("20cm", "85mph"); any other letters there are a code or a scale
+            return (nouns[w], p + m.end()) if w in nouns and len(w) > 1 else None
+        if w in g.units or w in g.lex.fraction:
+            return None  # another number ("twenty twenty fifths")
+        if w in g.lex.count_modifier and not re.match(r"\s+than(?![a-z])", low[p + m.end():p + m.end() + 8]):
+            p += m.end()  # "23 new licenses", "81 more approvals", "six different states"
+            continue
         mp = g.re_noun_phrase.match(low, p + len(m.group(1)))
         if mp:  # "square meters", "square feet"
             return nouns[re.sub(r"\s+", " ", mp.group(1))], mp.end()
@@ -386,11 +458,16 @@ def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, i
             return nouns[w.split("-")[-1]], p + m.end()
         if w in g.stop or w in g.time_unit or w in g.scales or w in g.lex.currency_post["en"]:
             return None
-        if step == 0 and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "as", "os")) and \
-                w.isalpha():
+        # an unknown plural counts: right after the number, or after modifiers ("23 new licenses", "four combat
+        # frigates"); a capitalized word before it is a name and stays a modifier
+        if step - names <= 2 and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "as", "os")) and \
+                w.isalpha() and (step == 0 or orig[p + len(m.group(1)):p + len(m.group(1)) + 1].islower()) and \
+                not re.match(r"[A-Z][a-z]*\s+[A-Z]", orig[p + len(m.group(1)):p + m.end() + 4]):
             nxt = re.match(r"\s+([a-z]+)", low[p + m.end():p + m.end() + 20])
             if not (nxt and nxt.group(1) in nouns):
                 return _singular(w), p + m.end()
+        if step > 0 and orig[p + len(m.group(1)):p + len(m.group(1)) + 1].isupper():
+            names += 1
         p += m.end()
     return None
 

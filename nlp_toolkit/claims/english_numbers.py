@@ -45,7 +45,8 @@ class English:
         for w in cur_pre:
             if w.endswith("$") and len(w) > 1 and w[:-1] not in self.stop and len(w[:-1].strip(".")) > 0 and \
                     w[:-1] != "s":  # "c $", "us $" as tokenized text writes them; not "a $9", "it's $5"
-                pre_alts.append(re.escape(w[:-1]) + r"\s*\$")
+                # a letter prefix is a word of its own: "spent $3bn" is no "nt $" (New Taiwan dollars)
+                pre_alts.append(r"(?<![a-z])" + re.escape(w[:-1]) + r"\s*\$")
             else:
                 pre_alts.append(alternation([w], boundary=True))
         self.re_cur_pre = re.compile(r"(?:" + "|".join(sorted(pre_alts, key=len, reverse=True)) + r")\s*$")
@@ -114,7 +115,10 @@ class English:
         j = i
         if text in ("minus", "negative") and j + 1 < n and self._is_numword(toks[j + 1]):
             neg, j = True, j + 1
-        elif text in ("-", "−") and j + 1 < n and toks[j + 1][0] == "num" and toks[j + 1][2] - e <= 1 and \
+        # a minus sign is written against its digits, or at most a space from them where no word precedes it:
+        # after a word ("heart-breaking - 23 million people", "mid - 1972") a spaced hyphen is a dash
+        elif text in ("-", "−") and j + 1 < n and toks[j + 1][0] == "num" and (toks[j + 1][2] == e or (
+                toks[j + 1][2] - e <= 1 and (i == 0 or toks[i - 1][0] == "sym"))) and \
                 not (s > 0 and low[s - 1].isalnum()) and (  # COVID-19, A-1: a hyphen, not a sign
                 i == 0 or toks[i - 1][0] == "sym" and toks[i - 1][1] not in ")]%$" or
                 toks[i - 1][0] == "word" and toks[i - 1][1] not in self.units and toks[i - 1][1] not in self.scales):

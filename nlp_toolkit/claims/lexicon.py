@@ -36,6 +36,8 @@ class ClaimLexicon:
     qualifier_pre: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     qualifier_post: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     negation: dict = field(default_factory=lambda: {"en": set(), "zh": set()})
+    count_modifier: set = field(default_factory=set)  # en words between a number and its noun ("new", "more")
+    dur_follow: set = field(default_factory=set)  # en words after "a second" that keep it a duration ("later")
     period: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     time_unit: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     time_unit_flag: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
@@ -87,6 +89,10 @@ def _load(words: str, units: str, currencies: str) -> ClaimLexicon:
                 lex.time_unit_flag[lg][surface] = flag
             elif cat == "negation":
                 lex.negation[lg].add(surface)
+            elif cat == "count_modifier":
+                lex.count_modifier.add(surface)
+            elif cat == "dur_follow":
+                lex.dur_follow.add(surface)
             elif cat == "zh_nonnumber":
                 lex.zh_nonnumber.add(surface)
             else:

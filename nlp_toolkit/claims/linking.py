@@ -572,7 +572,9 @@ def _currency_patterns(settings: Settings):
             surfaces.update({"lb": "LB", "lbs": "LB"} if lang == "en" else {"磅": "LB"})
             if lang == "en":
                 words = [w for w in surfaces if w[-1].isalpha()]
-                body = rf"(?<![a-z])(?:{_trie(words)})(?![a-z])|{_trie([w for w in surfaces if w not in words])}"
+                lettered = [w for w in surfaces if w not in words and w[0].isalpha()]  # "nt$", not "spent $"
+                signs = [w for w in surfaces if w not in words and w not in lettered]
+                body = rf"(?<![a-z])(?:{_trie(words)})(?![a-z])|(?<![a-z])(?:{_trie(lettered)})|{_trie(signs)}"
             else:
                 body = _trie(list(surfaces))
             pats[lang] = (re.compile(body), surfaces, {c.upper() for c in lex.iso})
@@ -634,7 +636,8 @@ def _check_currencies(pair: AlignedPair, settings: Settings, flagged: set) -> No
     en_all, zh_all = currencies(pair.en, "en", settings, near=False), currencies(pair.zh, "zh", settings, near=False)
     for side, other, lang in ((en, zh_all, "en"), (zh, en_all, "zh")):
         for codes, s, e, surface, warn in side:
-            if not warn or any(codes & c for c, *_ in other) or (lang, s) in flagged:
+            if not warn or any(codes & c for c, *_ in other) or any(
+                    lg == lang and s < fe + 3 and e > fs - 3 for lg, fs, fe in flagged):
                 continue
             others = ", ".join(sorted({o for _, _, _, o, _ in other})) or "none"
             pair.warnings.append(Notice(
@@ -684,12 +687,25 @@ def link_claims(pair: AlignedPair, settings: Settings = DEFAULT) -> None:
     if pair.en and pair.zh:
         _check_figures(pair, settings)
         for l in links:
-            _link_warnings(pair, l, flagged)
+            _link_warnings(pair, l, flagged, settings)
         _check_currencies(pair, settings, flagged)
     _time_references(pair, settings)
 
 
-def _link_warnings(pair: AlignedPair, link: ClaimLink, flagged: set) -> None:
+def _currencies_differ(pair: AlignedPair, a: Claim, b: Claim, settings: Settings) -> bool:
+    """Whether the currencies written at two linked money claims (:func:`currencies`, a second reading of the
+    texts) are both there and cannot be the same."""
+    def at(c: Claim, text: str):
+        for codes, s, e, *_ in currencies(text, c.lang, settings, near=False):
+            if s < c.end + 3 and e > c.start - 3:
+                return codes
+        return None
+
+    ca, cb = at(a, pair.en), at(b, pair.zh)
+    return ca is not None and cb is not None and not ca & cb
+
+
+def _link_warnings(pair: AlignedPair, link: ClaimLink, flagged: set, settings: Settings = DEFAULT) -> None:
     """A linked pair's currency, unit of measure or period that differ (error), a qualifier that differs (info).
 
     Values are the figures' check (:func:`_check_figures`), which does not depend on what the extractor made of
@@ -699,11 +715,12 @@ def _link_warnings(pair: AlignedPair, link: ClaimLink, flagged: set) -> None:
     both = f"EN {a.text!r} ({_describe(a)}) vs ZH {b.text!r} ({_describe(b)})"
     if "unit" in link.differences and "value" not in link.differences:
         money = "money" in (a.kind, b.kind)
-        if money and a.kind == b.kind == "money":
-            flagged.update({("en", a.start), ("zh", b.start)})
-        if not money and not _units_differ(a, b):
-            return  # the extractor read a unit differently from what the texts say (38 厘米 is centimetres)
-        if not money or a.kind == b.kind:
+        if money and not _currencies_differ(pair, a, b, settings):
+            pass  # the extractor read a currency the texts do not say (e.g. "nt $" inside "spent $")
+        elif not money and not _units_differ(a, b):
+            pass  # the extractor read a unit differently from what the texts say (38 厘米 is centimetres)
+        elif not money or a.kind == b.kind:
+            flagged.update({("en", a.start, a.end), ("zh", b.start, b.end)})
             pair.warnings.append(Notice(
                 code="claim_mismatch", severity="error", **spans,
                 reason="currency differs" if money else "unit differs",

@@ -42,12 +42,15 @@ SHARED = ROOT.parent / "shared"
 NUMERIC = ("claim_", "time_")
 
 
-def split_halves(corpus: Path, out: Path) -> dict[str, Path]:
-    """Write the even documents to OUT/looked.pairs.jsonl and the odd ones to OUT/scored.pairs.jsonl."""
+def split_halves(corpus: Path, out: Path, zh_key: str = "zh") -> dict[str, Path]:
+    """Write the even documents to OUT/looked.pairs.jsonl and the odd ones to OUT/scored.pairs.jsonl (with
+    ``zh_key``'s translation as ``zh``: ``zh_alt`` is the corpus's second translator)."""
     docs: "OrderedDict[str, list[str]]" = OrderedDict()
     for line in open(corpus, encoding="utf-8"):
         if line.strip():
-            docs.setdefault(json.loads(line)["docid"], []).append(line.rstrip("\n"))
+            p = json.loads(line)
+            p["zh"] = p[zh_key]
+            docs.setdefault(p["docid"], []).append(json.dumps(p, ensure_ascii=False))
     paths = {"looked": out / "looked.pairs.jsonl", "scored": out / "scored.pairs.jsonl"}
     with open(paths["looked"], "w", encoding="utf-8") as even, open(paths["scored"], "w", encoding="utf-8") as odd:
         for n, lines in enumerate(docs.values()):
@@ -201,10 +204,11 @@ def main() -> int:
     ap.add_argument("--seeds", default="1,2")
     ap.add_argument("--halves", default="looked,scored")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--zh-key", default="zh", help="the translation to check: zh, or zh_alt (the second translator)")
     ap.add_argument("--show", type=int, default=50, help="lines shown per class for the looked-at half")
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
-    halves = split_halves(a.corpus, a.out)
+    halves = split_halves(a.corpus, a.out, a.zh_key)
     summary = []
     for half in a.halves.split(","):
         clean_out = None

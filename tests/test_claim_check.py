@@ -72,6 +72,11 @@ def test_changed_clock_time():
     assert_caught(en, "这家店上午 9 点半开门，下午 7 点关门。", reason="time", text="7")
 
 
+def test_conversion_with_a_changed_value_is_caught():
+    assert_caught("The trail is 5 miles long.", "这条小路长 9 公里。")
+    assert_caught("The race runs 26 miles.", "比赛全程 26 英里（52 公里）。")
+
+
 def test_changed_digit_in_a_plain_figure():
     en = "The council counted 1,274 complaints."
     assert_clean(en, "议会统计到 1274 起投诉。")
@@ -163,6 +168,11 @@ def test_value_truly_absent_is_unmatched():
     ("Isolate for 10 days, as will close contacts.", "隔离 10 天，密切接触者也要隔离 10 天。"),  # repeated
     ("Sales doubled last year.", "2021 年销售额翻了一番。"),  # a year resolved from "last year"
     ("The 2021-22 season ended early.", "2021-2022 赛季提前结束。"),  # a year range
+    ("The trail is 5 miles long.", "这条小路长 8 公里。"),  # a unit converted in place
+    ("It was 86F at noon.", "中午气温为 30 摄氏度。"),  # a temperature converted
+    ("Half of the staff work from home.", "50% 的员工在家工作。"),  # a fraction as a percentage
+    ("She graduated with the class of '98.", "她是 1998 届的毕业生。"),  # a two-digit year
+    ("FY22 revenue fell.", "2022 财年收入下降。"),  # a fiscal year code
 ])
 def test_value_present_in_another_form_no_warning(en, zh):
     assert_clean(en, zh)

@@ -155,6 +155,8 @@ class Figure:
     paren: bool = False
     #: for a code, the Latin letters glued to its digits ("covid" of COVID-19, "g" of G20), lower case
     name: str = ""
+    #: the unit of measure written right after it (:data:`UNIT_WORDS`), for a conversion made in place
+    unit: Optional[str] = None
 
 
 @functools.lru_cache(maxsize=64)
@@ -188,6 +190,8 @@ SUFFIX_SCALE = {"m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "k": 1e3, "tn": 1e12}
 RE_ANY_DIGIT = re.compile(r"[0-9０-９]")
 #: a digit run anywhere (codes, figures in names): what the number readers leave out is still a figure
 RE_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+#: "the class of '98", "in '22": a two-digit year
+RE_APOSTROPHE_YEAR = re.compile(r"(?<![\w'’])['’](\d\d)(?![\d'’])")
 #: "2021-22": a two-digit year after a four-digit one
 RE_YEAR_PAIR = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)\s*[-–/]\s*(\d\d)(?!\d)")
 
@@ -237,11 +241,17 @@ class _Builder:
         digits = digits and bool(re.search(r"\d", t[s:e]))
         before = t[max(0, s - 20):s]
         paren = "(" in before and ")" not in before[before.rfind("("):]
+        # a fraction in words is also a percentage ("half of" = 50%, 四分之一 = 25%)
+        if not digits and all(0 < v < 1 for v in vals):
+            vals = tuple(sorted(set(vals) | {round(v * 100, 9) for v in vals}))
         name = ""
         if role == "code":
             mb, ma = re.search(r"([A-Za-z]+)[-‐]?$", t[max(0, s - 20):s]), re.match(r"[-‐]?([A-Za-z]+)", t[e:e + 20])
             name = (mb or ma).group(1).lower() if (mb or ma) else ""
-        self.out.append(Figure(self.lang, os_, oe, self.norm.original[os_:oe], vals, digits, role, paren, name))
+        if name == "fy" and all(v < 100 for v in vals):  # FY22: fiscal 2022
+            vals = vals + tuple(2000 + v for v in vals)
+        self.out.append(Figure(self.lang, os_, oe, self.norm.original[os_:oe], vals, digits, role, paren, name,
+                               _unit_after(self.norm.low, e)))
         if take:
             self.taken[s:e] = b"\1" * (e - s)
 
@@ -309,6 +319,11 @@ def figures_en(text: str, settings: Settings = DEFAULT) -> list[Figure]:
         b.add(m.start(), m.end(), [WEEKDAYS_EN[m.group(1)]], False, "date")
     for m in RE_ORDINAL.finditer(low):
         b.add(m.start(), m.end(), [ORDINALS[m.group(1)]], False, "ordinal")
+    for m in re.finditer(r"(?<![a-z])half(?![a-z])", low):
+        b.add(m.start(), m.end(), [0.5], False, "figure")
+    for m in RE_APOSTROPHE_YEAR.finditer(t):
+        yy = float(m.group(1))
+        b.add(m.start(), m.end(), [yy, 1900 + yy, 2000 + yy], True, "date")
     for m in RE_YEAR_PAIR.finditer(t):
         yy = float(m.group(2))
         b.add(m.start(2), m.end(2), [yy, float(m.group(1)[:2] + m.group(2))], True, "date")
@@ -370,6 +385,8 @@ def figures_zh(text: str, settings: Settings = DEFAULT) -> list[Figure]:
                 continue
             b.add(m.start(6), m.end(6), _hours(float(h)), True, "time")
             b.add(m.start(7), m.end(7), [float(mi)], mi != "00", "time")
+    for m in re.finditer(r"一半", w):
+        b.add(m.start(), m.end(), [0.5], False, "figure")
     for m in RE_YEAR_PAIR.finditer(w):
         b.add(m.start(2), m.end(2), [float(m.group(2)), float(m.group(1)[:2] + m.group(2))], True, "date")
     for x, how in numbers(g, w):
@@ -472,9 +489,41 @@ def _lost(f: Figure, side: list[Figure], other: list[Figure], other_text: str) -
         return False
     if _converted(f, side) or _resolved_year(f, other_text, "zh" if f.lang == "en" else "en"):
         return False
+    if f.unit and any(_converted_in_place(f, g) for g in other):
+        return False
     if f.role == "code" and f.name and not re.search(rf"(?<![a-z]){re.escape(f.name)}", other_text.lower()):
         return False
     return True
+
+
+def _converted_in_place(f: Figure, g: Figure) -> bool:
+    """Whether ``g`` of the other side states ``f`` in another unit ("5 miles" as "8 公里", "86F" as "30 摄氏度")."""
+    if not g.unit or g.unit == f.unit:
+        return False
+    temps = {"fahrenheit", "celsius"}
+    for x in f.values:
+        for y in g.values:
+            if {f.unit, g.unit} == temps:
+                c, fa = (x, y) if f.unit == "celsius" else (y, x)
+                if abs(c * 9 / 5 + 32 - fa) <= 1.5:
+                    return True
+            elif f.unit in MEASURE and g.unit in MEASURE and MEASURE[f.unit][0] == MEASURE[g.unit][0]:
+                a, b = x * MEASURE[f.unit][1], y * MEASURE[g.unit][1]
+                if a and b and abs(a - b) <= 0.05 * max(a, b):
+                    return True
+    return False
+
+
+def _unit_after(low: str, end: int) -> Optional[str]:
+    """The unit of measure written right after a number ("5 miles", "8 公里", "38cm"), or None."""
+    m = RE_UNIT_AFTER.match(low, end)
+    if not m:
+        return None
+    word = m.group(1)
+    for rx, u in RE_UNIT_WORDS:
+        if rx.fullmatch(word):
+            return u
+    return None
 
 
 def _reason(a: Figure) -> str:
@@ -746,7 +795,11 @@ UNIT_WORDS = [
     (r"acres?|英亩", "acre"), (r"hectares?|公顷", "hectare"), (r"lit(?:er|re)s?|升", "liter"),
     (r"gallons?|加仑", "gallon"),
 ]
+UNIT_WORDS += [(r"degrees? fahrenheit|fahrenheit|°f|f|华氏度", "fahrenheit"),
+               (r"degrees? celsius|celsius|°c|c|℃|摄氏度", "celsius")]
 RE_UNIT_WORDS = [(re.compile(rf"(?:^|(?<=[\d\s]))(?:{p})(?![a-z])"), u) for p, u in UNIT_WORDS]
+RE_UNIT_AFTER = re.compile(r"\s*-?\s*(" + "|".join(p for p, _ in sorted(UNIT_WORDS, key=lambda t: -len(t[0])))
+                           + r")(?![a-z])")
 
 
 def _unit_written(c: Claim) -> Optional[str]:

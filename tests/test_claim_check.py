@@ -75,6 +75,8 @@ def test_changed_clock_time():
 def test_conversion_with_a_changed_value_is_caught():
     assert_caught("The trail is 5 miles long.", "这条小路长 9 公里。")
     assert_caught("The race runs 26 miles.", "比赛全程 26 英里（52 公里）。")
+    assert_caught("Winds reached 100 miles an hour (161 km/h).", "风速达到每小时 100 英里（每小时 171 公里）。")
+    assert_caught("Snow fell above 3,000 feet (914 meters).", "3050 英尺（914 米）以上地区降雪。")
 
 
 def test_changed_digit_in_a_plain_figure():

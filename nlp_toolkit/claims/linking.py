@@ -461,8 +461,7 @@ def _converted(f: Figure, side: list[Figure]) -> bool:
             for y in g.values:
                 if not y or not x:
                     continue
-                r = x / y
-                if any(abs(r - k) <= 0.03 * k for k in CONVERSIONS):
+                if any(_rounded_to(y * k, x) for k in CONVERSIONS):  # the figure in parentheses is the converted
                     return True
                 if abs(x - (y * 9 / 5 + 32)) <= 1.5 or abs(x - (y - 32) * 5 / 9) <= 1.5:
                     return True
@@ -508,10 +507,24 @@ def _converted_in_place(f: Figure, g: Figure) -> bool:
                 if abs(c * 9 / 5 + 32 - fa) <= 1.5:
                     return True
             elif f.unit in MEASURE and g.unit in MEASURE and MEASURE[f.unit][0] == MEASURE[g.unit][0]:
-                a, b = x * MEASURE[f.unit][1], y * MEASURE[g.unit][1]
-                if a and b and abs(a - b) <= 0.05 * max(a, b):
+                k = MEASURE[f.unit][1] / MEASURE[g.unit][1]
+                if _rounded_to(x * k, y) or _rounded_to(y / k, x):
                     return True
     return False
+
+
+def _rounded_to(exact: float, written: float) -> bool:
+    """Whether ``written`` is ``exact`` rounded at its last significant digit (610 for 609.6, 8 for 8.05, not
+    2020 for 2001, and not 100 for 106: at least two significant digits): a conversion is stated with the digits
+    it has."""
+    if not written:
+        return False
+    digits = f"{written:.6f}".rstrip("0").rstrip(".")
+    if "." in digits:
+        place = 10.0 ** -len(digits.split(".")[1])
+    else:  # trailing zeros: rounded there, but a conversion keeps at least two significant digits
+        place = 10.0 ** min(len(digits) - len(digits.rstrip("0")), max(0, len(digits) - 2))
+    return abs(exact - written) <= max(0.5 * place, 0.005 * abs(written))
 
 
 def _unit_after(low: str, end: int) -> Optional[str]:

@@ -559,9 +559,13 @@ def _check_figures(pair: AlignedPair, settings: Settings) -> None:
     free_zh = [f for j, f in enumerate(zh) if j not in used_zh]
     len_en, len_zh = max(1, len(pair.en)), max(1, len(pair.zh))
     pairs = []
+    lost = {id(f) for f in lost_en + lost_zh}
     for a in free_en:
         for b in free_zh:
-            if not (a.digits or b.digits) or (a not in lost_en and b not in lost_zh):
+            # a partner is a lost figure or a number in words; a figure excused above (a translated name's
+            # number, a conversion) is no one's partner
+            if not (id(a) in lost or id(b) in lost) or not (id(a) in lost or not a.digits) or \
+                    not (id(b) in lost or not b.digits):
                 continue
             d = abs(a.start / len_en - b.start / len_zh)
             if d <= 0.35:

@@ -115,9 +115,19 @@ class Notice:
     code: str  # e.g. "claim_mismatch", "unaligned", "time_reference", "advantage_disagreement"
     message: str
     lang: Optional[str] = None
+    #: "error" (a value, scale, currency or date that differs, a figure missing), "info" (wording a reviewer may
+    #: want to see, such as a qualifier the translator softened) or "warning" (any other notice)
+    severity: str = "warning"
+    #: ``[start, end)`` of what the notice is about in the unit's ``en`` / ``zh`` text, or None
+    en_span: Optional[tuple[int, int]] = None
+    zh_span: Optional[tuple[int, int]] = None
+    #: a short class of the notice ("value differs (date)", "value absent", "currency differs", ...), or None
+    reason: Optional[str] = None
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "lang": self.lang}
+        return {"code": self.code, "message": self.message, "lang": self.lang, "severity": self.severity,
+                "en_span": list(self.en_span) if self.en_span is not None else None,
+                "zh_span": list(self.zh_span) if self.zh_span is not None else None, "reason": self.reason}
 
 
 @dataclass

@@ -33,7 +33,10 @@ ENTITY = pa.struct([("lang", _s), ("text", _s), ("start", _i), ("end", _i), ("la
 CLAIM = pa.struct([("lang", _s), ("text", _s), ("start", _i), ("end", _i), ("kind", _s), ("value", _f),
                    ("unit", _s), ("qualifier", _s), ("period", _s), ("value_max", _f), ("subject", _s)])
 CLAIM_LINK = pa.struct([("en", _i), ("zh", _i), ("agree", _b), ("differences", pa.list_(_s))])
-WARNING = pa.struct([("code", _s), ("message", _s), ("lang", _s)])
+WARNING = pa.struct([("code", _s), ("message", _s), ("lang", _s), ("severity", _s), ("en_span", pa.list_(_i)),
+                     ("zh_span", pa.list_(_i)), ("reason", _s)])
+#: list fields whose null means something (a warning's span on a side it is not about): kept null, not ``[]``
+NULL_LISTS = frozenset({"en_span", "zh_span"})
 SENTENCE = pa.struct([("en_ids", pa.list_(_i)), ("zh_ids", pa.list_(_i)), ("en", _s), ("zh", _s), ("score", _f)])
 #: the parts of the paragraph alignment score (``nlp_toolkit.paralign``): name -> value, ``{}`` for a 1-0/0-1 unit
 SCORE_PARTS = pa.map_(_s, _f)
@@ -122,7 +125,8 @@ def conform(record: dict, schema: pa.Schema | pa.StructType, path: str = "") -> 
     unknown = set(record) - {f.name for f in fields}
     if unknown:
         _warn_unknown(path, unknown)
-    return {f.name: _conform_value(record.get(f.name), f.type, f"{path}{f.name}.") for f in fields}
+    return {f.name: None if f.name in NULL_LISTS and record.get(f.name) is None else
+            _conform_value(record.get(f.name), f.type, f"{path}{f.name}.") for f in fields}
 
 
 # -- Hugging Face features ------------------------------------------------------------------------------------

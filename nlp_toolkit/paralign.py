@@ -162,6 +162,16 @@ class ParagraphAligner:
             return s.band
         return 0 if n * m <= s.band_auto_cells else s.band_auto_width
 
+    def _span_embeddings(self, en, zh):
+        """Embeddings of the paragraphs and of the pairs of adjacent paragraphs of each side (``E``, ``E2``,
+        ``Z``, ``Z2``), both sides pooled in one encoder pass; Chinese compared in its Simplified form."""
+        span = SpanEmbedder(self.encoder)
+        zh_simplified = [to_simplified(t) for t in zh]
+        span.prepare(en, zh_simplified)
+        en_spans = span.spans(en, 2, " ")
+        zh_spans = span.spans(zh_simplified, 2, "")
+        return en_spans[1][1:], en_spans[2][2:], zh_spans[1][1:], zh_spans[2][2:]
+
     def _score_tables(self, en: list[str], zh: list[str]) -> dict:
         """For each bead shape (1-1, 2-1, 1-2): matrices of its score and of each signal, indexed by the
         bead's first English and first Chinese paragraph."""
@@ -172,13 +182,7 @@ class ParagraphAligner:
         # paragraphs and pairs of adjacent paragraphs (for 2-1 and 1-2 beads); Traditional Chinese is compared
         # in Simplified form, which the encoder knows far better
         # (with USE-m3, a pair's embedding comes from its paragraphs' pooled token features: encoders/spans.py)
-        span = SpanEmbedder(self.encoder)
-        zh_simplified = [to_simplified(t) for t in zh]
-        span.prepare(en, zh_simplified)
-        en_spans = span.spans(en, 2, " ")
-        zh_spans = span.spans(zh_simplified, 2, "")
-        E, E2 = en_spans[1][1:], en_spans[2][2:]
-        Z, Z2 = zh_spans[1][1:], zh_spans[2][2:]
+        E, E2, Z, Z2 = self._span_embeddings(en, zh)
         sim = E @ Z.T
         # neighbourhood normalization (vecalign-style margin): what a paragraph scores against anything
         k = min(4, n, m)
@@ -253,13 +257,7 @@ class ParagraphAligner:
         columns would cost n x m); the signals are those of the dense tables."""
         s = self.settings
         n, m = len(en), len(zh)
-        span = SpanEmbedder(self.encoder)
-        zh_simplified = [to_simplified(t) for t in zh]
-        span.prepare(en, zh_simplified)
-        en_spans = span.spans(en, 2, " ")
-        zh_spans = span.spans(zh_simplified, 2, "")
-        E, E2 = en_spans[1][1:], en_spans[2][2:]
-        Z, Z2 = zh_spans[1][1:], zh_spans[2][2:]
+        E, E2, Z, Z2 = self._span_embeddings(en, zh)
         W = int((hi - lo).max()) + 1
         k = min(4, n, m)
         blocks = [(r0, min(r0 + block, n)) for r0 in range(0, n, block)]

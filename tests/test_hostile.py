@@ -104,44 +104,44 @@ def test_html_and_script_text_is_exported_as_text(processed):
         assert fragment in text
 
 
-def test_report_of_each_hostile_file_is_one_line(hostile):
+def _each_file_through(hostile, command: str, *extra: str) -> dict:
+    """Run ``nlp-toolkit COMMAND set/NAME [EXTRA] -o NAME.out`` on every top-level hostile file (two at a time):
+    each exits 0, or 2 with one line naming the file; never a traceback. Returns the runs by name."""
     root, inputs = hostile
     files = [name for name in inputs if "/" not in name]
 
-    def report(name: str) -> tuple[str, subprocess.CompletedProcess]:
-        return name, _cli("report", f"set/{name}", "-o", f"{name}.html", cwd=root)
+    def run(name: str) -> tuple[str, subprocess.CompletedProcess]:
+        return name, _cli(command, f"set/{name}", *extra, "-o", f"{name}.{command}.out", cwd=root)
 
+    runs = {}
     with ThreadPoolExecutor(2) as pool:
-        for name, run in pool.map(report, files):
-            assert run.returncode in (0, 2), (name, run.stderr)
-            assert "Traceback" not in run.stderr, name
-            lines = run.stderr.strip().splitlines()
+        for name, done in pool.map(run, files):
+            assert done.returncode in (0, 2), (name, done.stderr)
+            assert "Traceback" not in done.stderr, name
+            lines = done.stderr.strip().splitlines()
             assert len(lines) == 1, (name, lines)
-            if run.returncode == 2:
-                assert lines[0].startswith(f"nlp-toolkit report: error: set/{name}: "), lines
-            else:
-                assert (root / f"{name}.html").stat().st_size > 0
+            if done.returncode == 2:
+                assert lines[0].startswith(f"nlp-toolkit {command}: error: set/{name}: "), lines
+            runs[name] = done
+    return runs
+
+
+def test_report_of_each_hostile_file_is_one_line(hostile):
+    root, _ = hostile
+    for name, run in _each_file_through(hostile, "report").items():
+        if run.returncode == 0:
+            assert (root / f"{name}.report.out").stat().st_size > 0
 
 
 def test_sentence_alignment_of_each_hostile_file_is_one_line(hostile):
-    """``align-sentences`` reads raw files too: each hostile file aligned against the bundled example's English
-    half either gives beads or one error line naming it."""
-    root, inputs = hostile
-    files = [name for name in inputs if "/" not in name]
+    """``align-sentences`` reads raw files too: each hostile file aligned against a short English file of ours
+    either gives beads or one error line naming it."""
+    root, _ = hostile
     other = root / "other.en.txt"
     other.write_text("Tesla cut prices again.\n\nBYD sold more cars than ever.\n", encoding="utf-8")
-
-    def align(name: str) -> tuple[str, subprocess.CompletedProcess]:
-        return name, _cli("align-sentences", f"set/{name}", str(other), "-o", f"{name}.align", cwd=root)
-
-    with ThreadPoolExecutor(2) as pool:
-        for name, run in pool.map(align, files):
-            assert run.returncode in (0, 2), (name, run.stderr)
-            assert "Traceback" not in run.stderr, name
-            lines = run.stderr.strip().splitlines()
-            assert len(lines) == 1, (name, lines)
-            if run.returncode == 2:
-                assert lines[0].startswith(f"nlp-toolkit align-sentences: error: set/{name}: "), lines
+    for name, run in _each_file_through(hostile, "align-sentences", str(other)).items():
+        if run.returncode == 0:
+            assert (root / f"{name}.align-sentences.out").exists()
 
 
 # -- listing: every input a job, refused ones with their reason (no subprocess) ---------------------------------

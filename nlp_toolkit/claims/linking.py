@@ -255,6 +255,17 @@ class _Builder:
         if take:
             self.taken[s:e] = b"\1" * (e - s)
 
+    def add_number(self, x, values, role: str) -> None:
+        """A number the readers found (``x``, with the values it may stand for), and the upper end of its range."""
+        self.add(x.start, x.end, values, x.digits and not x.article, role)
+        if x.vmax is not None:
+            self.add(x.start, x.end, [x.vmax], x.digits, role, take=False)
+
+    def figures(self) -> list:
+        """Every figure of the text in order, digit runs no reader took included."""
+        self.raw_digits()
+        return sorted(self.out, key=lambda f: (f.start, f.end))
+
     def raw_digits(self) -> None:
         """Digit runs no reader took: codes, figures in names (COVID-19, G20, B.1.1.529)."""
         t = self.norm.text
@@ -343,11 +354,8 @@ def figures_en(text: str, settings: Settings = DEFAULT) -> list[Figure]:
             v = x.value  # a decade: "the 1990s", "the '90s"
             values = [v, v % 100] if v >= 1000 else [v, 1900 + v, 2000 + v]
             role = "decade"
-        b.add(x.start, x.end, values, x.digits and not x.article, role)
-        if x.vmax is not None:
-            b.add(x.start, x.end, [x.vmax], x.digits, role, take=False)
-    b.raw_digits()
-    return sorted(b.out, key=lambda f: (f.start, f.end))
+        b.add_number(x, values, role)
+    return b.figures()
 
 
 def figures_zh(text: str, settings: Settings = DEFAULT) -> list[Figure]:
@@ -403,11 +411,8 @@ def figures_zh(text: str, settings: Settings = DEFAULT) -> list[Figure]:
             role = "date"
         elif before.isascii() and before.isalpha():
             role = "code"
-        b.add(x.start, x.end, values, x.digits and not x.article, role)
-        if x.vmax is not None:
-            b.add(x.start, x.end, [x.vmax], x.digits, role, take=False)
-    b.raw_digits()
-    return sorted(b.out, key=lambda f: (f.start, f.end))
+        b.add_number(x, values, role)
+    return b.figures()
 
 
 def figures(text: str, lang: str, settings: Settings = DEFAULT) -> list[Figure]:

@@ -131,7 +131,7 @@ def test_chinese_discounts_ranges_and_times():
 
 
 def test_bare_numbers_only_with_all_numbers():
-    text = "There were 17 of them and 9,000 more."
+    text = "Chapter 17 sets the threshold at 9,000 as before."
     assert extract_claims(text, "en") == []
     assert [c.value for c in extract_claims(text, "en", all_numbers=True)] == [17, 9000]
     assert {c.kind for c in extract_claims(text, "en", all_numbers=True)} == {"number"}
@@ -378,3 +378,78 @@ def test_chinese_numeral_rows_are_refused_in_the_lexicon(tmp_path):
                       encoding="utf-8")
     with pytest.raises(ValueError, match="script data"):
         extract_claims("廿人", "zh", Settings().replace(claims_words=str(edited)))
+
+
+# --- a number whose counted noun is left out: English and Chinese state the same figure -------------------------
+@pytest.mark.parametrize("text,want", [
+    ("The blast killed 3 and injured 12 on Monday.", [(3, "person"), (12, "person")]),
+    ("Landslide buries 2, strands 40 near the border", [(2, "person"), (40, "person")]),
+    ("Floods cut power to around 20,000 on Friday.", [(20000, None)]),
+    ("Nearly 300 were evacuated before dawn.", [(300, None)]),
+    ("Of the 250 workers, about 40 have already left.", [(250, "worker"), (40, "worker")]),
+    ("The lab tests up to 80 samples a day; the new one can test more than 200 in an hour.",
+     [(80, "sample"), (200, None)]),
+    ("The lab tests up to 80 samples a day, and the new one more than 200 in an hour.",
+     [(80, "sample"), (200, "sample")]),
+    ("Two of the suspects were charged and three of them were released.", [(2, "suspect"), (3, "suspect")]),
+    ("Three of them were released.", [(3, None)]),
+    ("Ticket sales passed 2 million.", [(2e6, None)]),
+])
+def test_en_count_with_noun_left_out(text, want):
+    got = [(c.value, c.unit) for c in extract_claims(text, "en") if c.kind == "count"]
+    assert got == want, _show(extract_claims(text, "en"))
+
+
+@pytest.mark.parametrize("text", [
+    "Prices rose 5 times in a row.", "The home side won 3 to 1.", "The score was 18 and rising.",
+    "There were 3 and then 4.", "Chapter 9 of the report."])
+def test_en_bare_numbers_stay_bare(text):
+    assert [c for c in extract_claims(text, "en") if c.kind in ("count", "age")] == []
+
+
+@pytest.mark.parametrize("text,value,vmax", [
+    ("Maria was only 16 when she left home.", 16, None), ("He turned 40 last week.", 40, None),
+    ("The painter died at 85.", 85, None), ("A man in his 40s was arrested.", 40, 49),
+    ("a woman in her late 30s", 30, 39)])
+def test_en_age_without_unit(text, value, vmax):
+    ages = [c for c in extract_claims(text, "en") if c.kind == "age"]
+    assert [(c.value, c.value_max) for c in ages] == [(value, vmax)]
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("Over the past decade, prices doubled.", 10, "year"), ("Crime fell in the past year.", 1, "year"),
+    ("Rents rose over the previous month.", 1, "month")])
+def test_en_the_past_unit_is_a_duration(text, value, unit):
+    durs = [c for c in extract_claims(text, "en") if c.kind == "duration"]
+    assert len(durs) == 1 and durs[0].unit in (unit, "second")
+    assert extract_claims("Crime fell last year.", "en") == [] or \
+        all(c.kind != "duration" for c in extract_claims("Crime fell last year.", "en"))
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("受影响的用户超过3万。", 30000, None), ("该项目的持有者达到了 11 万之多。", 110000, None),
+    ("近300人被疏散，约200被安置。", 200, None), ("接种了两剂疫苗", 2, "dose"), ("发生两起事故", 2, "accident"),
+    ("新增12例确诊病例", 12, "case"), ("发射了3枚导弹", 3, "missile")])
+def test_zh_figures_and_classifiers(text, value, unit):
+    counts = [(c.value, c.unit) for c in extract_claims(text, "zh") if c.kind == "count"]
+    assert (value, unit) in counts, _show(extract_claims(text, "zh"))
+
+
+@pytest.mark.parametrize("text", ["价格上涨了约1.5倍。", "比分是3比1。", "我们一起去", "进一步扩大", "第五届大会"])
+def test_zh_bare_numbers_stay_bare(text):
+    assert [c for c in extract_claims(text, "zh") if c.kind == "count"] == []
+
+
+@pytest.mark.parametrize("text,seconds", [
+    ("半小时后", 1800), ("等了半个小时", 1800), ("过了半年", 0.5 * 31536000), ("他用时2分30秒", 150),
+    ("耗时3时20分钟", 12000)])
+def test_zh_half_and_compound_durations(text, seconds):
+    durs = [c for c in extract_claims(text, "zh") if c.kind == "duration"]
+    assert len(durs) == 1
+    from nlp_toolkit.claims.lexicon import SECONDS
+    assert durs[0].value * SECONDS.get(durs[0].unit, 1) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["上半年营收增长", "下午3点30分，警方到达现场", "凌晨2时15分发生地震"])
+def test_zh_no_duration_in_halves_of_the_year_or_clock_times(text):
+    assert [c for c in extract_claims(text, "zh") if c.kind == "duration"] == []

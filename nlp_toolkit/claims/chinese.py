@@ -184,7 +184,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         # 接下来的一个月, 这一年: 一 after 的/这/那 is the article of "the next month", no duration stated
         determiner = x.article and w[max(0, s - 1):s] in ("的", "这", "那")
         if how == "num" and kind == "number" and not ordinal and not code and not determiner:
-            m = g.re_unit_counted.match(w, pos) or g.re_unit.match(w, pos)
+            m = g.re_unit_counted.match(w, pos) or g.re_unit.match(w, pos) or _compound_start(g, w, s, pos, num_at, found)
             if m and m.group(2) == "年" and (x.plain and 1000 <= value <= 2100 or
                                             re.fullmatch(rf"[{DIGITS}]{{4}}", w[s:e])):
                 kind, unit, pos = "date", "year", m.end()
@@ -269,6 +269,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                     pass
                 if mm:
                     kind, unit = "count", lex.measure[mm.group()]
+            if kind == "number" and _figure(g, w, cs, pos, x):
+                kind, unit = "count", None  # 超过3万, 达11万之多, 约200: a figure whose noun is left out
         # --- qualifiers before (with negation: 从未超过 -> at most), and after (以上, 以内, 或更短)
         pre = w[max(0, cs - 12):cs]
         m = g.re_qual_pre.search(pre)
@@ -309,8 +311,50 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         while k < len(found) and found[k][0].start < end:
             used[k] = True  # read as part of this claim (七成六)
             k += 1
+    _half_durations(g, norm, w, out, dur_unit)
     _periods(g, w, out, clauses)
     return [c for c, _ in sorted(out, key=lambda t: t[1][0])]
+
+
+#: half a unit of time: 半小时, 半个月, 半年, 半天 (not 上半年 / 下半年, a half of the calendar year, nor 大半年)
+HALF = re.compile(r"(?<![上下前后大多\d一二三四五六七八九十两])半\s*(?:个)?\s*(小时|小時|钟头|鐘頭|天|年|月|星期|周)")
+
+
+def _compound_start(g: Chinese, w: str, s: int, pos: int, num_at, found):
+    """A minute (分) or hour (时) unit read only as the first part of a compound duration: 2分30秒, 3时20分钟.
+    After a clock hour (3点30分, 10时15分) it is a time of day, and alone (30分) it may be a score."""
+    m = g.re_unit_any.match(w, pos)
+    if not m or m.group(2) not in ("分", "时", "時") or re.search(r"[\d零一二三四五六七八九十两]\s*[点點时時]\s*$", w[max(0, s - 4):s]):
+        return None
+    j = num_at(m.end())
+    return m if j is not None and g.re_unit.match(w, found[j][0].end) else None
+
+
+def _half_durations(g: Chinese, norm, w: str, out, dur_unit) -> None:
+    """Add the durations of half a unit written without a number before 半 (半小时 is 0.5 hours)."""
+    spans = [span for _, span in out]
+    for m in HALF.finditer(w):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue  # 三个半小时 was read whole
+        c = make_claim(norm, "zh", m.start(), m.end(), "duration", 0.5, g.time_unit[m.group(1)], "exact", None,
+                       None, dur_unit)
+        out.append((c, (m.start(), m.end())))
+
+
+def _figure(g: Chinese, w: str, s: int, pos: int, x) -> bool:
+    """Whether a bare number (no classifier, no noun after it) states a figure whose noun is left out: it has a
+    scale (万, 亿) or a bound before or after it (超过, 约, 近, 以上, 之多, 300多), as the English "around 10,000"
+    or "more than 2 million". A bare number without either (一 in a word, a score) stays a number, and so does a
+    multiplier or a score (约1.5倍, 3比1, 2点)."""
+    if re.match(r"\s*[倍比点]", w[pos:pos + 3]):
+        return False
+    if x.scaled or x.qualifier:
+        return True
+    m = g.re_qual_pre.search(w[max(0, s - 12):s])
+    if m and g.lex.qualifier_pre["zh"][m.group(1)] != "exact":
+        return True
+    m = g.re_qual_post.match(w, pos)
+    return m is not None and m.group(1) not in ("内",)
 
 
 def _counted(g: Chinese, w: str, pos: int, clauses: "Clauses", scaled: bool = False):

@@ -120,6 +120,14 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             value, pos = value * 1e6, e + 1  # "£75m", "$3m": after a currency sign an attached m is a million
         # decades and centuries are dates, not durations: "the 1990s", "the '80s", "the 21st century"
         md_ = re.match(r"'?s(?![a-z])", low[e:e + 3]) if kind == "number" and x.plain else None
+        # a decade of life is an age: "in his 40s", "in their early twenties" -> 40 to 49 years
+        if md_ and value % 10 == 0 and 10 <= value <= 90 and g.re_age_decade.search(pre):
+            ma = g.re_age_decade.search(pre)
+            a0 = pre_lo + ma.start(1)
+            claims.append((a0, make_claim(norm, "en", a0, e + md_.end(), "age", value, "year", "exact", None,
+                                          value + 9)))
+            last_end[0] = e + md_.end()
+            continue
         if md_ and value % 10 == 0 and (1000 <= value <= 2100 or value < 100 and (
                 low[s - 1:s] == "'" or re.search(r"(?<![a-z])the\s+(?:(?:early|mid|late)\s*-?\s*)?$", pre))):
             v = value if value >= 1000 else (1900 + value if value >= 30 else 2000 + value)
@@ -289,14 +297,23 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             elif x.plain and 1000 <= x.value <= 2100 and re.fullmatch(r"\d{4}", low[s:e]):
                 kind, unit = "date", "year"
             else:
+                # the noun left out: nothing or a function word after the number ("more than 125 in 30 minutes",
+                # "kills 1, traps 5", "nearly 300 were evacuated")
+                elided = g.re_elided_next.match(low, pos) is not None
+                age_be = g.re_age_be.search(orig[max(0, s - 40):s]) if elided else None
                 # "Kayla Ruliffson, 20, promotes ...": a name, then an age between commas
                 if x.plain and 0 < x.value < 120 and re.match(r"\s*,", low[e:e + 3]) and \
                         re.search(r"[A-Z][a-z]+\s*,\s*$", orig[max(0, s - 40):s]) and \
                         not re.search(r"\d\s*,\s*[A-Za-z]+\s*,\s*$", orig[max(0, s - 40):s]):
                     kind, unit = "age", "year"
-                elif prev_count[0] and (x.scaled or x.value >= 1000) and prev_count[0][1] > s - 160 and \
+                elif age_be and not (age_be.group(1) and age_be.group(1).lower() in g.stop) and x.plain and \
+                        x.value == int(x.value) and 0 < x.value < 120:
+                    kind, unit = "age", "year"  # "Yahya was just 18", "she turned 40"
+                elif prev_count[0] and (x.scaled or x.value >= 1000 or elided) and prev_count[0][1] > s - 160 and \
                         not re.search(r"[.;!?]", low[prev_count[0][1]:s]):
-                    kind, unit = "count", prev_count[0][0]  # "1.76 million cars, compared with 1.79 million"
+                    # the noun of the sentence's last count: "1.76 million cars, compared with 1.79 million";
+                    # "up to 96 samples ..., the new one more than 125 in 30 minutes"
+                    kind, unit = "count", prev_count[0][0]
                 else:
                     k = bisect.bisect_left(noun_of, s) - 1
                     m = g.re_noun_of.match(low, noun_of[k]) if k >= 0 and noun_of[k] > s - 200 else None
@@ -304,6 +321,13 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                         w = m.group(1)
                         u = lex.noun["en"].get(w) or _singular(w)
                         kind, unit = "count", u
+                    elif elided:
+                        # "two of the suspects", "three of them": the noun follows the partitive "of"
+                        mp = g.re_partitive.match(low, pos)
+                        got = ((_counted(g, low, orig, mp.end()) or (None,))[:1] if mp else
+                               _elided_count(g, low, cur_s, pos, x))
+                        if got:
+                            kind, unit = "count", got[0]
         if kind == "money":
             value *= factor
             vmax = vmax * factor if vmax is not None else None
@@ -411,6 +435,14 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             e2 = mq2.end()
         taken.append((s, e2))
         claims.append((qs, make_claim(norm, "en", qs, e2, "duration", v, u, qual, None, None, dur_unit)))
+    # "over the past decade", "in the last year": one unit of time back from now (去年 / last year is a date)
+    for m in g.re_past_dur.finditer(low):
+        s, e = m.start(), m.end()
+        if overlaps(s, e):
+            continue
+        u = g.time_unit[m.group(1)]
+        taken.append((s, e))
+        claims.append((s, make_claim(norm, "en", s, e, "duration", 1.0, u, "exact", None, None, dur_unit)))
     # a number read inside a duration written in words ("a half" of "an hour and a half") is part of it
     durs = sorted((c.start, c.end) for _, c in claims if c.kind == "duration")
     dstarts = [a for a, _ in durs]
@@ -423,6 +455,28 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     claims = [(k, c) for k, c in claims if c.kind != "number" or not inside_duration(c)]
     claims.sort(key=lambda t: t[0])
     return [c for _, c in claims]
+
+
+def _elided_count(g: English, low: str, s: int, pos: int, x) -> Optional[tuple[Optional[str]]]:
+    """A bare number that stands for a noun phrase whose noun is left out, as (unit,), or None.
+
+    It counts people after a verb such as "kills" or "evacuated" ("kills 1, traps 5", "evacuated at least 300");
+    it counts what it does not name (unit None) after a bound ("around 10,000", "more than 50"), before a verb
+    ("100 have applied", "40 were arrested"), or with a scale ("2 million"). Called only when no noun follows.
+    """
+    if x.plain and 1000 <= x.value <= 2100:
+        return None  # a year
+    lead = s
+    mq = g.re_qual_pre.search(low[max(0, s - 32):s])
+    bound = mq is not None and g.lex.qualifier_pre["en"][re.sub(r"\s+", " ", mq.group(1))] != "exact"
+    if mq:
+        lead = s - len(low[max(0, s - 32):s]) + mq.start()
+    mv = g.re_elided_verb.search(low[max(0, lead - 40):lead])
+    if mv:
+        return (g.lex.elided_verb[re.sub(r"\s+", " ", mv.group(1))],)
+    if bound or x.scaled or g.re_elided_after.match(low, pos):
+        return (None,)
+    return None
 
 
 def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, int]]:

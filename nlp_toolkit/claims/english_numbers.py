@@ -28,6 +28,10 @@ TOKEN = re.compile(
     r"|(?P<abbr>(?:[a-z]\.){2,})|(?P<word>[a-z]+)|(?P<sym>\S)")
 
 
+#: stopwords after which a bare number is no noun phrase: a multiplier ("5 times"), a rate or a score ("3 to 1")
+ELIDED_NOT = frozenset({"times", "per", "than", "versus", "vs", "to", "up", "total", "top", "over", "under"})
+
+
 class English:
     """Compiled patterns over one lexicon."""
 
@@ -87,6 +91,25 @@ class English:
             r"(?<![a-z])(an?|another|half\s+an?|half|all|full|a\s+couple\s+of|couple\s+of)\s*-?\s*("
             + alternation(spaced, boundary=True) + r")(?![a-z])(\s+and\s+a\s+half)?")
         self.re_dur_block = re.compile(r"(?<![a-z])(?:every|each|per|this|last|next|that|the|same|a|of)\s*$")
+        # a bare number standing for a noun phrase: its verb before ("kills 1"), a verb or the clause's end after
+        self.re_elided_verb = re.compile(r"(?<![a-z])(" + alternation(lex.elided_verb, boundary=True) + r")\s*$")
+        self.re_elided_next = re.compile(
+            r"\s*(?:$|[,;:!?)\]\"'\u201d\u2019\u2014\u2013]|\.(?!\d)|-\s|(?:"
+            + alternation(lex.elided_after | (self.stop - ELIDED_NOT), boundary=True) + r")(?![a-z]))")
+        self.re_elided_after = re.compile(r"\s*(?:" + alternation(lex.elided_after, boundary=True) + r")(?![a-z])")
+        # a person, then a verb joining a bare age to them ("Yahya was just 18", "she turned 40"): run on the
+        # original case, so that a capitalized name is told from a noun ("the score was 18" is no age)
+        self.re_age_be = re.compile(
+            r"(?:(?<![A-Za-z])(?:[Hh]e|[Ss]he|I|[Yy]ou|[Ww]e|[Tt]hey)|(?<![A-Za-z])([A-Z][a-z]+)(?:'s)?)\s+(?:"
+            + alternation(lex.age_be, boundary=True) + r")\s+(?:just|only|barely|nearly|almost|about|around|"
+            r"aged\s+)?\s*$")
+        self.re_partitive = re.compile(r"\s+of\s+(?:the|these|those|them|us|whom|which|its|his|her|their|our)"
+                                       r"(?![a-z])")
+        self.re_age_decade = re.compile(r"(?<![a-z])in\s+(?:his|her|their|my|your|our)\s+"
+                                        r"((?:(?:early|mid|late)\s*-?\s*)?)$")
+        singular = [w for w, u in tu.items() if w == u]  # "year", "decade": the unit's own name
+        self.re_past_dur = re.compile(r"(?<![a-z])the\s+(?:past|last|previous)\s+(" + alternation(singular) +
+                                      r")(?![a-z])")
         self.re_timeref = re.compile(r"(?<![a-z])(" + alternation(lex.timeref[en], boundary=True) + r")(?![a-z])")
 
     # ---------------------------------------------------------------------------------------------------------

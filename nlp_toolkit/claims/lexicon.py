@@ -38,6 +38,9 @@ class ClaimLexicon:
     negation: dict = field(default_factory=lambda: {"en": set(), "zh": set()})
     count_modifier: set = field(default_factory=set)  # en words between a number and its noun ("new", "more")
     dur_follow: set = field(default_factory=set)  # en words after "a second" that keep it a duration ("later")
+    elided_verb: dict = field(default_factory=dict)  # en verbs whose bare number object counts people ("kills 1")
+    elided_after: set = field(default_factory=set)  # en words after a number that stands for a noun phrase
+    age_be: set = field(default_factory=set)  # en verbs joining a person to a bare age ("was only 16")
     period: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     time_unit: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     time_unit_flag: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
@@ -93,6 +96,12 @@ def _load(words: str, units: str, currencies: str) -> ClaimLexicon:
                 lex.count_modifier.add(surface)
             elif cat == "dur_follow":
                 lex.dur_follow.add(surface)
+            elif cat == "elided_verb":
+                lex.elided_verb[surface] = value
+            elif cat == "elided_after":
+                lex.elided_after.add(surface)
+            elif cat == "age_be":
+                lex.age_be.add(surface)
             elif cat == "zh_nonnumber":
                 lex.zh_nonnumber.add(surface)
             else:

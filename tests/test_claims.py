@@ -401,7 +401,7 @@ def test_en_count_with_noun_left_out(text, want):
 
 
 @pytest.mark.parametrize("text", [
-    "Prices rose 5 times in a row.", "The home side won 3 to 1.", "The score was 18 and rising.",
+    "The new chip is 5 times faster.", "The home side won 3 to 1.", "The score was 18 and rising.",
     "There were 3 and then 4.", "Chapter 9 of the report."])
 def test_en_bare_numbers_stay_bare(text):
     assert [c for c in extract_claims(text, "en") if c.kind in ("count", "age")] == []
@@ -453,3 +453,13 @@ def test_zh_half_and_compound_durations(text, seconds):
 @pytest.mark.parametrize("text", ["上半年营收增长", "下午3点30分，警方到达现场", "凌晨2时15分发生地震"])
 def test_zh_no_duration_in_halves_of_the_year_or_clock_times(text):
     assert [c for c in extract_claims(text, "zh") if c.kind == "duration"] == []
+
+
+@pytest.mark.parametrize("text,want", [
+    ("He visited China three times.", [(3, "time", None)]), ("The pill is taken twice a week.", [(2, "time", "week")]),
+    ("They met 10 times a year.", [(10, "time", "year")]), ("Both companies grew.", [(2, "company", None)]),
+    ("Both of them were arrested.", [(2, None, None)]), ("Prices are three times as high.", []),
+    ("It was twice the size.", []), ("both Amazon and TikTok", []), ("Sales were 5 times higher.", [])])
+def test_en_how_often_and_both(text, want):
+    got = [(c.value, c.unit, c.period) for c in extract_claims(text, "en") if c.kind in ("count", "duration")]
+    assert got == want, _show(extract_claims(text, "en"))

@@ -292,6 +292,9 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 got = _counted(g, low, orig, mq.end())  # "500 or more visitors"
                 if got:
                     qual = lex.qualifier_post["en"][re.sub(r"\s+", " ", mq.group(1))]
+            mt = g.re_times.match(low, pos) if not got else None
+            if mt:  # "visited three times", "10 times a day": how often (三次); "three times as many" is a ratio
+                got = ("time", mt.end())
             if got:
                 kind, unit, pos = "count", got[0], got[1]
             elif x.plain and 1000 <= x.value <= 2100 and re.fullmatch(r"\d{4}", low[s:e]):
@@ -405,6 +408,27 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         k = bisect.bisect_left(tstarts, e) - 1  # spans starting before e
         return k >= 0 and tends[k] > s
 
+    # "twice", "thrice": how often, as "two times" ("twice as many" is a ratio); "both companies", "both of them": two
+    for m in g.re_twice.finditer(low):
+        s, e = m.start(), m.end()
+        if overlaps(s, e):
+            continue
+        v, unit = {"twice": (2.0, "time"), "thrice": (3.0, "time")}.get(m.group(1), (2.0, None))
+        if m.group(1) == "both":
+            got = _counted(g, low, orig, e)
+            mo = re.match(r"\s+of\s+(?:them|us|you)(?![a-z])", low[e:e + 16])
+            if not got and not mo:
+                continue
+            unit, e = (got[0], got[1]) if got else (None, e + mo.end())
+        period = None
+        mp = g.re_period.match(low, e)
+        if unit == "time" and mp:
+            period, e = g.period.get(re.sub(r"\s+", " ", mp.group(1))), mp.end()
+        taken.append((s, e))
+        claims.append((s, make_claim(norm, "en", s, e, "count", v, unit, "exact", period, None, dur_unit)))
+    taken.sort()
+    tstarts = [a for a, _ in taken]
+    tends = list(itertools.accumulate((b for _, b in taken), max))
     for m in g.re_bare_dur.finditer(low):
         s, e = m.start(), m.end()
         if overlaps(s, e):

@@ -103,6 +103,9 @@ class English:
             r"(?:(?<![A-Za-z])(?:[Hh]e|[Ss]he|I|[Yy]ou|[Ww]e|[Tt]hey)|(?<![A-Za-z])([A-Z][a-z]+)(?:'s)?)\s+(?:"
             + alternation(lex.age_be, boundary=True) + r")\s+(?:just|only|barely|nearly|almost|about|around|"
             r"aged\s+)?\s*$")
+        ratio_next = r"(?!\s+(?:as|more|less|fewer|larger|bigger|higher|greater|faster|smaller|lower|than|that|the|over)(?![a-z]))"
+        self.re_times = re.compile(r"\s*times(?![a-z])" + ratio_next)
+        self.re_twice = re.compile(r"(?<![a-z])(twice|thrice|both)(?![a-z])" + ratio_next)
         self.re_partitive = re.compile(r"\s+of\s+(?:the|these|those|them|us|whom|which|its|his|her|their|our)"
                                        r"(?![a-z])")
         self.re_age_decade = re.compile(r"(?<![a-z])in\s+(?:his|her|their|my|your|our)\s+"

@@ -463,3 +463,21 @@ def test_zh_no_duration_in_halves_of_the_year_or_clock_times(text):
 def test_en_how_often_and_both(text, want):
     got = [(c.value, c.unit, c.period) for c in extract_claims(text, "en") if c.kind in ("count", "duration")]
     assert got == want, _show(extract_claims(text, "en"))
+
+
+def test_recent_readings_are_bounded_and_change_nothing():
+    from nlp_toolkit.claims.normalize import LastTexts
+    calls = []
+    memo = LastTexts(2)
+    for t in ["a", "b", "a", "c", "b"]:
+        assert memo.get(t, lambda x: calls.append(x) or x.upper()) == t.upper()
+    assert calls == ["a", "b", "c", "b"] and len(memo.items) == 2  # "b" was dropped when "c" came
+    # the extractor's second reading of a text gives the same claims as a first one, and its list is a copy
+    text = "Sales rose 12% to $3.5 billion, and 2,000 staff were hired."
+    first = extract_claims(text, "en")
+    extract_claims("另一段文字有3个数字", "zh")
+    assert extract_claims(text, "en") == first
+    from nlp_toolkit.claims.english_numbers import grammar
+    nums = grammar().numbers(text.lower())
+    nums.clear()
+    assert len(grammar().numbers(text.lower())) == 3

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..document import Claim
-from .normalize import Normalized
+from .normalize import LastTexts, Normalized  # noqa: F401  (LastTexts: re-exported)
 from .lexicon import SECONDS
 
 #: a bound turned over by a negation ("never more than" -> at most)

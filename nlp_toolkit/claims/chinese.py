@@ -19,7 +19,7 @@ from ..document import Claim
 from ..settings import DEFAULT, Settings
 from .base import NEGATE, convert_compound, make_claim, url_spans
 from .chinese_numbers import DIGITS, NUMCHARS, TRAD, Chinese, mask_nonnumbers, grammar, numbers, zh_value
-from .normalize import Normalized
+from .normalize import normalized
 
 #: how far before a number (in characters, within its clause) a rate word (每天, 日均) may stand
 PERIOD_REACH = 40
@@ -45,7 +45,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     """The numeric claims of a Chinese text (offsets into ``text``)."""
     g = grammar(settings)
     lex = g.lex
-    norm = Normalized(text)
+    norm = normalized(text)
     w = mask_nonnumbers(g, norm.text.translate(TRAD))
     if "，" in text:  # a full-width comma after ASCII digits separates ("$20，300美圆"); in ４，５６５ it groups
         chars = list(w)
@@ -441,7 +441,7 @@ def time_references(text: str, settings: Settings = DEFAULT) -> list[tuple[str, 
     [('week', -1, '上周'), ('year', 0, '今年')]
     """
     g = grammar(settings)
-    t = Normalized(text).text.translate(TRAD)
+    t = normalized(text).text.translate(TRAD)
     out = []
     for m in g.re_timeref.finditer(t):
         unit, off = g.lex.timeref["zh"][m.group()].split(":")

@@ -20,7 +20,7 @@ from typing import Optional
 from ..script import (ZH_BIG_VALUE, ZH_DIGIT_VALUE, ZH_FINANCIAL_DIGIT_VALUE, ZH_FINANCIAL_UNIT_VALUE,
                       ZH_TRADITIONAL_NUMERALS, ZH_TRILLION, ZH_UNIT_VALUE)
 from ..settings import DEFAULT, Settings
-from .base import Num
+from .base import LastTexts, Num
 from .lexicon import ClaimLexicon, alternation
 
 #: traditional (and variant) characters read as their simplified form; one character for one keeps offsets: the
@@ -155,6 +155,7 @@ def _parse(t: str) -> Optional[float]:
 class Chinese:
     def __init__(self, lex: ClaimLexicon):
         self.lex = lex
+        self.recent = LastTexts()  # numbers() of the last texts (the extractor's and the check's reading)
         zh = "zh"
         self.re_nonnumber = re.compile(alternation(lex.zh_nonnumber))
         self.re_qual_pre = re.compile(r"(" + alternation(lex.qualifier_pre[zh]) + r")\s*(?:有|为|了|达|达到)?\s*$")
@@ -211,6 +212,10 @@ def mask_nonnumbers(g: Chinese, t: str) -> str:
 
 def numbers(g: Chinese, w: str) -> list[tuple[Num, str]]:
     """The numbers of the masked, simplified text ``w``: (Num, how it reads: "num" | "pct" | "frac")."""
+    return list(g.recent.get(w, lambda text: _numbers(g, text)))
+
+
+def _numbers(g: Chinese, w: str) -> list[tuple[Num, str]]:
     out: list[tuple[Num, str]] = []
     taken = bytearray(len(w))
     for m in RE_PCT.finditer(w):

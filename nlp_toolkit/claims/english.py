@@ -22,7 +22,7 @@ from ..document import Claim
 from ..settings import DEFAULT, Settings
 from .base import NEGATE, convert_compound, make_claim, outside_urls
 from .english_numbers import English, grammar
-from .normalize import Normalized
+from .normalize import normalized
 
 #: month number by the first three letters of an English month name (models/en_months.txt lists the names)
 MONTH = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
@@ -45,7 +45,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     """The numeric claims of an English text (offsets into ``text``)."""
     g = grammar(settings)
     lex = g.lex
-    norm = Normalized(text)
+    norm = normalized(text)
     low, orig = norm.low, norm.text
     nums = outside_urls(low, g.numbers(low))
     noun_of = [m.start() for m in g.re_noun_of.finditer(low)]  # "the number of views ... 400 million"
@@ -557,7 +557,7 @@ def time_references(text: str, settings: Settings = DEFAULT) -> list[tuple[str, 
     [('week', 0, 'this week'), ('year', -1, 'last year')]
     """
     g = grammar(settings)
-    low = Normalized(text).low
+    low = normalized(text).low
     out = []
     for m in g.re_timeref.finditer(low):
         val = g.lex.timeref["en"][re.sub(r"\s+", " ", m.group(1))]

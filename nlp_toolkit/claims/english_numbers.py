@@ -20,7 +20,7 @@ from typing import Optional
 
 from ..resources import read_lines
 from ..settings import DEFAULT, Settings
-from .base import Num
+from .base import LastTexts, Num
 from .lexicon import ClaimLexicon, alternation
 
 TOKEN = re.compile(
@@ -37,12 +37,17 @@ class English:
 
     def __init__(self, lex: ClaimLexicon):
         self.lex = lex
+        self._recent = LastTexts()
         en = "en"
         #: words that never sit between a number and the noun it counts; month names (models/)
         self.stop = frozenset(read_lines("en_claim_stopwords.txt"))
         self.months = frozenset(read_lines("en_months.txt"))
         self.units = {k: v for k, v in lex.number[en].items()}
         self.scales = dict(lex.scale[en])
+        #: the tokens a number may begin with besides digits (see _parse: a sign, a number word, a scale, "a"
+        #: before a scale or fraction, "half"/"quarter" before a scale)
+        self._starters = frozenset(self.units) | frozenset(self.scales) | {
+            "a", "an", "half", "quarter", "minus", "negative", "-", "−"}
         cur_pre = dict(lex.currency_pre[en])
         self.cur_pre = cur_pre
         pre_alts = []
@@ -118,10 +123,17 @@ class English:
     # ---------------------------------------------------------------------------------------------------------
     def numbers(self, low: str) -> list[Num]:
         """Every number in ``low`` (normalized, lower-cased text), left to right, not overlapping."""
+        return list(self._recent.get(low, self._numbers))
+
+    def _numbers(self, low: str) -> list[Num]:
         toks = [(m.lastgroup, m.group(), m.start(), m.end()) for m in TOKEN.finditer(low)]
         out: list[Num] = []
         i, n = 0, len(toks)
+        starts = self._starters
         while i < n:
+            if toks[i][0] != "num" and toks[i][1] not in starts:
+                i += 1  # no number begins with this token: _parse would return None
+                continue
             got = self._parse(toks, i, low)
             if got is None:
                 i += 1

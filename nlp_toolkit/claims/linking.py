@@ -48,7 +48,7 @@ from typing import Optional
 from ..document import AlignedPair, Claim, ClaimLink, Notice
 from ..settings import DEFAULT, Settings
 from .lexicon import SECONDS, lexicon
-from .normalize import Normalized
+from .normalize import Normalized, normalized
 
 def _trie(words: list[str]) -> str:
     """One regex alternation of ``words`` as a character trie, longest match first (fast on long texts)."""
@@ -159,10 +159,9 @@ class Figure:
     unit: Optional[str] = None
 
 
-@functools.lru_cache(maxsize=64)
 def _normalized(text: str) -> Normalized:
-    """The normalized text, shared by the figures and the currency mentions of one unit."""
-    return Normalized(text)
+    """The normalized text, shared by the extractors, the figures and the currency mentions of one unit."""
+    return normalized(text)
 
 
 def _fmt(v: float) -> str:

@@ -16,7 +16,9 @@ into the original text through the map.
 from __future__ import annotations
 
 import functools
+import threading
 import unicodedata
+from collections import OrderedDict
 
 
 @functools.lru_cache(maxsize=65536)
@@ -71,3 +73,36 @@ class Normalized:
             i = self._start[start] if start < len(self._start) else len(self.original)
             return i, i
         return self._start[start], self._end[end - 1]
+
+
+class LastTexts:
+    """The results of a pure function of a text for the last few texts seen. The extractor and the translation
+    check read the same paragraph one after the other (its normalization, its numbers), and the second reading
+    is served from here. A value depends on the text alone, so a hit returns what a new reading would; the few
+    entries kept (``size``) hold one aligned unit's two sides, not an article or a batch."""
+
+    def __init__(self, size: int = 2):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, text: str, compute):
+        with self.lock:
+            got = self.items.get(text)
+            if got is not None:
+                self.items.move_to_end(text)
+                return got
+        got = compute(text)
+        with self.lock:
+            self.items[text] = got
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return got
+
+
+_RECENT = LastTexts(4)
+
+
+def normalized(text: str) -> Normalized:
+    """``Normalized(text)``, shared by the readers of one unit (extraction, time references, the check)."""
+    return _RECENT.get(text, Normalized)

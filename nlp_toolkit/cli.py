@@ -260,7 +260,7 @@ def _parser_entities(sub) -> None:
     p.add_argument("--lang", choices=["en", "zh"], help="language of lines that do not give one")
     p.add_argument("-o", "--output", required=True, help="output JSONL: {id, entities} a line")
     p.add_argument("--zh-entity-components", dest="zh_entity_components",
-                   help="Chinese components to run, comma-separated (lac,latin,gazetteer,rules,projection)")
+                   help="Chinese components to run, comma-separated (lac,crf,latin,gazetteer,rules,projection)")
     _add_settings_flags(p, encoder=False)
     p.set_defaults(func=_cmd_entities)
 

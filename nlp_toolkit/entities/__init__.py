@@ -74,7 +74,7 @@ def recognize(text: str, lang: str, settings: Settings = DEFAULT) -> list[Entity
 def _annotate(articles: list[Article], settings: Settings) -> None:
     from .english import harmonize, parse_many, to_entities
     from .gazetteer import gazetteer
-    from .linking import link_document
+    from .linking import Matcher, expansions, link_document
 
     pairs = [p for a in articles for p in a.pairs]
     docs = parse_many([p.en for p in pairs], settings)
@@ -90,7 +90,8 @@ def _annotate(articles: list[Article], settings: Settings) -> None:
     k = 0
     for a in articles:
         n = len(a.pairs)
-        link_document(list(zip(en[k:k + n], zh[k:k + n])), gaz)
+        matcher = Matcher(gaz, expansions(p.en for p in a.pairs), settings.translit_min_similarity)
+        link_document(list(zip(en[k:k + n], zh[k:k + n])), gaz, matcher, [p.zh for p in a.pairs])
         for p, e, z in zip(a.pairs, en[k:k + n], zh[k:k + n]):
             p.entities = e + z
         k += n

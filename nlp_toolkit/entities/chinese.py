@@ -2,8 +2,10 @@
 
 Components, in order (each can be left out with ``Settings.zh_entity_components``, which the ablation uses):
 
-(a) ``zh_lac``        the statistical recognizer: Baidu LAC on ONNX Runtime (:mod:`.lac`), batched in ``pipe``;
+(a) ``zh_lac``        Baidu LAC on ONNX Runtime (:mod:`.lac`), batched in ``pipe``: segmentation and POS tags;
                       its PER/LOC/ORG tokens become entities, its segmentation and POS tags are kept for (d)
+(a') ``zh_crf``       the trained recognizer (:mod:`.crf`): a CRF over characters, LAC's words and tags and the
+                      gazetteer's matches, trained on MSRA (scripts/train_zh_ner.py); its entities replace LAC's
 (b) ``zh_latin``      Latin-script spans inside Chinese text (``Marni Levine``, ``TikTok Shop``, ``data.ai``)
 (c) ``zh_gazetteer``  names of the bilingual gazetteer (:mod:`.gazetteer`) on LAC's token boundaries; fixes the
                       label of an entity the gazetteer knows and joins names LAC split
@@ -32,11 +34,12 @@ from typing import Iterable, Optional
 
 from ..resources import import_spacy, track_spacy
 from ..script import HAN_BASIC
-from ..settings import DEFAULT, Settings
+from ..settings import DEFAULT, ZH_ENTITY_COMPONENTS as COMPONENTS, Settings
 from .gazetteer import Gazetteer, gazetteer, norm_en
 from .rules import sections
 
-COMPONENTS = ("lac", "latin", "gazetteer", "rules", "projection")
+#: sources of a statistical recognizer's entities (what the gazetteer may relabel)
+STATISTICAL = ("lac", "crf")
 HAN = re.compile(rf"[{HAN_BASIC}]")
 #: a Latin-script name: words of letters/digits joined by spaces, dots, hyphens, ampersands or apostrophes
 LATIN = re.compile(
@@ -177,6 +180,32 @@ class LacComponent:
         return docs
 
 
+# -- (a') CRF ------------------------------------------------------------------------------------------------
+class CrfComponent:
+    """The trained recognizer (:mod:`.crf`, a CRF over characters, LAC's words and tags and the gazetteer's
+    matches, trained on MSRA by scripts/train_zh_ner.py): its entities replace LAC's, whose words it reads."""
+
+    def __init__(self, settings: Settings):
+        from ..resources import model_file
+        from .crf import crf_tagger
+
+        self.tagger = crf_tagger(str(model_file(settings.zh_ner_model)))
+        self.gaz = gazetteer(settings.gazetteer)
+
+    def __call__(self, doc):
+        from .crf import gazetteer_spans
+
+        text = doc_text(doc)
+        toks = doc.user_data.get("zh_tokens")
+        if toks is None:
+            raise ValueError("zh_entity_components: crf reads LAC's words; put lac before it")
+        cands = [c for c in _cands(doc) if c.source != "lac"]
+        for s, e, label in self.tagger.entities(text, toks, gazetteer_spans(self.gaz, text)):
+            _add(cands, Cand(s, e, label, "crf"), "fill")
+        _write(doc, cands)
+        return doc
+
+
 def _tokens(doc) -> list[tuple[int, int, str]]:
     """LAC's tokens, or (without component a) one token per character run of one script."""
     toks = doc.user_data.get("zh_tokens")
@@ -240,7 +269,7 @@ class GazetteerComponent:
             guess = "guess" in entry.flags
             same = [c for c in cands if c.start == s and c.end == e]
             if same:
-                if not guess and same[0].source == "lac":
+                if not guess and same[0].source in STATISTICAL:
                     same[0].label = _fold(same[0].label, entry.label)
                 continue
             if guess:
@@ -427,7 +456,7 @@ class RulesComponent:
                 _add(cands, Cand(c.start, end, kind, "rule"), "cover")
         for c in list(cands):
             span = text[c.start:c.end]
-            if c.label == "ORG" and c.source == "lac":
+            if c.label == "ORG" and c.source in STATISTICAL:
                 for g in r["government"]:
                     if span.endswith(g) and len(span) > len(g) and not self.gov_org:
                         c.end -= len(g)
@@ -541,7 +570,7 @@ class ProjectionComponent:
 
 
 # -- the pipeline --------------------------------------------------------------------------------------------
-_FACTORIES = {"lac": LacComponent, "latin": LatinComponent, "gazetteer": GazetteerComponent,
+_FACTORIES = {"lac": LacComponent, "crf": CrfComponent, "latin": LatinComponent, "gazetteer": GazetteerComponent,
               "rules": RulesComponent, "projection": ProjectionComponent}
 
 
@@ -550,12 +579,14 @@ def components(settings: Settings) -> list[str]:
     bad = [n for n in names if n not in COMPONENTS]
     if bad:
         raise ValueError(f"zh_entity_components: unknown {', '.join(bad)}; known: {', '.join(COMPONENTS)}")
+    if "crf" in names and "lac" not in names:
+        raise ValueError("zh_entity_components: crf reads LAC's words and tags; name lac too")
     return [n for n in COMPONENTS if n in names]
 
 
 #: the settings fields the components read (passed to each component as its spaCy config)
 _FIELDS = ("zh_entity_components", "gazetteer", "zh_entity_rules", "zh_government_org", "zh_merge_addresses",
-           "lac_threads", "translit_min_similarity")
+           "lac_threads", "translit_min_similarity", "zh_ner_model")
 
 
 def _factory(kind: str):

@@ -35,7 +35,192 @@ def _pair_link(zh: Entity, en_by_key: dict[str, str], gaz: Gazetteer) -> Optiona
     return None
 
 
-def link_document(pairs: list[tuple[list[Entity], list[Entity]]], gaz: Gazetteer) -> None:
+#: titles before an English name that its Chinese form renders apart (特拉斯女士 for "Ms Truss") or drops
+TITLE = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Sgt|Gen|Col|Capt|Rev|St)\.?|President|"
+                   r"Prime Minister|Chancellor|Senator|Governor|Mayor|King|Queen|Prince|Princess|Pope)\s+")
+#: "World Food Programme (WFP)": an expansion written out before its acronym
+EXPANSION = re.compile(r"((?:[A-Z][\w'’-]*(?:,?\s+(?:of|for|and|the|on|de|du|des|&)?\s*)?){2,8})\s*\(([A-Z]{2,7})\)")
+#: English labels the matcher links: names of people, organizations, places, things and events
+NAMES = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+#: the English words that carry no name (left out of the gloss comparison)
+FUNCTION = frozenset({"of", "the", "for", "and", "on", "in", "de", "du", "des", "&", "a", "an", "at", "to"})
+
+
+def initials(name: str) -> str:
+    """The acronym a name's capitalized words make ("United Nations" -> "UN", "World Food Programme" -> "WFP").
+
+    >>> initials("North Atlantic Treaty Organization"), initials("Department of Health")
+    ('NATO', 'DH')
+    """
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w.lower() not in FUNCTION).upper()
+
+
+def expansions(texts) -> dict[str, set]:
+    """Acronym -> the expansions written out before it in ``texts`` ("World Food Programme (WFP)").
+
+    >>> expansions(["aid through the World Food Programme (WFP) and others"])
+    {'WFP': {'World Food Programme'}}
+    """
+    out: dict[str, set] = {}
+    for t in texts:
+        for m in EXPANSION.finditer(t):
+            words = m.group(1).strip(" ,")
+            acro = m.group(2)
+            # the expansion is the shortest tail of the capitalized run whose initials are the acronym
+            parts = words.split()
+            for k in range(len(parts)):
+                cand = " ".join(parts[k:])
+                if initials(cand) == acro:
+                    out.setdefault(acro, set()).add(cand)
+                    break
+    return out
+
+
+class Matcher:
+    """Scores an English entity against a Chinese one of the same unit when the gazetteer does not link them:
+    an acronym and a name it abbreviates (UN and 联合国's "United Nations"), the CC-CEDICT glosses of the
+    Chinese name's words against the English name's words (欧盟委员会 and "European Commission"), or the sound
+    of a transliterated name (肖尔茨 and "Scholz", 特拉斯 and "Ms Truss")."""
+
+    def __init__(self, gaz: Gazetteer, expansions: dict[str, set], min_sim: float = 0.55):
+        from ..sentalign.lexicon import load_lexicon, stem
+
+        self.gaz, self.expansions, self.min_sim = gaz, expansions, min_sim
+        self.lex = load_lexicon()
+        self.stem = stem
+
+    def _stems(self, name: str) -> set:
+        return {self.stem(w) for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in FUNCTION}
+
+    def score(self, en: Entity, zh: Entity) -> float:
+        from ..sentalign.lexicon import zh_gloss
+        from .chinese import translit_similarity
+
+        name = en.canonical or en.text
+        if LATIN_ONLY.match(zh.text):
+            return 0.0
+        names = {name} | self.expansions.get(name, set())
+        zh_names = set(self.gaz.get(zh.text).english) if self.gaz.get(zh.text) else set()
+        if zh.canonical:
+            zh_names.add(zh.canonical)
+        if re.fullmatch(r"[A-Z]{2,7}", name) and any(initials(n) == name for n in zh_names):
+            return 1.0
+        if any(initials(n) == initials(z) and len(initials(n)) >= 2 and (re.fullmatch(r"[A-Z]{2,7}", n) or
+                                                                       re.fullmatch(r"[A-Z]{2,7}", z))
+               for n in names for z in zh_names):
+            return 1.0
+        best = 0.0
+        glosses = zh_gloss(zh.text, self.lex)
+        for n in names:
+            st = self._stems(n)
+            if st and glosses:
+                share = len(st & glosses) / len(st)
+                if share >= 0.5 and (len(st) > 1 or share == 1.0):
+                    best = max(best, 0.5 + share / 2)
+        if zh.label in ("PER", "LOC", "GPE", "ORG") or en.label in ("PERSON", "PER", "GPE", "LOC"):
+            bare = TITLE.sub("", name)
+            sim = translit_similarity(bare, zh.text)
+            if sim >= self.min_sim:
+                best = max(best, sim)
+        return best
+
+
+def _match_unlinked(en_ents: list[Entity], zh_ents: list[Entity], matcher: Matcher) -> list[Entity]:
+    """Link the unit's unlinked Chinese entities to its English names no Chinese entity stands for, best score
+    first, one English entity per Chinese mention; returns the Chinese entities it linked. Nationalities and
+    languages (NORP: "French") are no names of the places they come from (法国 is France)."""
+    linked = {z.canonical for z in zh_ents if z.canonical}
+    free_en = [e for e in en_ents if (e.canonical or e.text) not in linked and e.label in NAMES]
+    free_zh = [z for z in zh_ents if not z.canonical]
+    if not free_en or not free_zh:
+        return []
+    scored = []
+    for i, e in enumerate(free_en):
+        for j, z in enumerate(free_zh):
+            sc = matcher.score(e, z)
+            if sc > 0:
+                scored.append((-sc, i, j))
+    scored.sort()
+    done_en, done_zh = set(), set()
+    for _, i, j in scored:
+        if i in done_en or j in done_zh:
+            continue
+        done_en.add(i)
+        done_zh.add(j)
+        free_zh[j].canonical = free_en[i].canonical or free_en[i].text
+    return [free_zh[j] for j in done_zh]
+
+
+ZH_NAME_SEP = re.compile(r"[·・•‧\-－]")
+#: a transliterated full name (奥拉夫·肖尔茨): given name and surname joined by a middle dot
+ZH_PERSON = re.compile(r"^[^\sA-Za-z]{1,8}[·・•‧][^\sA-Za-z]{1,8}$")
+
+
+def _harmonize_english(pairs, gaz: Gazetteer) -> None:
+    """English labels that the linked Chinese name contradicts: the gazetteer's label of the Chinese name (a
+    dictionary knows 北约 is an organization), and a transliterated full name with a middle dot is a person
+    ("Olaf Scholz" tagged ORG next to 奥拉夫·肖尔茨)."""
+    label_of: dict[str, str] = {}
+    for _, zh_ents in pairs:
+        for z in zh_ents:
+            if not z.canonical or LATIN_ONLY.match(z.text):
+                continue
+            entry = gaz.get(z.text)
+            if entry and "guess" not in entry.flags and entry.label in ("PER", "ORG", "GPE", "LOC"):
+                label_of.setdefault(z.canonical, entry.label)
+            elif ZH_PERSON.match(z.text):
+                label_of.setdefault(z.canonical, "PER")
+    for en_ents, _ in pairs:
+        for e in en_ents:
+            want = label_of.get(e.canonical or e.text)
+            if want is None or e.label == want:
+                continue
+            if want in ("GPE", "LOC") and e.label in ("GPE", "LOC", "FAC"):
+                continue  # kinds of place: the English model's finer label stays
+            if want in ("PER", "ORG", "GPE", "LOC"):
+                e.label = want
+
+
+def _link_short_forms(pairs, votes: dict[str, Counter]) -> None:
+    """A person named in full once and by surname after (Olaf Scholz / 奥拉夫·肖尔茨, then Scholz / 肖尔茨): the
+    Chinese surname, the last part of the linked Chinese full name, stands for the English surname where the
+    same unit names it."""
+    tails: dict[str, str] = {}  # Chinese surname -> English surname
+    for text, c in votes.items():
+        parts = ZH_NAME_SEP.split(text)
+        full = c.most_common(1)[0][0]
+        words = TITLE.sub("", full).split()
+        if len(parts) > 1 and len(words) > 1 and parts[-1]:
+            tails.setdefault(parts[-1], words[-1])
+    if not tails:
+        return
+    for en_ents, zh_ents in pairs:
+        short = {TITLE.sub("", e.canonical or e.text): e.canonical or e.text for e in en_ents}
+        for z in zh_ents:
+            if z.canonical is None and z.text in tails and tails[z.text] in short:
+                z.canonical = short[tails[z.text]]
+                votes.setdefault(z.text, Counter())[z.canonical] += 1
+
+
+#: a Latin-script name in brackets right after a Chinese name: the translator's gloss of the original
+GLOSSED = re.compile(r"\s*[(（]\s*$")
+
+
+def _glossed_names(zh_ents: list[Entity], text: str) -> None:
+    """A Chinese name followed by its original in brackets (达伦·莫斯 (Darren Moss)) stands for that name."""
+    latin = {z.start: z for z in zh_ents if LATIN_ONLY.match(z.text)}
+    for z in zh_ents:
+        if z.canonical or LATIN_ONLY.match(z.text):
+            continue
+        for k in range(z.end, min(len(text), z.end + 4) + 1):
+            o = latin.get(k)
+            if o is not None and GLOSSED.match(text[z.end:k]) and re.match(r"\s*[)）]", text[o.end:o.end + 3]):
+                z.canonical = o.canonical or o.text
+                break
+
+
+def link_document(pairs: list[tuple[list[Entity], list[Entity]]], gaz: Gazetteer,
+                  matcher: Optional[Matcher] = None, zh_texts: Optional[list[str]] = None) -> None:
     """Set ``canonical`` on the Chinese entities of one document, in place.
 
     ``pairs``: per aligned unit, (English entities, Chinese entities); English entities already carry their
@@ -55,13 +240,22 @@ def link_document(pairs: list[tuple[list[Entity], list[Entity]]], gaz: Gazetteer
             doc_en.setdefault(norm_en(e.canonical or e.text), e.canonical or e.text)
             en_label.setdefault(e.canonical or e.text, Counter())[e.label] += 1
     votes: dict[str, Counter] = {}
-    for en_ents, zh_ents in pairs:
+    weak: dict[str, Counter] = {}
+    for k, (en_ents, zh_ents) in enumerate(pairs):
         pair_en = {norm_en(e.canonical or e.text): e.canonical or e.text for e in en_ents}
         for z in zh_ents:
-            link = _pair_link(z, pair_en, gaz)
-            z.canonical = link
-            if link:
-                votes.setdefault(z.text, Counter())[link] += 1
+            z.canonical = _pair_link(z, pair_en, gaz)
+        if zh_texts is not None:
+            _glossed_names(zh_ents, zh_texts[k])
+        for z in zh_ents:
+            if z.canonical:
+                votes.setdefault(z.text, Counter())[z.canonical] += 1
+        if matcher is not None:  # weaker evidence: counts only where no dictionary link voted for the name
+            for z in _match_unlinked(en_ents, zh_ents, matcher):
+                weak.setdefault(z.text, Counter())[z.canonical] += 1
+    for text, c in weak.items():
+        votes.setdefault(text, c)
+    _link_short_forms(pairs, votes)
     labels: dict[str, Counter] = {}
     for _, zh_ents in pairs:
         for z in zh_ents:
@@ -79,3 +273,4 @@ def link_document(pairs: list[tuple[list[Entity], list[Entity]]], gaz: Gazetteer
                 z.canonical = z.text
             if z.canonical in en_label and (LATIN_ONLY.match(z.text) or z.label == "MISC"):
                 z.label = en_label[z.canonical].most_common(1)[0][0]  # the English side knows Latin names
+    _harmonize_english(pairs, gaz)

@@ -1,5 +1,8 @@
 """The entity check of aligned units (nlp_toolkit/entities/check.py): one test per class of phenomena, on
-sentences written for these tests, with hand-made entities (fast: no recognizer runs)."""
+sentences written for these tests, with hand-made entities (fast: no recognizer runs), and one end-to-end
+``nlp-toolkit process`` on a small bilingual article."""
+
+import json
 
 import pytest
 
@@ -237,3 +240,45 @@ def test_the_stage_is_declared_after_the_entities():
     with pytest.raises(ValueError, match="entity_check"):
         check_order(["clean", "langid", "align", "entity_check"])
 
+
+ARTICLE = """France and Germany agree on a new rail link
+
+法国和德国就一条新铁路线达成协议
+
+France and Germany signed an agreement on Tuesday to build a high-speed rail line between the two countries.
+
+周二，法国和德国签署了一项协议，将在两国之间修建一条高速铁路。
+
+Italy is expected to join the project next year, officials said.
+
+官员说，预计西班牙将于明年加入该项目。
+
+The line will carry passengers from 2030, according to the plan.
+
+根据计划，这条线路将从2030年开始运送乘客。
+"""
+
+
+def test_process_reports_a_changed_country(tmp_path):
+    """End to end: the wrong country of the third paragraph is an entity warning in pairs.jsonl, counted in
+    documents.jsonl and listed in the review page."""
+    from nlp_toolkit.cli import main
+
+    src = tmp_path / "rail_link.bilingual.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["process", str(src), "-o", str(out)]) == 0
+    pairs = [json.loads(line) for line in (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
+    flagged = [(p["index"], w) for p in pairs for w in p["warnings"] if w["code"].startswith("entity_")]
+    assert len(flagged) == 1, flagged
+    index, w = flagged[0]
+    assert "Italy" in pairs[index]["en"] and w["code"] == "entity_mismatch" and w["severity"] == "error"
+    assert "Italy" in w["message"] and "西班牙" in w["message"]
+    assert pairs[index]["zh"][w["zh_span"][0]:w["zh_span"][1]] == "西班牙"
+    doc = json.loads((out / "documents.jsonl").read_text(encoding="utf-8"))
+    assert doc["warning_counts"].get("entity_mismatch") == 1
+    page = tmp_path / "review.html"
+    assert main(["report", str(out), "-o", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "entity_mismatch: " in html and "<b>1</b> entity warnings" in html
+    assert html.count('entity-flag mismatch') == 2  # the two names outlined

@@ -350,8 +350,22 @@ class Article:
             "comparison": [r.to_dict() for r in self.comparison_rows],
             "removed": [r.to_dict() for r in self.removed],
             "warnings": [w.to_dict() for w in self.warnings],
+            "warning_counts": self.warning_counts(),
             "signature": self.signature,
         }
+
+    def warning_counts(self) -> dict[str, int]:
+        """How many warnings the article has, by code (its units' and its own), codes in alphabetical order:
+        what a reviewer sorts articles by (``entity_mismatch``, ``claim_mismatch``, ...).
+
+        >>> a = Article("d", pairs=[AlignedPair(0, [0], [0], "a", "b", 1.0, warnings=[Notice("claim_mismatch", "x")])])
+        >>> a.warnings.append(Notice("advantage_disagreement", "y")); a.warning_counts()
+        {'advantage_disagreement': 1, 'claim_mismatch': 1}
+        """
+        counts: dict[str, int] = {}
+        for w in [w for p in self.pairs for w in p.warnings] + self.warnings:
+            counts[w.code] = counts.get(w.code, 0) + 1
+        return dict(sorted(counts.items()))
 
     def pair_dicts(self) -> list[dict]:
         """The ``pairs.jsonl`` records, in document order."""

@@ -48,6 +48,8 @@ STAGES: dict[str, StageSpec] = {
     "align": StageSpec("nlp_toolkit.paralign:align_article", ("paragraph.side",), ("article.pairs", "article.sections")),
     "sentences": StageSpec("nlp_toolkit.sentalign:align_sentences_article", ("article.pairs",), ("pair.sentences",)),
     "entities": StageSpec("nlp_toolkit.entities:annotate_entities", ("article.pairs",), ("pair.entities",)),
+    # entity_mismatch / entity_missing warnings (warnings are not declared: see above); Settings.entity_check
+    "entity_check": StageSpec("nlp_toolkit.entities.check:check_article", ("article.pairs", "pair.entities"), ()),
     "claims": StageSpec("nlp_toolkit.claims:annotate_claims", ("article.pairs", "pair.entities"), ("pair.claims", "pair.claim_links")),
     "sections": StageSpec("nlp_toolkit.sections:annotate_sections", ("article.pairs", "pair.entities"), ("article.sections", "section.advantage", "pair.section")),
     "comparison": StageSpec("nlp_toolkit.comparison:annotate_comparison", ("pair.entities", "pair.claims", "pair.claim_links", "section.advantage"), ("claim.subject", "article.comparison_rows")),

@@ -12,7 +12,8 @@ The page shows, from the export records (``documents.jsonl`` / ``pairs.jsonl``, 
 - entities highlighted, an English entity and the Chinese entities linked to it sharing a colour (the same
   ``canonical`` name, the same colour; unlinked entities grey);
 - numeric claims underlined; a claim in a cross-language link that disagrees (``claim_links`` with
-  ``agree: false``) is marked in red, and the unit's ``warnings`` are listed under it;
+  ``agree: false``) is marked in red, and the unit's ``warnings`` are listed under it; the names an entity
+  warning (``entity_mismatch``, ``entity_missing``) is about are outlined in red, by its spans;
 - the section advantage table (``sections``), with the other language's reading when EN and ZH disagree;
 - a small inline SVG chart of each section's evidence (the comparison's evidence per competitor, else the
   section's claims per language).
@@ -100,11 +101,12 @@ _SHAPES: dict[str, dict[str, tuple[str, str]]] = {
     "section": {"heading": ("record", "leaf"), "aspect": ("record", "leaf"), "advantage": ("record", "leaf"),
                 "advantage_alt": ("record", "leaf"), "pairs": ("scalars", "")},
     "row": {"evidence": ("records", "leaf"), "competitors": ("scalars", "")},
-    "pair": {"entities": ("records", "leaf"), "claims": ("records", "leaf"), "warnings": ("records", "leaf"),
+    "pair": {"entities": ("records", "leaf"), "claims": ("records", "leaf"), "warnings": ("records", "warning"),
              "claim_links": ("records", "link"), "sentences": ("records", "sentence"),
              "translation": ("record", "leaf"), "en_ids": ("scalars", ""), "zh_ids": ("scalars", "")},
     "sentence": {"en_ids": ("scalars", ""), "zh_ids": ("scalars", "")},
     "link": {"differences": ("scalars", "")},
+    "warning": {"en_span": ("scalars", ""), "zh_span": ("scalars", "")},
     "leaf": {},
 }
 
@@ -242,6 +244,11 @@ def _side(pair: dict, lang: str, colours: _Colours, flagged: set[int], linked: s
             css = "claim" + (" mismatch" if i in flagged else " linked" if i in linked else "")
             title = claim_title(c) + (" — disagrees with its translation" if i in flagged else "")
             spans.append((c.get("start"), c.get("end"), css, title))
+    for w in pair.get("warnings", []):  # the names an entity warning is about, outlined
+        span = w.get(f"{lang}_span")
+        if _text(w.get("code")).startswith("entity_") and len(span or []) == 2:
+            css = "entity-flag" + (" mismatch" if w.get("code") == "entity_mismatch" else "")
+            spans.append((span[0], span[1], css, f"{_text(w.get('code'))}: {_text(w.get('message'))}"))
     return f"<bdi>{_mark(text, spans)}</bdi>"
 
 
@@ -443,6 +450,7 @@ def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str
     n_links = sum(len(p.get("claim_links", [])) for p in pairs)
     n_bad = sum(not l.get("agree", True) for p in pairs for l in p.get("claim_links", []))
     n_warn = sum(len(p.get("warnings", [])) for p in pairs)
+    n_ent_warn = sum(_text(w.get("code")).startswith("entity_") for p in pairs for w in p.get("warnings", []))
     n_unaligned = sum(not p.get("en") or not p.get("zh") for p in pairs)
     doc_warn = "".join(f'<li dir="auto">&#9888; {esc(w.get("code"))}: {txt(w.get("message"))}</li>'
                        for w in document.get("warnings", []))
@@ -452,7 +460,8 @@ def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str
                               f"<span class=\"muted\">({esc(r.get('rule'))})</span></li>" for r in removed))
                     if removed else "")
     stats = [("aligned units", len(pairs)), ("without counterpart", n_unaligned), ("entities", n_ent),
-             ("claims", n_claims), ("claim links", n_links), ("mismatched links", n_bad), ("unit warnings", n_warn)]
+             ("claims", n_claims), ("claim links", n_links), ("mismatched links", n_bad), ("unit warnings", n_warn),
+             ("entity warnings", n_ent_warn)]
     return (f'<article class="doc" id="{esc(anchor)}" data-doc-id="{esc(document.get("doc_id"))}">'
             f"<style>{colours.css(anchor)}</style>"
             f'<h2>{txt(document.get("doc_id"))}</h2>'

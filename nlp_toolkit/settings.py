@@ -123,6 +123,9 @@ class Settings:
     lac_threads: int = 1
     #: least transliteration similarity (0..1) for projecting an English name onto Chinese characters
     translit_min_similarity: float = 0.55
+    #: the entity check of aligned units (nlp_toolkit/entities/check.py): ``entity_mismatch`` and
+    #: ``entity_missing`` warnings on names one side gives and the other changes or leaves out
+    entity_check: bool = True
 
     # --- claims -------------------------------------------------------------------------------------------
     #: lexicons in models/ (or paths): claim words (numbers, qualifiers, periods...), counted nouns, currencies

@@ -23,7 +23,9 @@ one, else one derived from its message: "count noun differs", "date", "unmatched
 "unmatched: value present in another form"...). A miss is classed by what stands at the injected spot: "digits in
 a name" (the number touches Latin letters or lies inside a recognized entity), "date", "time", "percent", "money",
 "no ZH claim at the spot" (the extractor made none), "warning also in the clean run" (the error is masked by a
-false alarm with the same code and message)...
+false alarm with the same code and message)... The entity family (codes ``entity_``, a country swapped) is
+reported the same way after the numeric one: its misses by whether the unit had an entity warning at all, its
+false alarms by code and reason.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 NUMERIC = ("claim_", "time_")
+ENTITY = ("entity_",)
 
 
 def split_halves(corpus: Path, out: Path, zh_key: str = "zh") -> dict[str, Path]:
@@ -186,6 +189,44 @@ def analyse(set_dir: Path, clean_out: Path, pert_out: Path):
     return misses, alarms, n_digits
 
 
+def entity(w: dict) -> bool:
+    return w["code"].startswith(ENTITY)
+
+
+def analyse_entities(set_dir: Path, clean_out: Path, pert_out: Path):
+    """(misses [(class, line)], false alarms [(class, line)]) of the entity family, as qa_score counts them: a
+    miss is classed by the kinds of entity warnings its perturbed unit has ("no entity warning", "only warnings
+    also in the clean run"), a false alarm (any entity warning on a clean unit with both sides) by code and
+    reason."""
+    clean, pert = load_units(clean_out), load_units(pert_out)
+    misses = []
+    for line in open(set_dir / "perturbations.jsonl", encoding="utf-8"):
+        e = json.loads(line)
+        if e["kind"] != "entity":
+            continue
+        key = e["file"].split("_")[0]
+        cu, pu = find(clean.get(key, []), e.get("en_clean", e["en"])), find(pert.get(key, []), e["en"])
+        if cu is None or pu is None:
+            misses.append(("unit not found", f"{e['file']}#{e['para']}"))
+            continue
+        mine = {warn_key(w) for w in pu.get("warnings", []) if entity(w)}
+        if mine - {warn_key(w) for w in cu.get("warnings", []) if entity(w)}:
+            continue
+        cls = "only warnings also in the clean run" if mine else "no entity warning"
+        misses.append((cls, f"{e['file']}#{e['para']}: {e['before']} -> {e['after']} | {e['en'][:100]} | "
+                            f"{e['zh'][:70]}"))
+    alarms = []
+    for units in clean.values():
+        for u in units:
+            if not (u["en"].strip() and u["zh"].strip()):
+                continue
+            for w in u.get("warnings", []):
+                if entity(w):
+                    alarms.append((f"{w['code']}: {w.get('reason') or ''}",
+                                   f"{u['doc_id']}#{u['index']}: {w['message'][:160]}"))
+    return misses, alarms
+
+
 def report(title: str, items, show: int) -> None:
     by = Counter(c for c, _ in items)
     print(f"  {title}: {len(items)}")
@@ -232,10 +273,15 @@ def main() -> int:
             show = a.show if half == "looked" else 0
             report("missed numeric errors", misses, show)
             report("numeric false alarms (warnings on clean units with digits)", alarms, show)
-            summary.append((half, seed, score["detect_numeric"], score["false_alarm_numeric"]))
-    print("\nsummary (half, seed, numeric caught, numeric false alarms):")
-    for half, seed, d, f in summary:
-        print(f"  {half:7s} seed {seed}: caught {d}  false alarms {f}")
+            e_misses, e_alarms = analyse_entities(set_dir, clean_out, pert_out)
+            print(f"   detect_entity {score['detect_entity']}  false_alarm_entity {score['false_alarm_entity']}")
+            report("missed entity errors", e_misses, show)
+            report("entity false alarms (warnings on clean units with both sides)", e_alarms, show)
+            summary.append((half, seed, score["detect_numeric"], score["false_alarm_numeric"],
+                            score["detect_entity"], score["false_alarm_entity"]))
+    print("\nsummary (half, seed, numeric caught, numeric false alarms, entity caught, entity false alarms):")
+    for half, seed, d, f, de, fe in summary:
+        print(f"  {half:7s} seed {seed}: caught {d}  false alarms {f}  entity caught {de}  entity false alarms {fe}")
     return 0
 
 

@@ -2,7 +2,8 @@
 
 ``OUT_DIR/parquet/`` receives
 
-- ``documents.parquet``: one row per article (the ``documents.jsonl`` record without ``comparison``);
+- ``documents.parquet``: one row per article (the ``documents.jsonl`` record without ``comparison``;
+  ``warning_counts`` is a map, code -> count);
 - ``pairs.parquet``: one row per aligned unit (the ``pairs.jsonl`` record without its ``entities``, ``claims``
   and ``sentences`` lists, which have tables of their own); ``score_parts`` is a map (name -> value);
 - ``entities.parquet``, ``claims.parquet``, ``sentences.parquet``: one row per item, keyed by ``doc_id``, ``pair``
@@ -140,7 +141,9 @@ def read_records(folder: str | Path) -> tuple[list[dict], list[dict]]:
     comparison: dict[str, list[dict]] = defaultdict(list)
     for row in _records(folder / "comparison.parquet"):
         comparison[row["doc_id"]].append(row)
-    documents = [{f.name: comparison.get(row["doc_id"], []) if f.name == "comparison" else row[f.name]
-                  for f in DOCUMENT_RECORD}
-                 for row in _records(folder / "documents.parquet")]
+    documents = []
+    for row in _records(folder / "documents.parquet"):
+        row["warning_counts"] = _unmap(row["warning_counts"])
+        documents.append({f.name: comparison.get(row["doc_id"], []) if f.name == "comparison" else row[f.name]
+                          for f in DOCUMENT_RECORD})
     return documents, pairs

@@ -46,6 +46,8 @@ ADVANTAGE = pa.struct([("winner", _s), ("winner_zh", _s), ("margin", _s), ("gain
                        ("evidence", _s)])
 SECTION = pa.struct([("index", _i), ("pairs", pa.list_(_i)), ("heading", TRANSLATION), ("aspect", TRANSLATION),
                      ("advantage", ADVANTAGE), ("advantage_alt", ADVANTAGE)])
+#: an article's warnings counted by code (``Article.warning_counts``): code -> count
+WARNING_COUNTS = pa.map_(_s, _i)
 REMOVED = pa.struct([("line", _i), ("text", _s), ("rule", _s)])
 
 #: one ``pairs.jsonl`` record, whole (``AlignedPair.to_dict``)
@@ -65,7 +67,8 @@ def _comparison_row() -> pa.StructType:
 DOCUMENT_RECORD = pa.schema([
     ("doc_id", _s), ("source", _s), ("encoding", _s), ("paragraphs", pa.struct([("en", _i), ("zh", _i)])),
     ("pairs", _i), ("sections", pa.list_(SECTION)), ("comparison", pa.list_(_comparison_row())),
-    ("removed", pa.list_(REMOVED)), ("warnings", pa.list_(WARNING)), ("signature", _s),
+    ("removed", pa.list_(REMOVED)), ("warnings", pa.list_(WARNING)), ("warning_counts", WARNING_COUNTS),
+    ("signature", _s),
 ])
 
 #: one translation unit of the sentence-level exports (hf with ``unit="sentence"``)

@@ -211,6 +211,21 @@ def test_linking_acronyms_glosses_and_surnames(ent):
     assert links[2].get("欧盟委员会") == "European Commission"
 
 
+def test_linking_finds_dictionary_names_the_recognizer_missed(ent):
+    from nlp_toolkit.entities.linking import Matcher, _gloss_mentions
+    from nlp_toolkit.entities.gazetteer import gazetteer
+
+    m = Matcher(gazetteer(), {})
+    en = [Entity("en", "UAE", 0, 3, "GPE", "UAE"), Entity("en", "Shiba Inu", 10, 19, "ORG", "Shiba Inu"),
+          Entity("en", "Mirror", 25, 31, "ORG", "Mirror")]
+    zh = []
+    text = "阿联酋的投资者买了柴犬币，又买了一面镜子。"
+    _gloss_mentions(en, zh, text, m, [])
+    got = {(z.text, z.canonical) for z in zh}
+    assert ("阿联酋", "UAE") in got and ("柴犬", "Shiba Inu") in got
+    assert not any(z.text == "镜子" for z in zh)  # a one-word name is no dictionary word's gloss
+
+
 def test_linking_leaves_nationalities_and_strangers_alone(ent):
     links = _linked([("French fishermen blocked the port.", "法国渔民封锁了港口。"),
                      ("Maria Lopez spoke to the press.", "张伟对媒体发表了讲话。")])

@@ -48,7 +48,7 @@ from typing import Optional
 from ..document import AlignedPair, Claim, ClaimLink, Notice
 from ..settings import DEFAULT, Settings
 from .lexicon import SECONDS, lexicon
-from .normalize import Normalized, normalized
+from .normalize import LastTexts, Normalized, normalized
 
 def _trie(words: list[str]) -> str:
     """One regex alternation of ``words`` as a character trie, longest match first (fast on long texts)."""
@@ -673,6 +673,12 @@ def currencies(text: str, lang: str, settings: Settings = DEFAULT, near: bool = 
     3 seats"; "30 per cent" is a percentage) unless it is an ISO code written in capitals ("USD 5"); 元 and its
     kin only right after a number (公元 and 单元 are no money). ``near=False``: words and symbols anywhere (what
     may account for the other side's mention)."""
+    return [m[:5] for m in _CURRENCY_MENTIONS.get((text, lang, settings), _currency_mentions) if m[5] or not near]
+
+
+def _currency_mentions(key) -> list:
+    """Every currency mention of a text, with whether it counts as near a number (see :func:`currencies`)."""
+    text, lang, settings = key
     rx, surfaces, iso = _currency_patterns(settings)[lang]
     norm = _normalized(text)
     t = norm.low if lang == "en" else norm.text
@@ -682,20 +688,25 @@ def currencies(text: str, lang: str, settings: Settings = DEFAULT, near: bool = 
         before, after = t[max(0, m.start() - 14):m.start()], t[m.end():m.end() + 6]
         s, e = norm.span(m.start(), m.end())
         warn = True
+        near = True
         if lang == "en" and sur[-1].isalpha():
             if re.search(r"\bper\s*$", before):
                 continue
-            if near and not _NUM_BEFORE_EN.search(before) and not (
+            if not _NUM_BEFORE_EN.search(before) and not (
                     text[s:e].upper() == text[s:e] and sur.upper() in iso and re.match(r"\s*\d", after)):
-                continue
+                near = False
         elif lang == "zh" and sur in ZH_GENERIC:
             if not _NUM_BEFORE_ZH.search(before):
                 continue
             warn = ZH_GENERIC[sur]
-        elif near and not re.search(r"\d|[一二两三四五六七八九十百千万亿]", before[-6:] + after):
-            continue
-        out.append((_codes(surfaces[sur], sur, lang), s, e, text[s:e], warn))
+        elif not re.search(r"\d|[一二两三四五六七八九十百千万亿]", before[-6:] + after):
+            near = False
+        out.append((_codes(surfaces[sur], sur, lang), s, e, text[s:e], warn, near))
     return out
+
+
+#: the currency mentions of the last texts read (the check asks for them near numbers and anywhere)
+_CURRENCY_MENTIONS = LastTexts(4)
 
 
 def _check_currencies(pair: AlignedPair, settings: Settings, flagged: set) -> None:

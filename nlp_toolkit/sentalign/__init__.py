@@ -106,13 +106,15 @@ def align_sentences_article(article: Article, settings: Settings = DEFAULT) -> N
     """
     pairs = article.pairs
     en_split = split_en([p.en for p in pairs], settings) if pairs else []
-    for pair, en in zip(pairs, en_split):
-        check_deadline()
-        zh = split_zh(pair.zh)
-        beads = align_sentences(en, zh, settings, src_lang="en", tgt_lang="zh")
-        pair.sentences = [
-            SentencePair(en_ids=list(b.src), zh_ids=list(b.tgt), en=" ".join(en[i] for i in b.src),
-                         zh="".join(zh[j] for j in b.tgt), score=b.score)
-            for b in beads
-        ]
+    # the BLAS threads are decided once for the article's pairs (each pair's own blas_threads then keeps them)
+    with blas_threads(settings.sent_blas_threads):
+        for pair, en in zip(pairs, en_split):
+            check_deadline()
+            zh = split_zh(pair.zh)
+            beads = align_sentences(en, zh, settings, src_lang="en", tgt_lang="zh")
+            pair.sentences = [
+                SentencePair(en_ids=list(b.src), zh_ids=list(b.tgt), en=" ".join(en[i] for i in b.src),
+                             zh="".join(zh[j] for j in b.tgt), score=b.score)
+                for b in beads
+            ]
 

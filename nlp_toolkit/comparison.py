@@ -142,9 +142,9 @@ def _english_docs(pairs: list[AlignedPair], settings: Settings) -> list:
     if missing:
         nlp = spacy_english(settings.spacy_en)
         names = nlp.pipe_names
-        off = names[names.index("ner"):] if "ner" in names else []
-        from .entities.english import pipe_chunked
+        from .entities.english import UNREAD, pipe_chunked
 
+        off = (names[names.index("ner"):] if "ner" in names else []) + [n for n in UNREAD if n in names]
         for p, doc in zip(missing, pipe_chunked(nlp, [p.en for p in missing], off)):
             p.en_doc = doc
     return [p.en_doc for p in pairs]

@@ -28,6 +28,7 @@ from .script import TERMINAL_MARKS, to_simplified
 from .settings import DEFAULT, Settings
 from .encoders.spans import SpanEmbedder
 from .limits import check_deadline
+from .threads import blas_threads
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-'’][A-Za-z0-9]+)*")
@@ -49,9 +50,12 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def _latin(text: str) -> set[str]:
     """Latin-script tokens, lower-cased, possessives dropped ("TikTok’s" -> "tiktok")."""
-    return {re.sub(r"['’]s$", "", w.lower()) for w in LATIN.findall(text) if len(w) > 1}
+    return {_POSSESSIVE.sub("", w.lower()) for w in LATIN.findall(text) if len(w) > 1}
 
 
 def _overlap(en_anchors, zh_anchors) -> float:
@@ -60,6 +64,43 @@ def _overlap(en_anchors, zh_anchors) -> float:
     if not total:
         return 0.0
     return (len(num_en & num_zh) + len(lat_zh & lat_en)) / (total + 1)
+
+
+def anchor_matrix(en_anchors: list, zh_anchors: list) -> np.ndarray:
+    """:func:`_overlap` of every English anchor set with every Chinese one, as a ``(len(en), len(zh))`` matrix:
+    the set sizes and intersections come from 0/1 indicator products (exact integer counts), so each cell is
+    the same float as the one-pair function gives (both divide the same two small integers).
+
+    >>> a = [(_numbers(t), _latin(t)) for t in ("TikTok has 150 million users, up 20%.", "No anchors.")]
+    >>> z = [(_numbers(t), _latin(t)) for t in ("TikTok拥有1.5亿用户，增长20%。", "这里没有。")]
+    >>> anchor_matrix(a, z).tolist()
+    [[0.4, 0.0], [0.0, 0.0]]
+    """
+    out = np.zeros((len(en_anchors), len(zh_anchors)))
+    if not len(en_anchors) or not len(zh_anchors):
+        return out
+
+    def indicators(sets_a, sets_b):
+        vocab: dict = {}
+        for st in sets_a:
+            for x in st:
+                vocab.setdefault(x, len(vocab))
+        for st in sets_b:
+            for x in st:
+                vocab.setdefault(x, len(vocab))
+        mats = []
+        for sets in (sets_a, sets_b):
+            M = np.zeros((len(sets), max(len(vocab), 1)))
+            for r, st in enumerate(sets):
+                M[r, [vocab[x] for x in st]] = 1.0
+            mats.append(M)
+        return mats[0], mats[1], mats[0] @ mats[1].T
+
+    NE, NZ, num_inter = indicators([a[0] for a in en_anchors], [a[0] for a in zh_anchors])
+    _, LZ, lat_inter = indicators([a[1] for a in en_anchors], [a[1] for a in zh_anchors])
+    total = NE.sum(axis=1)[:, None] + NZ.sum(axis=1)[None, :] - num_inter + LZ.sum(axis=1)[None, :]
+    np.divide(num_inter + lat_inter, total + 1, out=out, where=total > 0)
+    return out
 
 
 def anchor_overlap(en: str, zh: str) -> float:
@@ -200,7 +241,7 @@ class ParagraphAligner:
             r = row if di == 1 else (row[:-1] + row[1:]) / 2
             c = col if dj == 1 else (col[:-1] + col[1:]) / 2
             margin = S - 0.5 * (r[:, None] + c[None, :])
-            anchor = np.array([[_overlap(ea, za) for za in zh_anchor[dj]] for ea in en_anchor[di]])
+            anchor = anchor_matrix(en_anchor[di], zh_anchor[dj])
             el = np.array([len(t) for t in en_texts[di]], dtype=float)
             zl = np.array([len(t) for t in zh_texts[dj]], dtype=float)
             length = np.minimum(2.0, np.abs(np.log((zl[None, :] + 10) / (ratio * (el[:, None] + 10)))))
@@ -215,39 +256,15 @@ class ParagraphAligner:
         return tables
 
     def _dp(self, n: int, m: int, tables: dict) -> list[tuple[int, int, int, int]]:
-        """Best path as (first en, first zh, en count, zh count) beads."""
-        s = self.settings
-        NEG = -1e18
-        best = np.full((n + 1, m + 1), NEG)
-        back = np.full((n + 1, m + 1), -1, dtype=np.int8)
-        best[0, 0] = 0.0
-        scores = {k: t["score"] for k, t in tables.items()}
-        for i in range(n + 1):
-            check_deadline()
-            for j in range(m + 1):
-                cur, arg = NEG, -1
-                for b, (di, dj) in enumerate(BEADS):
-                    pi, pj = i - di, j - dj
-                    if pi < 0 or pj < 0 or best[pi, pj] == NEG:
-                        continue
-                    if di and dj:
-                        if (di, dj) not in scores:
-                            continue
-                        sc = scores[(di, dj)][pi, pj]
-                    else:
-                        sc = s.skip_score
-                    if best[pi, pj] + sc > cur:
-                        cur, arg = best[pi, pj] + sc, b
-                if arg >= 0:
-                    best[i, j], back[i, j] = cur, arg
-        path = []
-        i, j = n, m
-        while i or j:
-            di, dj = BEADS[back[i, j]]
-            i, j = i - di, j - dj
-            path.append((i, j, di, dj))
-        return path[::-1]
-
+        """Best path as (first en, first zh, en count, zh count) beads: :func:`best_path` over the whole grid."""
+        lo = np.zeros(n + 1, dtype=np.int64)
+        hi = np.full(n + 1, m, dtype=np.int64)
+        scores = {}
+        for key, t in tables.items():
+            data = np.full((t["score"].shape[0], m + 1), np.nan)
+            data[:, :t["score"].shape[1]] = t["score"]
+            scores[key] = data
+        return best_path(n, m, scores, lo, hi, self.settings.skip_score)
 
     def _banded_tables(self, en: list[str], zh: list[str], lo: np.ndarray, hi: np.ndarray,
                        block: int = 128) -> dict:
@@ -306,9 +323,8 @@ class ParagraphAligner:
                 r1 = min(r1, rows)
                 S = Ea[r0:r1] @ Zb[c0:c1].T
                 margin = S - 0.5 * (r_all[r0:r1, None] + c_all[None, c0:c1])
-                anchor = np.zeros(S.shape)
-                for a, b in zip(*np.nonzero(mask)):
-                    anchor[a, b] = _overlap(en_anchor[di][r0 + a], zh_anchor[dj][c0 + b])
+                # every cell of the block (those outside the band are not stored)
+                anchor = anchor_matrix(en_anchor[di][r0:r1], zh_anchor[dj][c0:c1])
                 el, zl = en_len[di][r0:r1], zh_len[dj][c0:c1]
                 length = np.minimum(2.0, np.abs(np.log((zl[None, :] + 10) / (ratio * (el[:, None] + 10)))))
                 score = s.w_similarity * (S + margin) / 2 + s.w_anchor * anchor - s.w_length * length
@@ -326,54 +342,86 @@ class ParagraphAligner:
 
     def _dp_banded(self, n: int, m: int, tables: dict, lo: np.ndarray, hi: np.ndarray) -> list:
         """:meth:`_dp` within the band: DP row i holds columns ``lo[i] .. hi[i]`` only."""
-        s = self.settings
-        NEG = -1e18
-        W = int((hi - lo).max()) + 1
-        best = np.full((n + 1, W), NEG)
-        back = np.full((n + 1, W), -1, dtype=np.int8)
-        best[0, 0] = 0.0
-        scores = {key: (t["score"].data, t["score"].lo) for key, t in tables.items()}
+        scores = {key: t["score"].data for key, t in tables.items()}
+        return best_path(n, m, scores, lo, hi, self.settings.skip_score)
 
-        def get(i, j):
-            k = j - lo[i]
-            return best[i, k] if 0 <= k < W and j <= hi[i] else NEG
 
-        for i in range(n + 1):
-            check_deadline()
-            for j in range(int(lo[i]), int(hi[i]) + 1):
-                cur, arg = NEG, -1
-                for b, (di, dj) in enumerate(BEADS):
-                    pi, pj = i - di, j - dj
-                    if pi < 0 or pj < 0:
-                        continue
-                    prev = get(pi, pj)
-                    if prev == NEG:
-                        continue
-                    if di and dj:
-                        if (di, dj) not in scores:
-                            continue
-                        data, tlo = scores[(di, dj)]
-                        sc = data[pi, pj - tlo[pi]]
-                    else:
-                        sc = s.skip_score
-                    if prev + sc > cur:
-                        cur, arg = prev + sc, b
-                if arg >= 0:
-                    best[i, j - lo[i]], back[i, j - lo[i]] = cur, arg
-        path = []
-        i, j = n, m
-        while i or j:
-            di, dj = BEADS[back[i, j - lo[i]]]
-            i, j = i - di, j - dj
-            path.append((i, j, di, dj))
-        return path[::-1]
+def best_path(n: int, m: int, scores: dict, lo: np.ndarray, hi: np.ndarray,
+              skip_score: float) -> list[tuple[int, int, int, int]]:
+    """The paragraph DP: the best monotone path from (0, 0) to (n, m) as (first en, first zh, en count, zh count)
+    beads. Row ``i`` holds columns ``lo[i] .. hi[i]`` at offsets ``0 ..``; ``scores[(di, dj)][i, k]`` is the
+    score of the bead starting at row ``i`` and column ``lo[i] + k`` (NaN: none; a shape missing: unused).
+
+    Each cell takes, of the beads in :data:`BEADS` order, the first that gives the highest total (a later
+    bead must beat it strictly). The four beads that come from earlier rows are weighed for a whole row at
+    once, in that order, and the 0-1 bead, which comes from the cell to the left, after them cell by cell:
+    the same additions and comparisons as one cell at a time, so the same path and the same doubles.
+
+    >>> lo, hi = np.zeros(2, dtype=np.int64), np.ones(2, dtype=np.int64)
+    >>> best_path(1, 1, {(1, 1): np.array([[0.5, np.nan]])}, lo, hi, 0.1)
+    [(0, 0, 1, 1)]
+    >>> best_path(1, 1, {(1, 1): np.array([[0.1, np.nan]])}, lo, hi, 0.1)  # a tie: 1-0 comes before 0-1
+    [(0, 0, 0, 1), (0, 1, 1, 0)]
+    """
+    NEG = -1e18
+    W = int((hi - lo).max()) + 1
+    best = np.full((n + 1, W), NEG)
+    back = np.full((n + 1, W), -1, dtype=np.int8)
+    best[0, 0] = 0.0
+    rows_from = [(b, di, dj, scores.get((di, dj)) if di and dj else None)
+                 for b, (di, dj) in enumerate(BEADS) if di]
+    rows_from = [mv for mv in rows_from if not mv[2] or mv[3] is not None]
+    ins = next(b for b, (di, dj) in enumerate(BEADS) if (di, dj) == (0, 1))
+    for i in range(n + 1):
+        check_deadline()
+        li, width = int(lo[i]), int(hi[i] - lo[i]) + 1
+        js = np.arange(li, li + width)
+        cur = np.full(width, NEG)
+        arg = np.full(width, -1, dtype=np.int64)
+        for b, di, dj, table in rows_from:
+            pi = i - di
+            if pi < 0:
+                continue
+            pj = js - dj
+            k = pj - lo[pi]
+            ok = (pj >= 0) & (k >= 0) & (k < W) & (pj <= hi[pi])
+            kk = np.where(ok, k, 0)
+            prev = best[pi, kk]
+            ok &= prev != NEG
+            v = prev + (table[pi, kk] if table is not None else skip_score)
+            win = ok & (v > cur)  # NaN never wins, as in a comparison one cell at a time
+            cur = np.where(win, v, cur)
+            arg = np.where(win, b, arg)
+        # 0-1 beads: from the cell to the left, in order
+        stored = np.where(arg >= 0, cur, best[i, :width]).tolist()
+        cur_l, arg_l = cur.tolist(), arg.tolist()
+        for t in range(1, width):
+            prev = stored[t - 1]
+            if prev != NEG:
+                v = prev + skip_score
+                if v > cur_l[t]:
+                    cur_l[t], arg_l[t], stored[t] = v, ins, v
+        best[i, :width] = stored
+        back[i, :width] = arg_l
+    path = []
+    i, j = n, m
+    while i or j:
+        di, dj = BEADS[back[i, j - lo[i]]]
+        i, j = i - di, j - dj
+        path.append((i, j, di, dj))
+    return path[::-1]
+
 
 def align_article(article: Article, settings: Settings = DEFAULT, aligner: ParagraphAligner | None = None) -> None:
     """Stage: fill ``article.pairs`` with aligned paragraph units, in document order."""
     check_deadline()
     en = [p.text for p in article.en_paragraphs]
     zh = [p.text for p in article.zh_paragraphs]
-    beads = (aligner or ParagraphAligner(settings)).align(en, zh)
+    # BLAS threads only for the cores free now (threads.py): the block products are small, and a second
+    # thread waiting for a busy core made this stage three times slower (10k paragraphs: 3.1 s one thread,
+    # 10.6 s two, beside one busy process); the numbers are the same either way
+    with blas_threads(0):
+        beads = (aligner or ParagraphAligner(settings)).align(en, zh)
     article.pairs = []
     for k, b in enumerate(beads):
         pair = AlignedPair(index=k, en_ids=b.en_ids, zh_ids=b.zh_ids,

@@ -148,5 +148,16 @@ def package_version(dist: str) -> str:
 def spacy_english(name: str):
     """The English spaCy pipeline ``name`` (``Settings.spacy_en``), loaded once per process and shared by every
     stage that parses English: the entity stage adds its ruler and fixes to it (:mod:`nlp_toolkit.entities.english`),
-    the comparison reads the parse. Registered for :func:`spacy_memory_zone`."""
-    return track_spacy(import_spacy().load(name))
+    the comparison reads the parse. Registered for :func:`spacy_memory_zone`.
+
+    Its layers' matrix products go to numpy's BLAS (OpenBLAS) rather than to thinc's bundled BLIS, which picks its
+    portable reference kernels on CPUs it does not know (``libblis: selecting sub-configuration 'generic'`` on
+    AMD Zen 4: a quarter of OpenBLAS's speed there): the 10k-paragraph bench file's English parse takes 30 instead
+    of 41 CPU-s. The products differ in their last bits, the parse does not: entities, heads, labels, tags and
+    sentence starts were identical on every English text of WMT22 news, MAC and the seed (88k tokens). The
+    callers run the parse on one BLAS thread (:func:`nlp_toolkit.entities.english.pipe_chunked`)."""
+    spacy = import_spacy()
+    from thinc.api import use_ops
+
+    with use_ops("numpy", use_blis=False):
+        return track_spacy(spacy.load(name))

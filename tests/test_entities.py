@@ -302,6 +302,36 @@ def test_cli_entities(tmp_path):
     assert row["id"] == "x" and ("北京", "LOC") in {(e["text"], e["label"]) for e in row["entities"]}
 
 
+def test_lac_viterbi_equals_the_plain_recurrence():
+    """The batched Viterbi (scores laid out to, from) gives the paths of the textbook recurrence over
+    (from, to), ties (integer emissions) included: the first best previous tag wins."""
+    import numpy as np
+
+    from nlp_toolkit.entities.lac import tagger
+
+    t = tagger(1)
+    trans = t._trans
+
+    def plain(em):
+        B, T, K = em.shape
+        dp, bps = em[:, 0].copy(), []
+        for s in range(1, T):
+            scores = dp[:, :, None] + trans[None]
+            bps.append(scores.argmax(axis=1))
+            dp = scores.max(axis=1) + em[:, s]
+        path = np.empty((B, T), dtype=np.int64)
+        path[:, -1] = dp.argmax(axis=1)
+        for s in range(T - 2, -1, -1):
+            path[:, s] = bps[s][np.arange(B), path[:, s + 1]]
+        return path
+
+    rng = np.random.default_rng(0)
+    for B, T in ((1, 1), (3, 7), (16, 40)):
+        em = (rng.standard_normal((B, T, trans.shape[0])) * 3).astype(np.float32)
+        for e in (em, np.round(em)):
+            assert t._viterbi(e).tolist() == plain(e).tolist()
+
+
 # -- on the shared data (skipped without ../shared) ------------------------------------------------------
 def test_lac_batching_equals_one_by_one():
     gold = SHARED / "corpora" / "zh_ner" / "msra_test_even.jsonl"

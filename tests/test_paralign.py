@@ -139,3 +139,79 @@ def test_anchor_overlap_counts_names_and_numbers():
     # more shared anchors are stronger evidence
     assert anchor_overlap("Li met Zhu in Shanghai in 2024 and 2025.", "Li和Zhu于2024年和2025年在上海会面。") == 0.8
     assert anchor_overlap("Nothing shared 5", "没有共同之处7") == 0.0
+
+
+def _cell_by_cell(n, m, scores, lo, hi, skip):
+    """The paragraph DP one cell at a time (the form the row-wise best_path replaced), for comparison."""
+    from nlp_toolkit.paralign import BEADS
+
+    NEG = -1e18
+    W = int((hi - lo).max()) + 1
+    best = [[NEG] * W for _ in range(n + 1)]
+    back = [[-1] * W for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(int(lo[i]), int(hi[i]) + 1):
+            cur, arg = NEG, -1
+            for b, (di, dj) in enumerate(BEADS):
+                pi, pj = i - di, j - dj
+                if pi < 0 or pj < 0:
+                    continue
+                k = pj - int(lo[pi])
+                if not (0 <= k < W and pj <= hi[pi]) or best[pi][k] == NEG:
+                    continue
+                if di and dj:
+                    if (di, dj) not in scores:
+                        continue
+                    sc = float(scores[(di, dj)][pi, k])
+                else:
+                    sc = skip
+                if best[pi][k] + sc > cur:
+                    cur, arg = best[pi][k] + sc, b
+            if arg >= 0:
+                best[i][j - int(lo[i])], back[i][j - int(lo[i])] = cur, arg
+    path, i, j = [], n, m
+    while i or j:
+        di, dj = BEADS[back[i][j - int(lo[i])]]
+        i, j = i - di, j - dj
+        path.append((i, j, di, dj))
+    return path[::-1], best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_row_wise_paragraph_dp_equals_the_cell_by_cell_dp(seed):
+    """Ties (scores drawn from a few values), NaN cells, missing shapes, a band and the whole grid: the same
+    path and the same totals as the one-cell-at-a-time programme."""
+    import numpy as np
+
+    from nlp_toolkit.paralign import band_limits, best_path
+
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 30)), int(rng.integers(1, 30))
+    width = int(rng.integers(1, 5)) if seed % 2 else 0
+    lo, hi = band_limits(n, m, width) if width else (np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64))
+    W = int((hi - lo).max()) + 1
+    shapes = [(1, 1), (2, 1), (1, 2)] if seed != 4 else [(1, 1)]
+    scores = {}
+    for di, dj in shapes:
+        t = rng.choice([0.1, 0.2, 0.35, -0.3], size=(n - di + 1, W))
+        t[rng.random(t.shape) < 0.1] = np.nan
+        scores[(di, dj)] = t
+    path, _ = _cell_by_cell(n, m, scores, lo, hi, 0.1)
+    assert best_path(n, m, scores, lo, hi, 0.1) == path
+
+
+def test_anchor_matrix_equals_the_pairwise_overlap():
+    import numpy as np
+
+    from nlp_toolkit.paralign import _latin, _numbers, _overlap, anchor_matrix
+
+    en = ["BYD sold 2,000 cars in Hungary.", "Tesla's Model 3 and Model Y", "Nothing shared 5", "",
+          "Li met Zhu in Shanghai in 2024 and 2025."]
+    zh = ["比亚迪在匈牙利卖出了2,000辆车。", "特斯拉的Model 3和Model Y", "没有共同之处7", "Li和Zhu于2024年和2025年在上海会面。", "空"]
+    ea = [(_numbers(t), _latin(t)) for t in en]
+    za = [(_numbers(t), _latin(t)) for t in zh]
+    got = anchor_matrix(ea, za)
+    want = np.array([[_overlap(a, b) for b in za] for a in ea])
+    assert got.tobytes() == want.tobytes()
+    assert anchor_matrix(ea, []).shape == (5, 0)

@@ -192,6 +192,20 @@ def test_banded_scoring_gives_the_full_alignment():
     assert np.isneginf(scores[(1, 3)]).any() and not np.isneginf(scores[(1, 1)][1:, 1:]).any()
 
 
+def test_one_block_of_rows_is_scored_whole_as_its_window_would_be():
+    """A document of fewer span ends than a block: band_scores skips the first pass, and gives, byte for byte,
+    what the window of that one block (the whole grid: the first path runs from column 0 to m) gives."""
+    w = weights_for(Settings())
+    sc = _scorer(ZH, EN)
+    got = band_scores(sc, w, width=2)
+    first = sc.scores(w, [(1, 1)])
+    v = sc.window(0, sc.n + 1, 0, sc.m + 1)
+    want = {**first, **v.scores(w, [t for t in got if t != (1, 1)])}
+    assert set(got) == set(want)
+    for t in got:
+        assert got[t].tobytes() == want[t].tobytes(), t
+
+
 def test_gold_file_reads_back_and_path_features_give_the_path_score(tmp_path):
     gold = tmp_path / "d.gold.align"
     gold.write_text("\n".join(GOLD) + "\n\n", encoding="utf-8")

@@ -107,16 +107,17 @@ class _USEM3Pooler:
         b = self.b
         limit = getattr(b, "_threadpool", None)
         if limit is None:  # as many BLAS threads as there are free cores (threads.py)
-            workers = auto_threads()
             # the batches are independent: with free cores, run them in threads (numpy releases the GIL in
             # its products) of one BLAS thread each, which scales better than BLAS threads on these small
             # products (MAC 002: 0.60 s one thread, 0.47 s two BLAS threads, 0.33 s two batch threads)
+            # (counted only when there are batches to share out: reading /proc costs 0.2 ms)
             with blas_threads(1):
-                return self._pool_all(texts, workers)
+                return self._pool_all(texts, auto_threads)
         with limit(limits=getattr(b, "threads", 1), user_api="blas"):
             return self._pool_all(texts)
 
-    def _pool_all(self, texts, workers: int = 1):
+    def _pool_all(self, texts, workers=1):
+        """:meth:`_pool` in batch threads: ``workers`` of them, or a function giving how many."""
         b = self.b
         toks = [b.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
         res = [np.zeros((len(texts), b.cnn_W.shape[1]), dtype=np.float32) for _ in range(5)]
@@ -144,7 +145,9 @@ class _USEM3Pooler:
             for r, v in zip(res, self._batch(toks[lo:hi], f_end[lo:hi], l_start[lo:hi], by_id)):
                 r[lo:hi] = v
 
-        if workers > 1 and len(groups) > 1:
+        if len(groups) > 1 and callable(workers):
+            workers = workers()
+        if len(groups) > 1 and workers > 1:
             from concurrent.futures import ThreadPoolExecutor
 
             with ThreadPoolExecutor(min(workers, len(groups))) as ex:

@@ -619,6 +619,7 @@ def make_docs(texts: Iterable[str], en_entities: Optional[Iterable] = None):
     ens = list(en_entities) if en_entities is not None else None
     for i, t in enumerate(texts):
         d = nlp.make_doc(t)
+        d.user_data["text"] = t  # what doc_text() would rebuild from the tokens (a Doc's text is its input)
         if ens is not None and ens[i]:
             d.user_data["en_entities"] = list(ens[i])
         docs.append(d)

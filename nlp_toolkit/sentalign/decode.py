@@ -129,6 +129,11 @@ def band_scores(sc: Scorer, weights: dict[str, float], width: int, block: int = 
     in ~70% of the time (a window's many small operations cost more per cell than the whole matrix's)."""
     n, m, k = sc.n, sc.m, sc.k
     types = [t for t in bead_types(sc.settings) if 1 <= t[0] <= n and 1 <= t[1] <= m]
+    if n + 1 <= block:
+        # one block of rows: its window reaches from the first path's first column (0) to its last (m) and
+        # beyond, so the band is the whole grid and the window the whole scorer: every score as scores() gives
+        # it, without the first pass (most paragraph pairs)
+        return sc.scores(weights, types)
     first = [(1, 1)]
     out = sc.scores(weights, first)
     rest = [t for t in types if t not in out]

@@ -241,12 +241,7 @@ def _dictionary_mentions(en_ents: list[Entity], zh_ents: list[Entity], text: str
         if re.fullmatch(r"[A-Z]{2,7}", name):
             want.setdefault(("initials", name), (name, e.label))
     taken = [(z.start, z.end) for z in zh_ents]
-    if not want:
-        if matcher is not None:
-            _gloss_mentions(en_ents, zh_ents, text, matcher, taken)
-            zh_ents.sort(key=lambda z: (z.start, z.end))
-        return
-    for s, e, entry in gaz.find(text):
+    for s, e, entry in (gaz.find(text) if want else ()):
         if any(a < e and s < b for a, b in taken):
             continue
         hit = None

@@ -40,6 +40,8 @@ TITLE = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Sgt|Gen
                    r"Prime Minister|Chancellor|Senator|Governor|Mayor|King|Queen|Prince|Princess|Pope)\s+")
 #: "World Food Programme (WFP)": an expansion written out before its acronym
 EXPANSION = re.compile(r"((?:[A-Z][\w'’-]*(?:,?\s+(?:of|for|and|the|on|de|du|des|&)?\s*)?){2,8})\s*\(([A-Z]{2,7})\)")
+#: an acronym as English writes it (UN, NATO, WFP)
+ACRONYM = re.compile(r"[A-Z]{2,7}")
 #: the least transliteration similarity at which the matcher links two names of one unit
 MATCH_MIN_SIM = 0.6
 #: English labels the matcher links: names of people, organizations, places, things and events
@@ -93,7 +95,8 @@ class Matcher:
         self.lex = load_lexicon()
         self.stem = stem
 
-    def _stems(self, name: str) -> set:
+    def stems(self, name: str) -> set:
+        """The stems of a name's words that carry it (function words left out)."""
         return {self.stem(w) for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in FUNCTION}
 
     def score(self, en: Entity, zh: Entity) -> float:
@@ -104,19 +107,19 @@ class Matcher:
         if LATIN_ONLY.match(zh.text):
             return 0.0
         names = {name} | self.expansions.get(name, set())
-        zh_names = set(self.gaz.get(zh.text).english) if self.gaz.get(zh.text) else set()
+        entry = self.gaz.get(zh.text)
+        zh_names = set(entry.english) if entry else set()
         if zh.canonical:
             zh_names.add(zh.canonical)
-        if re.fullmatch(r"[A-Z]{2,7}", name) and any(initials(n) == name for n in zh_names):
+        if ACRONYM.fullmatch(name) and any(initials(n) == name for n in zh_names):
             return 1.0
-        if any(initials(n) == initials(z) and len(initials(n)) >= 2 and (re.fullmatch(r"[A-Z]{2,7}", n) or
-                                                                       re.fullmatch(r"[A-Z]{2,7}", z))
+        if any(initials(n) == initials(z) and len(initials(n)) >= 2 and (ACRONYM.fullmatch(n) or ACRONYM.fullmatch(z))
                for n in names for z in zh_names):
             return 1.0
         best = 0.0
         glosses = zh_gloss(zh.text, self.lex)
         for n in names:
-            st = self._stems(n)
+            st = self.stems(n)
             if st and glosses:
                 share = len(st & glosses) / len(st)
                 if share >= 0.5 and (len(st) > 1 or share == 1.0):
@@ -238,7 +241,7 @@ def _dictionary_mentions(en_ents: list[Entity], zh_ents: list[Entity], text: str
             continue
         for n in {name} | expanded.get(name, set()):
             want.setdefault(norm_en(n), (name, e.label))
-        if re.fullmatch(r"[A-Z]{2,7}", name):
+        if ACRONYM.fullmatch(name):
             want.setdefault(("initials", name), (name, e.label))
     taken = [(z.start, z.end) for z in zh_ents]
     for s, e, entry in (gaz.find(text) if want else ()):
@@ -270,8 +273,8 @@ def _gloss_mentions(en_ents, zh_ents, text: str, matcher: "Matcher", taken: list
         name = e.canonical or e.text
         if name in linked or e.label not in NAMES:
             continue
-        stems = matcher._stems(name)
-        acro = name if re.fullmatch(r"[A-Z]{2,7}", name) else None
+        stems = matcher.stems(name)
+        acro = name if ACRONYM.fullmatch(name) else None
         if acro or len(stems) >= 2 or re.search(r"\d", name):
             wants.append((name, e.label, stems, acro))
     if not wants:

@@ -215,7 +215,8 @@ def comparison_rows(article: Article) -> list[ComparisonRow]:
         rows.append(ComparisonRow(doc_id=article.doc_id, section=s.index, aspect_en=s.aspect_en,
                                   aspect_zh=s.aspect_zh, winner=a.winner, winner_zh=a.winner_zh, margin=a.margin,
                                   gaining=a.gaining, tie=a.tie, competitors=names, evidence=ev,
-                                  evidence_summary=_summary(ev)))
+                                  evidence_summary=_summary(ev), source=a.source, verdict_pair=s.verdict_pair,
+                                  shared=a.shared))
     return rows
 
 

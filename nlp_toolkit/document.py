@@ -203,12 +203,16 @@ class Advantage:
     margin: str = "normal"  # slight | normal | large
     gaining: Optional[str] = None
     tie: bool = False
-    #: "en", "zh" or "both": which heading(s) the reading comes from
+    #: "en", "zh" or "both": which language(s) the reading comes from
     evidence: str = "both"
+    #: where the verdict is stated: "heading" (the section's heading) or "line" (a verdict line in the section)
+    source: str = "heading"
+    #: the verdict goes to both competitors ("Both", "两者都"): no single winner, not a tie
+    shared: bool = False
 
     def to_dict(self) -> dict:
         return {"winner": self.winner, "winner_zh": self.winner_zh, "margin": self.margin, "gaining": self.gaining,
-                "tie": self.tie, "evidence": self.evidence}
+                "tie": self.tie, "evidence": self.evidence, "source": self.source, "shared": self.shared}
 
 
 @dataclass
@@ -223,11 +227,14 @@ class Section:
     advantage: Optional[Advantage] = None
     #: the other language's reading when EN and ZH disagree (kept, with a warning on the article)
     advantage_alt: Optional[Advantage] = None
+    #: the unit holding the verdict line, when the verdict is read from a line rather than the heading
+    verdict_pair: Optional[int] = None
 
     def to_dict(self) -> dict:
         return {
             "index": self.index,
             "pairs": [self.first_pair, self.last_pair],
+            "verdict_pair": self.verdict_pair,
             "heading": {"en": self.heading_en, "zh": self.heading_zh},
             "aspect": {"en": self.aspect_en, "zh": self.aspect_zh},
             "advantage": self.advantage.to_dict() if self.advantage else None,
@@ -286,17 +293,22 @@ class ComparisonRow:
     competitors: list[str]
     evidence: list[Evidence]
     evidence_summary: str
+    #: where the verdict is stated: "heading" or "line"; the unit holding a verdict line; a verdict for both
+    source: str = "heading"
+    verdict_pair: Optional[int] = None
+    shared: bool = False
 
     def to_dict(self) -> dict:
         return {"doc_id": self.doc_id, "section": self.section, "aspect_en": self.aspect_en,
                 "aspect_zh": self.aspect_zh, "winner": self.winner, "winner_zh": self.winner_zh,
                 "margin": self.margin, "gaining": self.gaining, "tie": self.tie, "competitors": self.competitors,
-                "evidence": [e.to_dict() for e in self.evidence], "evidence_summary": self.evidence_summary}
+                "evidence": [e.to_dict() for e in self.evidence], "evidence_summary": self.evidence_summary,
+                "source": self.source, "verdict_pair": self.verdict_pair, "shared": self.shared}
 
 
 #: the columns of the comparison table (``comparison.csv`` / ``.parquet``, :meth:`Article.comparison`)
 COMPARISON_COLUMNS = ["doc_id", "section", "aspect_en", "aspect_zh", "winner", "winner_zh", "margin", "gaining",
-                      "tie", "competitors", "evidence", "evidence_summary"]
+                      "tie", "competitors", "evidence", "evidence_summary", "source", "verdict_pair", "shared"]
 
 
 def comparison_frame(rows: list[dict]):

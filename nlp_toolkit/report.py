@@ -334,10 +334,22 @@ def _advantage_cell(a: Optional[dict]) -> str:
         return "—"
     if a.get("tie"):
         return "tie"
+    if a.get("shared"):
+        return "both"
     winner = txt(a.get("winner") or "?")
     if a.get("winner_zh"):
         winner += f" / {txt(a['winner_zh'])}"
     return winner
+
+
+def _read_from(a: Optional[dict], section: dict) -> str:
+    """Where a verdict was read: the languages, and the heading or the line (with its unit)."""
+    if not a:
+        return ""
+    where = esc(a.get("source") or "heading")
+    if section.get("verdict_pair") is not None:
+        where += f" (unit {esc(section.get('verdict_pair'))})"
+    return f"{esc(a.get('evidence'))}, {where}"
 
 
 def _advantages_table(document: dict) -> str:
@@ -353,7 +365,7 @@ def _advantages_table(document: dict) -> str:
             f"<td dir=\"auto\">{txt(aspect.get('en'))}</td><td lang=\"zh\" dir=\"auto\">{txt(aspect.get('zh'))}</td>"
             f'<td class="winner">{_advantage_cell(a)}</td><td>{esc(a.get("margin")) if a else ""}</td>'
             f'<td>{txt(a.get("gaining")) if a and a.get("gaining") else ""}</td>'
-            f'<td>{esc(a.get("evidence")) if a else ""}</td>{alt_cell}</tr>')
+            f'<td>{_read_from(a, s)}</td>{alt_cell}</tr>')
     if not rows:
         return '<p class="muted">No sections.</p>'
     return ('<table class="advantages"><thead><tr><th>section</th><th>units</th><th>aspect</th><th>方面</th>'

@@ -9,8 +9,13 @@ A verdict heading is parsed in each language by the patterns of ``models/advanta
 of ``models/advantage_lexicon.tsv``: the aspect compared, the winner, the margin (``slight`` | ``normal`` |
 ``large``), a competitor said to be gaining, or a tie. Names are resolved to the article's entities (canonical
 English names), then to the gazetteer. When the two languages disagree, the English reading is the advantage,
-the Chinese one is kept as ``advantage_alt``, and the article gets a warning. Only headings carry verdicts: an
-adjective in body text never makes an advantage.
+the Chinese one is kept as ``advantage_alt``, and the article gets a warning.
+
+A verdict may also stand on a line of its own inside a section (:mod:`nlp_toolkit.verdicts`): a labelled line
+("Winner: Amazon.", "小结:亚马逊胜出"), or a short verdict sentence right after the section's heading or closing
+it ("Amazon edges out TikTok here."). A labelled line right after an aspect heading is not a heading of its own:
+the section keeps the heading's aspect and takes the line's verdict (``source: "line"``). Body sentences
+elsewhere, and reported claims ("..., analysts said"), never make an advantage.
 
 >>> r = parse_heading("Delivery Logistics — Advantage: Amazon by miles", "en")
 >>> (r.aspect, r.winner, r.margin, r.gaining, r.tie)
@@ -22,139 +27,23 @@ adjective in body text never makes an advantage.
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass
 from typing import Optional
 
 from .document import Advantage, Article, Notice, Section
 from .limits import check_deadline
-from .resources import model_file
 from .script import ASCII_QUOTES, ASCII_STOPS, CLOSE_QUOTES, EN_CLOSE_QUOTES, EN_STOPS, ZH_STOPS
 from .settings import DEFAULT, Settings
+from .verdicts import Reading, normalize, parse_verdict, word
 
 _EN_END = tuple(EN_STOPS + ASCII_QUOTES + EN_CLOSE_QUOTES)
 #: a Chinese sentence end: the stops, or every closing quote but ’
 _ZH_END = tuple(ZH_STOPS + ASCII_STOPS + CLOSE_QUOTES.replace("’", ""))
 
 
-@dataclass
-class Reading:
-    """What one language's heading says."""
-
-    aspect: Optional[str] = None
-    winner: Optional[str] = None
-    margin: str = "normal"
-    gaining: Optional[str] = None
-    tie: bool = False
-
-
-@dataclass(frozen=True)
-class _Rules:
-    patterns: dict  # lang -> [compiled]
-    words: dict  # (kind, lang) -> compiled alternation
-
-
-@functools.lru_cache(maxsize=4)
-def _rules(patterns_file: str = "advantage_patterns.tsv", lexicon_file: str = "advantage_lexicon.tsv") -> _Rules:
-    words: dict[tuple[str, str], list[str]] = {}
-    for line in model_file(lexicon_file).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, lang, phrase = line.split("\t")
-            words.setdefault((kind, lang), []).append(phrase)
-    # longest phrases first, so that 遥遥领先 wins over 领先
-    alt = {k: "|".join(sorted(v, key=len, reverse=True)) for k, v in words.items()}
-    patterns: dict[str, list[re.Pattern]] = {}
-    for n, line in enumerate(model_file(patterns_file).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        lang, rx = line.split("\t", 1)
-        rx = rx.replace("{VERDICT_EN}", alt[("verdict", "en")]).replace("{VERDICT_ZH}", alt[("verdict", "zh")])
-        try:
-            patterns.setdefault(lang, []).append(re.compile(rx, re.I))
-        except re.error as err:
-            raise ValueError(f"{patterns_file} line {n}: bad pattern: {err}") from None
-    compiled = {k: re.compile(rf"(?:{v})", re.I) for k, v in alt.items()}
-    return _Rules(patterns, compiled)
-
-
-def _strip(s: Optional[str]) -> Optional[str]:
-    if s is None:
-        return None
-    s = s.strip(" \t,，;；:：.。!！—–-\"'“”‘’")
-    return s or None
-
-
-def _word(kind: str, lang: str):
-    return _rules().words.get((kind, lang))
-
-
-def _is_tie(text: str, lang: str) -> bool:
-    tie = _word("tie", lang)
-    if lang == "zh":
-        return bool(tie.search(text))
-    return bool(re.fullmatch(rf"(?:it'?s\s+a\s+|a\s+)?(?:{tie.pattern})\.?", text.strip(), re.I))
-
-
-def _margin(text: str, lang: str) -> str:
-    if _word("margin_large", lang).search(text):
-        return "large"
-    if _word("margin_slight", lang).search(text):
-        return "slight"
-    return "normal"
-
-
-_EN_BUT = re.compile(r"\s*(?:,|;|—|–)?\s*\b(?:but|while|though|although|yet|with)\b\s*|\s*[;—–]\s*", re.I)
-_EN_NAME = r"(?P<who>[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|and|&))*)"
-
-
-def _en_gaining(text: str) -> Optional[str]:
-    g = _word("gaining", "en")
-    m = re.search(rf"{_EN_NAME}(?:['’]s\s+[\w\s-]+?)?\s+(?:{g.pattern})", text)
-    return _strip(m.group("who")) if m else None
-
-
-def _en_verdict(verdict: str) -> Reading:
-    verdict = verdict.strip()
-    parts = _EN_BUT.split(verdict, maxsplit=1)
-    head, tail = parts[0], (parts[1] if len(parts) > 1 else "")
-    if _is_tie(head, "en"):
-        return Reading(tie=True, gaining=_en_gaining(tail))
-    winner = head
-    for kind in ("lead", "margin_large", "margin_slight"):
-        winner = _word(kind, "en").sub(" ", winner)
-    winner = re.sub(r"^\s*(?:it'?s|the winner is|winner is)\s+", "", winner, flags=re.I)
-    return Reading(winner=_strip(re.sub(r"\s+", " ", winner)), margin=_margin(head, "en"),
-                   gaining=_en_gaining(tail))
-
-
-_ZH_BUT = re.compile(r"[,，;；]\s*(?:而|但|但是|不过|同时|然而)?|(?:而|但是|不过|然而)")
-_ZH_WHO = re.compile(r"^\s*(?:而|但|但是|不过|同时|然而)?\s*(?P<who>[A-Za-z][\w .&'-]*?|[^的，,\s“”]{2,8}?)"
-                     r"(?=的|也|正|在|已|还|则|同样|仍)")
-
-
-def _zh_gaining(tail: str) -> Optional[str]:
-    if not tail or not _word("gaining", "zh").search(tail):
-        return None
-    m = _ZH_WHO.search(tail.lstrip(" ,，;；"))
-    return _strip(m.group("who")) if m else None
-
-
-def _zh_verdict(verdict: str) -> Reading:
-    m = _ZH_BUT.search(verdict)
-    head, tail = (verdict[:m.start()], verdict[m.end():]) if m else (verdict, "")
-    if _is_tie(head, "zh"):
-        return Reading(tie=True, gaining=_zh_gaining(tail))
-    lead = _word("lead", "zh").search(head)
-    if not lead:
-        return Reading(winner=None, margin=_margin(head, "zh"), gaining=_zh_gaining(tail))
-    winner = re.sub(r"^(?:目前|如今|现在|仍是|仍然是|还是|是)", "", head[:lead.start()])
-    winner = re.sub(r"(?:仍然|依然|继续|目前|暂时|明显|稍稍|略微)$", "", winner)
-    return Reading(winner=_strip(winner), margin=_margin(head, "zh"), gaining=_zh_gaining(tail))
-
-
 def parse_heading(text: str, lang: str) -> Optional[Reading]:
-    """The verdict a heading states, or None when it states none.
+    """The verdict a heading (or a verdict line) states, or None when it states none
+    (:func:`nlp_toolkit.verdicts.parse_verdict`).
 
     >>> parse_heading("Price: BYD wins by a wide margin", "en").margin
     'large'
@@ -163,32 +52,24 @@ def parse_heading(text: str, lang: str) -> Optional[Reading]:
     >>> parse_heading("The road ahead", "en") is None
     True
     """
-    text = text.strip()
-    for pat in _rules().patterns.get(lang, []):
-        m = pat.match(text)
-        if not m:
-            continue
-        g = {k: v for k, v in m.groupdict().items() if v is not None}
-        if "verdict" in g:
-            r = _en_verdict(g["verdict"]) if lang == "en" else _zh_verdict(g["verdict"])
-        else:
-            r = Reading(winner=_strip(g.get("winner")), margin=_margin(text, lang))
-            rest = g.get("rest", "")
-            r.gaining = _en_gaining(rest) if lang == "en" else _zh_gaining(rest)
-        if "winner" in g and "verdict" in g and not r.winner:
-            r.winner = _strip(g["winner"])
-        if "winner" in g and "verdict" in g and lang == "zh":
-            # "Y在X方面领先": the verdict group holds only the lead phrase
-            r.winner, r.margin = _strip(g["winner"]), _margin(text, lang)
-        r.aspect = _strip(g.get("aspect"))
-        if r.winner is None and not r.tie:
-            continue
-        return r
-    return None
+    return parse_verdict(text, lang)
 
 
-def is_heading(en: str, zh: str) -> bool:
-    """Whether an aligned unit is a heading: short on each side that has text, no sentence ending, both agree.
+def _readings(en: str, zh: str) -> tuple[Optional[Reading], Optional[Reading]]:
+    """Each side's verdict; long units are body text and state none."""
+    en_r = parse_verdict(en, "en") if en and len(en) <= _LINE_MAX["en"] else None
+    zh_r = parse_verdict(zh, "zh") if zh and len(zh) <= _LINE_MAX["zh"] else None
+    return en_r, zh_r
+
+
+#: the longest unit (characters) read for a verdict line; a verdict sentence is at most _SENTENCE_MAX long
+_LINE_MAX = {"en": 240, "zh": 100}
+_SENTENCE_MAX = {"en": 160, "zh": 60}
+
+
+def is_heading(en: str, zh: str, readings: Optional[tuple] = None) -> bool:
+    """Whether an aligned unit is a heading: short on each side that has text, no sentence ending (a verdict
+    heading may end in a full stop or a quote), both agree.
 
     >>> is_heading("User Engagement — Advantage: TikTok", "用户参与度方面,TikTok占优")
     True
@@ -197,11 +78,16 @@ def is_heading(en: str, zh: str) -> bool:
     """
     if not en and not zh:
         return False
-    verdict = (bool(en) and parse_heading(en, "en") is not None) or (bool(zh) and parse_heading(zh, "zh") is not None)
+    en_r, zh_r = readings if readings is not None else _readings(en, zh)
+    # a verdict heading: every side with text states its verdict in a heading form, not as a sentence
+    verdict = bool(en_r or zh_r) and all(r is not None and r.form != "sentence"
+                                         for r, t in ((en_r, en), (zh_r, zh)) if t)
     en_max, zh_max = (150, 60) if verdict else (90, 35)
-    ok_en = not en or (len(en) <= en_max and len(en.split()) <= (20 if verdict else 12)
-                       and not en.rstrip().endswith(_EN_END))
-    ok_zh = not zh or (len(zh) <= zh_max and not zh.rstrip().endswith(_ZH_END) and "。" not in zh)
+    en_t = normalize(en, "en") if verdict and en else en
+    zh_t = normalize(zh, "zh") if verdict and zh else zh
+    ok_en = not en or (len(en_t) <= en_max and len(en_t.split()) <= (20 if verdict else 12)
+                       and not en_t.rstrip().endswith(_EN_END))
+    ok_zh = not zh or (len(zh_t) <= zh_max and not zh_t.rstrip().endswith(_ZH_END) and "。" not in zh_t)
     return ok_en and ok_zh and (verdict or bool(en and zh))
 
 
@@ -217,23 +103,39 @@ class NameResolver:
                     (self.en if e.lang == "en" else self.zh).setdefault(e.text, e.canonical)
 
     def canonical(self, surface: Optional[str], lang: str) -> Optional[str]:
+        """The canonical name of a name as a verdict writes it: the name itself, the known name inside it
+        ("亚马逊公司" holds 亚马逊), or the longest known name holding it as whole words ("Seal" is "BYD Seal")."""
         if not surface:
             return None
         table = self.en if lang == "en" else self.zh
-        if surface in table:
-            return table[surface]
         base = re.sub(r"['’]s$", "", surface)
-        if base in table:
-            return table[base]
-        # the longest known name inside the surface ("亚马逊公司" holds 亚马逊)
+        for key in (surface, base):
+            if key in table:
+                return table[key]
         inside = [k for k in table if k and k in surface]
         if inside:
             return table[max(inside, key=len)]
+        if lang == "en":
+            word_rx = re.compile(rf"(?<![\w-]){re.escape(base)}(?![\w-])", re.I)
+            holding = [k for k in table if word_rx.search(k)]
+        else:
+            holding = [k for k in table if len(base) >= 2 and base in k]
+        if holding:
+            return table[max(holding, key=len)]
         if lang == "zh":
             gaz = _gazetteer_en(surface)
             if gaz:
                 return self._article_name(gaz)
         return base if re.fullmatch(r"[\x00-\x7f’]+", base) else None
+
+    @classmethod
+    def of_names(cls, names) -> "NameResolver":
+        """A resolver that knows only ``names`` (each its own canonical form): a verdict line read on its own."""
+        r = cls.__new__(cls)
+        r.en, r.zh = {}, {}
+        for n in names:
+            (r.zh if re.search(r"[\u4e00-\u9fff]", n) else r.en)[n] = n
+        return r
 
     def _article_name(self, name: str) -> str:
         """The article's own English spelling of a name (the gazetteer's "BYD Company" is the article's "BYD")."""
@@ -264,28 +166,68 @@ def _gazetteer_en(zh: str) -> Optional[str]:
     return entry.en if entry is not None and not entry.ambiguous else None
 
 
-def _advantage(reading: Reading, lang: str, names: NameResolver, zh_heading: str, evidence: str) -> Advantage:
+def _advantage(reading: Reading, lang: str, names: NameResolver, zh_text: str, evidence: str,
+               source: str) -> Advantage:
     winner = names.canonical(reading.winner, lang)
     gaining = names.canonical(reading.gaining, lang)
-    if lang == "zh":
-        winner_zh = reading.winner
+    if lang == "zh":  # the linked name inside what the line writes ("这一轮特斯拉" -> 特斯拉)
+        winner_zh = names.zh_name(winner, reading.winner or "") or reading.winner
     else:
-        winner_zh = names.zh_name(winner, zh_heading or "")
-    return Advantage(winner=None if reading.tie else winner, winner_zh=None if reading.tie else winner_zh,
-                     margin=reading.margin if not reading.tie else "normal", gaining=gaining, tie=reading.tie,
-                     evidence=evidence)
+        winner_zh = names.zh_name(winner, zh_text or "")
+    decided = not (reading.tie or reading.shared)
+    return Advantage(winner=winner if decided else None, winner_zh=winner_zh if decided else None,
+                     margin=reading.margin if decided else "normal", gaining=gaining, tie=reading.tie,
+                     evidence=evidence, source=source, shared=reading.shared)
 
 
 def _same(a: Advantage, b: Advantage) -> bool:
-    return (a.tie, a.winner, a.margin, a.gaining) == (b.tie, b.winner, b.margin, b.gaining)
+    return (a.tie, a.shared, a.winner, a.margin, a.gaining) == (b.tie, b.shared, b.winner, b.margin, b.gaining)
+
+
+def _reconcile(article: Article, k: int, unit, en_a: Optional[Advantage], zh_a: Optional[Advantage]):
+    """The section's advantage and the other language's reading when the two disagree (with a warning)."""
+    if not (en_a and zh_a):
+        return en_a or zh_a, None
+    if _same(en_a, zh_a):
+        en_a.evidence = "both"
+        en_a.winner_zh = zh_a.winner_zh or en_a.winner_zh
+        return en_a, None
+    msg = (f"section {k}: the English {en_a.source} reads {_describe(en_a)}, "
+           f"the Chinese {zh_a.source} reads {_describe(zh_a)}")
+    article.warnings.append(Notice("advantage_disagreement", msg))
+    unit.warnings.append(Notice("advantage_disagreement", msg))
+    return en_a, zh_a
+
+
+def _is_line(unit, readings, at: int, first: int, last: int, after_heading: bool) -> bool:
+    """Whether a body unit is a verdict line of its section: a labelled line anywhere, or a short verdict
+    sentence (not a reported claim) right after the section's heading or closing the section."""
+    forms = {r.form for r in readings if r is not None}
+    if not forms:
+        return False
+    if "label" in forms:
+        return True
+    if not (after_heading and at == first + 1) and at != last:
+        return False
+    for lang, text in (("en", unit.en), ("zh", unit.zh)):
+        if text and (len(text) > _SENTENCE_MAX[lang] or word("attribution", lang).search(text)):
+            return False
+    return True
 
 
 def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
-    """Stage: split the article into sections at headings and tag each section's advantage."""
+    """Stage: split the article into sections at headings and tag each section's advantage, read from its
+    heading or from a verdict line inside it."""
     if not article.pairs:
         article.sections = []
         return
-    headings = [p.index for p in article.pairs if is_heading(p.en, p.zh)]
+    readings = [_readings(p.en, p.zh) for p in article.pairs]
+    heads = [is_heading(p.en, p.zh, readings[p.index]) for p in article.pairs]
+    for i, (en_r, zh_r) in enumerate(readings):
+        # "Winner: Samsung" names no aspect: a verdict line of the section it stands in, not a heading of its own
+        if heads[i] and (en_r or zh_r) and not ((en_r and en_r.aspect) or (zh_r and zh_r.aspect)):
+            heads[i] = False
+    headings = [i for i, h in enumerate(heads) if h]
     starts = headings if headings and headings[0] == 0 else [0] + headings
     names = NameResolver(article)
     sections = []
@@ -294,27 +236,36 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
         last = (starts[k + 1] - 1) if k + 1 < len(starts) else len(article.pairs) - 1
         head = article.pairs[first]
         sec = Section(index=k, first_pair=first, last_pair=last)
-        if first in headings:
+        is_head = first in headings
+        if is_head:
             sec.heading_en, sec.heading_zh = head.en or None, head.zh or None
-            en_r = parse_heading(head.en, "en") if head.en else None
-            zh_r = parse_heading(head.zh, "zh") if head.zh else None
-            sec.aspect_en = en_r.aspect if en_r else None
-            sec.aspect_zh = zh_r.aspect if zh_r else None
-            en_a = _advantage(en_r, "en", names, head.zh, "en") if en_r else None
-            zh_a = _advantage(zh_r, "zh", names, head.zh, "zh") if zh_r else None
-            if en_a and zh_a:
-                if _same(en_a, zh_a):
-                    en_a.evidence = "both"
-                    en_a.winner_zh = zh_a.winner_zh or en_a.winner_zh
-                    sec.advantage = en_a
+            en_r, zh_r = readings[first]
+            sec.aspect_en = en_r.aspect if en_r else (normalize(head.en, "en") or None if head.en else None)
+            sec.aspect_zh = zh_r.aspect if zh_r else (head.zh.strip() or None if head.zh else None)
+            en_a = _advantage(en_r, "en", names, head.zh, "en", "heading") if en_r else None
+            zh_a = _advantage(zh_r, "zh", names, head.zh, "zh", "heading") if zh_r else None
+            sec.advantage, sec.advantage_alt = _reconcile(article, k, head, en_a, zh_a)
+        if sec.advantage is None:
+            for i in range(first + (1 if is_head else 0), last + 1):
+                unit = article.pairs[i]
+                if i in headings or not _is_line(unit, readings[i], i, first, last, is_head):
+                    continue
+                en_r, zh_r = readings[i]
+                en_a = _advantage(en_r, "en", names, unit.zh, "en", "line") if en_r else None
+                zh_a = _advantage(zh_r, "zh", names, unit.zh, "zh", "line") if zh_r else None
+                sec.advantage, sec.advantage_alt = _reconcile(article, k, unit, en_a, zh_a)
+                sec.verdict_pair = i
+                if is_head:
+                    sec.aspect_en = (en_r.aspect if en_r and en_r.aspect else None) or sec.aspect_en
+                    sec.aspect_zh = (zh_r.aspect if zh_r and zh_r.aspect else None) or sec.aspect_zh
                 else:
-                    sec.advantage, sec.advantage_alt = en_a, zh_a
-                    msg = (f"section {k}: the English heading reads {_describe(en_a)}, "
-                           f"the Chinese heading reads {_describe(zh_a)}")
-                    article.warnings.append(Notice("advantage_disagreement", msg))
-                    head.warnings.append(Notice("advantage_disagreement", msg))
-            else:
-                sec.advantage = en_a or zh_a
+                    sec.aspect_en = en_r.aspect if en_r else None
+                    sec.aspect_zh = zh_r.aspect if zh_r else None
+                break
+        if sec.advantage is None and is_head:
+            # an aspect heading without any verdict names no aspect of a comparison
+            sec.aspect_en = readings[first][0].aspect if readings[first][0] else None
+            sec.aspect_zh = readings[first][1].aspect if readings[first][1] else None
         for p in article.pairs[first:last + 1]:
             p.section = k
         sections.append(sec)

@@ -273,7 +273,8 @@ def test_every_field_of_a_tampered_record_is_escaped(example):
     document, pairs = example
     # the record kinds are told apart: a section advantage's "evidence" is text, a comparison row's a list
     page = render_page([(document, pairs)])
-    read_from = [s["advantage"]["evidence"] for s in document["sections"] if s.get("advantage")]
+    read_from = [f'{s["advantage"]["evidence"]}, {s["advantage"]["source"]}' for s in document["sections"]
+                 if s.get("advantage")]
     assert read_from and all(f"<td>{e}</td><td></td></tr>" in page or f"<td>{e}</td><td class" in page
                              for e in read_from)
     pair = next(p for p in pairs if p["entities"] and p["claims"] and p["claim_links"] and p["sentences"])

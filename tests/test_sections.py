@@ -18,8 +18,8 @@ def test_parse_heading(case):
     if case.get("none"):
         assert r is None
         return
-    assert (r.aspect, r.winner, r.margin, r.gaining, r.tie) == (
-        case["aspect"], case["winner"], case["margin"], case["gaining"], case["tie"])
+    assert (r.aspect, r.winner, r.margin, r.gaining, r.tie, r.shared) == (
+        case["aspect"], case["winner"], case["margin"], case["gaining"], case["tie"], case.get("shared", False))
 
 
 def test_heading_detection_needs_both_sides_to_agree():
@@ -152,3 +152,68 @@ def test_claim_subjects_from_the_entity_stage_parse_equal_a_fresh_parse(seed_pat
             c.subject = None
     assign_subjects(a)  # no parse on the pairs now: the comparison parses them itself
     assert [c.subject for p in a.pairs for c in p.claims] == shared
+
+
+CARS = """Two carmakers are fighting for the same buyers: Tesla and BYD.
+
+两家汽车制造商正在争夺同一批买家:特斯拉和比亚迪。
+
+Price
+
+价格
+
+BYD's cheapest electric car sells for about $10,000 in China. Tesla's cheapest costs about $32,000.
+
+比亚迪最便宜的电动汽车在中国售价约为1万美元,特斯拉最便宜的车型售价约为3.2万美元。
+
+{line_en}
+
+{line_zh}
+
+Software
+
+软件
+
+Tesla updates its cars over the air every few weeks, analysts said.
+
+分析师说,特斯拉每隔几周就会通过无线方式更新汽车软件。
+
+{end_en}
+
+{end_zh}
+"""
+
+
+def _cars(**lines):
+    return process_text(CARS.format(**lines), doc_id="cars")
+
+
+def test_verdict_lines_after_aspect_headings_and_closing_sections():
+    a = _cars(line_en="Winner: BYD, by a wide margin.", line_zh="胜者:比亚迪,大幅领先。",
+              end_en="Tesla takes this round.", end_zh="这一轮特斯拉胜出。")
+    got = [(s.heading_en, s.aspect_en, s.aspect_zh, s.advantage.winner, s.advantage.winner_zh, s.advantage.margin,
+            s.advantage.source, s.advantage.evidence, s.verdict_pair) for s in a.sections if s.advantage]
+    assert got == [("Price", "Price", "价格", "BYD", "比亚迪", "large", "line", "both", 3),
+                   ("Software", "Software", "软件", "Tesla", "特斯拉", "normal", "line", "both", 6)]
+    # the verdict lines stay inside their sections: three sections, not five
+    assert [(s.first_pair, s.last_pair) for s in a.sections] == [(0, 0), (1, 3), (4, 6)]
+    assert a.to_dict()["sections"][1]["advantage"]["source"] == "line"
+
+
+def test_a_tie_in_a_sentence_and_traditional_characters():
+    a = _cars(line_en="On price, the two are evenly matched.", line_zh="在價格方面,兩者不相上下。",
+              end_en="Verdict: Tesla.", end_zh="結論:特斯拉。")
+    price, software = a.sections[1], a.sections[2]
+    assert price.advantage.tie and price.advantage.winner is None and price.advantage.evidence == "both"
+    assert (software.advantage.winner, software.advantage.winner_zh) == ("Tesla", "特斯拉")
+
+
+def test_body_sentences_and_reported_claims_are_not_verdicts():
+    """A comparison inside the body (not after the heading, not closing the section) and a reported claim
+    ("analysts said") make no advantage; an aspect heading without a verdict names no aspect."""
+    a = _cars(line_en="BYD sells more cars than Tesla in China, according to analysts.",
+              line_zh="据分析师称,比亚迪在中国的汽车销量超过特斯拉。",
+              end_en="Both companies plan to cut prices again next year.", end_zh="两家公司都计划明年再次降价。")
+    assert all(s.advantage is None for s in a.sections)
+    assert [s.aspect_en for s in a.sections] == [None, None, None]
+    assert a.comparison().empty

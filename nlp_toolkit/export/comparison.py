@@ -58,7 +58,8 @@ def schema():
                       ("aspect_zh", pa.string()), ("winner", pa.string()), ("winner_zh", pa.string()),
                       ("margin", pa.string()), ("gaining", pa.string()), ("tie", pa.bool_()),
                       ("competitors", pa.list_(pa.string())), ("evidence", pa.list_(evidence)),
-                      ("evidence_summary", pa.string())])
+                      ("evidence_summary", pa.string()), ("source", pa.string()), ("verdict_pair", pa.int64()),
+                      ("shared", pa.bool_())])
 
 
 class ComparisonExporter(Exporter):

@@ -1,0 +1,365 @@
+"""Verdicts: what one line of a comparison article says about who has the advantage.
+
+Comparison journalism states its verdicts in many styles: a heading ("Battery Life — Advantage: Samsung",
+"续航方面,三星占优"), a labelled line after the aspect's heading ("Winner: Samsung.", "小结:两者打成平手"), or a
+sentence ("Samsung edges out Apple on battery life.", "在续航方面,三星略胜一筹。"), often numbered
+("Round 3:"), decorated (🏆, ✅, **bold**), quoted, or in traditional characters. :func:`parse_verdict` reads
+each of them into a :class:`Reading`: the aspect compared, the winner (as the line writes it), the margin
+(``slight`` | ``normal`` | ``large``), a competitor said to be gaining, a tie, or a verdict shared by both.
+
+The grammar is data: the heading forms are the regular expressions of ``models/advantage_patterns.tsv``, the
+words (labels, lead verbs, margins, ties, ...) the phrases of ``models/advantage_lexicon.tsv``; this module
+holds the generic reading of a verdict clause.
+
+>>> r = parse_verdict("🏆 Round 3: Battery life — Winner: the Pixel, narrowly.", "en")
+>>> (r.aspect, r.winner, r.margin, r.tie, r.form)
+('Battery life', 'Pixel', 'slight', False, 'label')
+>>> r = parse_verdict("在續航方面,特斯拉略勝一籌。", "zh")
+>>> (r.aspect, r.winner, r.margin, r.form)
+('续航', '特斯拉', 'slight', 'heading')
+>>> parse_verdict("How we tested", "en") is None
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+from .resources import model_file
+from .script import to_simplified
+
+
+@dataclass
+class Reading:
+    """What one language's verdict says. ``form``: ``heading`` (an aspect heading stating its verdict),
+    ``label`` (a line opened by a verdict label: "Winner:", "小结:") or ``sentence`` (a verdict sentence)."""
+
+    aspect: Optional[str] = None
+    winner: Optional[str] = None
+    margin: str = "normal"
+    gaining: Optional[str] = None
+    tie: bool = False
+    #: the verdict goes to both competitors ("Both", "两者都")
+    shared: bool = False
+    form: str = "heading"
+    #: the loser when the line names one ("X edges out Y")
+    loser: Optional[str] = None
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.winner) or self.tie or self.shared
+
+
+@dataclass(frozen=True)
+class _Rules:
+    patterns: dict  # lang -> [compiled]
+    words: dict  # (kind, lang) -> compiled alternation
+
+
+@functools.lru_cache(maxsize=4)
+def rules(patterns_file: str = "advantage_patterns.tsv", lexicon_file: str = "advantage_lexicon.tsv") -> _Rules:
+    words: dict[tuple[str, str], list[str]] = {}
+    for line in model_file(lexicon_file).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, lang, phrase = line.split("\t")
+            words.setdefault((kind, lang), []).append(phrase)
+    # longest phrases first, so that 遥遥领先 wins over 领先
+    alt = {k: "|".join(sorted(v, key=len, reverse=True)) for k, v in words.items()}
+    patterns: dict[str, list[re.Pattern]] = {}
+    for n, line in enumerate(model_file(patterns_file).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        lang, rx = line.split("\t", 1)
+        # {KIND_LANG} stands for the lexicon's phrases of that kind ({VERDICT_EN}, {LABEL_ZH}, ...)
+        rx = re.sub(r"\{([A-Z_]+)_(EN|ZH)\}", lambda m: alt[(m.group(1).lower(), m.group(2).lower())], rx)
+        try:
+            patterns.setdefault(lang, []).append(re.compile(rx, re.I))
+        except re.error as err:
+            raise ValueError(f"{patterns_file} line {n}: bad pattern: {err}") from None
+    compiled = {k: re.compile(rf"(?:{v})", re.I) for k, v in alt.items()}
+    return _Rules(patterns, compiled)
+
+
+def word(kind: str, lang: str) -> re.Pattern:
+    w = rules().words.get((kind, lang))
+    return w if w is not None else re.compile(r"(?!x)x")
+
+
+# -- normalizing a line --------------------------------------------------------------------------------------------
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:round|part|category|test|no\.?|#)\s*\d+\s*[:：.)\-–—]?|\d{1,2}\s*[.)、:：]|\(\d{1,2}\)|[（(]?[一二三四五六七八九十]+[、.)）]"
+    r"|第[一二三四五六七八九十\d]+(?:轮|回合|部分|项|局|章|节)\s*[:：、.]?|[IVX]{1,4}\.)\s*", re.I)
+_MARKUP = re.compile(r"\*\*|__|^#+\s*|^>\s*")
+_TRAIL = " \t.,;:!。，；：！、…\"'“”‘’「」『』《》()（）[]【】*"
+
+
+def _is_symbol(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    return cat in ("So", "Sk", "Cf", "Mn") or ch in "\ufe0f\u200d•·▶►→✓✔✗☆★-–—|"
+
+
+def normalize(text: str, lang: str) -> str:
+    """A line without what decorates it: markup, emoji and bullets, numbering ("1.", "Round 3:", "第三轮:"),
+    surrounding quotes and trailing punctuation; Chinese in simplified characters.
+
+    >>> normalize("✅ 2. “Winner: BYD.”", "en")
+    'Winner: BYD'
+    >>> normalize("第三輪:價格", "zh")
+    '价格'
+    """
+    t = _MARKUP.sub("", text.strip()).replace("**", "")
+    if lang == "zh":
+        t = to_simplified(t)
+    for _ in range(3):  # "🏆 1. ✅ ..."
+        t = t.strip()
+        while t and _is_symbol(t[0]):
+            t = t[1:].lstrip()
+        t = _NUMBERING.sub("", t, count=1) if _NUMBERING.match(t) and not re.match(r"^\d+(?:[.,]\d)", t) else t
+        t = t.strip().lstrip("\"'“‘「『")
+    t = t.rstrip(_TRAIL + "".join(c for c in t[-3:] if _is_symbol(c)))
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def strip_phrase(s: Optional[str]) -> Optional[str]:
+    if s is None:
+        return None
+    s = s.strip(_TRAIL + "—–-")
+    return s or None
+
+
+def margin_of(text: str, lang: str) -> str:
+    if word("margin_large", lang).search(text):
+        return "large"
+    if word("margin_slight", lang).search(text):
+        return "slight"
+    return "normal"
+
+
+# -- English -------------------------------------------------------------------------------------------------------
+#: a name as a verdict writes it: capitalized words (with "of" and "&" inside), optionally after "the"
+_NAME = (r"(?:the\s+)?(?-i:[a-z]?[A-Z0-9][\w.&'’+-]*(?:\s+(?:[a-z]?[A-Z0-9][\w.&'’+-]*|of|&)){0,5})"
+         r"(?:['’]s\s+(?:\w+\s+){0,2}?\w+)?")
+_EN_BUT = re.compile(r"\s*(?:,|;|—|–)?\s*\b(?:but|while|though|although|yet|whereas)\b\s*|\s*[;—–]\s*", re.I)
+_EN_ASPECT_FIRST = re.compile(r"^(?:on|in|for|at|when it comes to|as for|as far as|in terms of)\s+(?P<aspect>[^,]+?)"
+                              r"(?:\s+goes)?\s*,\s*(?P<rest>.+)$", re.I)
+_EN_ASPECT_AFTER = (r"(?:\s+(?:on|in|at|for|when it comes to|in terms of)\s+(?P<aspect>[^,;]+?)"
+                    r"(?=\s*(?:[,;.]|$|\s(?:by|hands|narrowly|easily|comfortably|thanks|with|but|while|though|"
+                    r"this|overall|again|too)\b)))?")
+_EN_FILLER = re.compile(r"^\s*(?:it'?s|it is|the winner is|winner is|we pick|we'd pick|we choose|go with|pick|"
+                        r"our pick is|we give it to|this one goes to|this goes to)\s+", re.I)
+
+
+def _en_gaining(text: str) -> Optional[str]:
+    g = word("gaining", "en")
+    m = re.search(rf"(?P<who>{_NAME})\s+(?:{g.pattern})", text)
+    return _clean_name(m.group("who")) if m else None
+
+
+def _clean_name(s: Optional[str]) -> Optional[str]:
+    s = strip_phrase(s)
+    if not s:
+        return None
+    s = re.sub(r"['’]s\b.*$", "", s)
+    s = re.sub(r"^(?:the)\s+", "", s, flags=re.I) if re.match(r"^the\s+(?-i:[A-Z])", s, re.I) else s
+    return strip_phrase(s)
+
+
+def _en_tie(head: str) -> bool:
+    tie = word("tie", "en")
+    return bool(re.search(rf"(?<![\w-])(?:{tie.pattern})(?![\w-])", head, re.I))
+
+
+def en_clause(text: str, labelled: bool) -> Optional[Reading]:
+    """A verdict clause: "Samsung edges out Apple on battery life", "the edge goes to Apple", "a draw";
+    ``labelled``: the clause follows a verdict label, so a bare name ("Samsung, hands down") is a winner."""
+    text = strip_phrase(text) or ""
+    aspect = None
+    m = _EN_ASPECT_FIRST.match(text)
+    if m:
+        aspect, text = strip_phrase(m.group("aspect")), m.group("rest")
+    parts = _EN_BUT.split(text, maxsplit=1)
+    head, tail = parts[0], (parts[1] if len(parts) > 1 else "")
+    r = _en_reading(head, labelled)
+    if r is None:
+        return None
+    r.aspect = r.aspect or aspect
+    r.gaining = _en_gaining(tail) or (None if r.tie else None)
+    if r.tie and not r.gaining:
+        r.gaining = _en_gaining(head)
+    r.margin = "normal" if (r.tie or r.shared) else margin_of(head, "en")
+    return r
+
+
+def _en_reading(head: str, labelled: bool) -> Optional[Reading]:
+    both = word("both", "en")
+    if _en_tie(head) and not re.search(rf"^(?:{_NAME})\s+(?:{word('lead', 'en').pattern})\b", head):
+        return Reading(tie=True)
+    m = re.match(rf"(?:{both.pattern})\b", head, re.I)
+    if m and (labelled and not re.search(r"\band\b", head) or re.match(
+            rf"\s+(?:\w+\s+)?(?:{word('both_praise', 'en').pattern})\b", head[m.end():], re.I)):
+        return Reading(shared=True)
+    m = re.search(rf"(?:{word('goes_to', 'en').pattern})\s+(?P<who>{_NAME}){_EN_ASPECT_AFTER}", head)
+    if m:
+        return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
+    m = re.match(rf"^(?P<who>{_NAME})\s+(?:{word('beat', 'en').pattern})\s+(?P<other>{_NAME}|(?:its|the)\s+"
+                 rf"(?:rivals?|competition|pack|field|others?)){_EN_ASPECT_AFTER}", head)
+    if m:
+        return Reading(winner=_clean_name(m.group("who")), loser=_clean_name(m.group("other")),
+                       aspect=strip_phrase(m.group("aspect")))
+    m = re.match(rf"^(?P<who>{_NAME})\s+(?:(?:is|was|remains|comes out as|emerges as)\s+)?(?:the\s+|our\s+)?"
+                 rf"(?:{word('winner_noun', 'en').pattern})\b{_EN_ASPECT_AFTER}", head)
+    if m:
+        return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
+    lead = word("lead", "en").pattern
+    m = re.match(rf"^(?P<who>{_NAME})\s+(?:(?:\w+ly|still|also|clearly)\s+)?(?:{lead})\b(?:\s+(?:here|this one|"
+                 rf"this round|overall))?{_EN_ASPECT_AFTER}", head)
+    if m:
+        return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
+    if not labelled:
+        return None
+    # after a label: the winner is the name the clause starts with ("Samsung, hands down", "It's BYD")
+    rest = _EN_FILLER.sub("", head)
+    m = re.match(rf"^(?P<who>{_NAME})(?:\s+it is)?{_EN_ASPECT_AFTER}(?:\s*,|\s+by\b|\s+(?:{word('margin_large', 'en').pattern})|"
+                 rf"\s+(?:{word('margin_slight', 'en').pattern})|\s+(?:{lead})|\s*$)", rest)
+    if m and not re.fullmatch(r"(?i:none|nobody|neither|no one|n/?a)", m.group("who")):
+        who = m.group("who")
+        for kind in ("lead", "margin_large", "margin_slight"):
+            who = word(kind, "en").sub(" ", who)
+        return Reading(winner=_clean_name(re.sub(r"\s+", " ", who)), aspect=strip_phrase(m.group("aspect")))
+    return None
+
+
+# -- Chinese -------------------------------------------------------------------------------------------------------
+_ZH_BUT = re.compile(r"[,，;；]\s*(?:而|但|但是|不过|同时|然而)|[;；]|(?:而|但是|不过|然而)(?=\S{2})")
+_ZH_WHO = re.compile(r"^\s*(?:而|但|但是|不过|同时|然而)?\s*(?P<who>[A-Za-z][\w .&'-]*?|[^的，,\s“”]{2,8}?)"
+                     r"(?=的|也|正|在|已|还|则|同样|仍)")
+_ZH_ADVERBS = re.compile(r"(?:仍然|依然|继续|目前|暂时|明显|稍稍|略微|则|更是|还是|依旧|再次|这次|这一轮|本轮|都|也)+$")
+_ZH_LEADING = re.compile(r"^(?:这一轮|本轮|这一项|本项|这次|这一回合|本回合|目前|如今|现在|仍是|仍然是|还是|是|而|最终|总体来看|总的来说|综合来看|整体而言|总体而言|"
+                         r"可以说|显然|毫无疑问|看来)+[,，]?")
+
+
+def _zh_gaining(tail: str) -> Optional[str]:
+    if not tail or not word("gaining", "zh").search(tail):
+        return None
+    m = _ZH_WHO.search(tail.lstrip(" ,，;；"))
+    return strip_phrase(m.group("who")) if m else None
+
+
+def _zh_winner(s: str) -> Optional[str]:
+    s = _ZH_LEADING.sub("", s.strip(" ,，"))
+    s = _ZH_ADVERBS.sub("", s)
+    s = re.sub(r"(?:以\S{0,6}优势|凭借\S{0,8}|依靠\S{0,8})$", "", s)
+    return strip_phrase(s)
+
+
+def zh_clause(text: str, labelled: bool) -> Optional[Reading]:
+    """A Chinese verdict clause: "在续航方面,三星略胜一筹", "比亚迪完胜特斯拉", "两者打成平手"."""
+    text = strip_phrase(text) or ""
+    m = _ZH_BUT.search(text)
+    head, tail = (text[:m.start()], text[m.end():]) if m else (text, "")
+    r = _zh_reading(head, labelled)
+    if r is None:
+        return None
+    r.gaining = _zh_gaining(tail)
+    r.margin = "normal" if (r.tie or r.shared) else margin_of(head, "zh")
+    return r
+
+
+def _zh_reading(head: str, labelled: bool) -> Optional[Reading]:
+    aspect = None
+    mark = word("zh_aspect_mark", "zh").pattern
+    m = re.match(rf"^(?:在|就|论|说到|谈到|至于)?(?P<aspect>[^，,:：]{{1,14}}?)(?:{mark})[，,:：]\s*(?P<rest>.+)$", head)
+    if m and not word("lead", "zh").search(m.group("aspect")):
+        aspect, head = strip_phrase(m.group("aspect")), m.group("rest")
+    if word("tie", "zh").search(head):
+        return Reading(tie=True, aspect=aspect)
+    m = re.match(rf"^(?:{word('both', 'zh').pattern})", head)
+    if m and (labelled or re.match(rf"\S{{0,4}}(?:{word('both_praise', 'zh').pattern})", head[m.end():])):
+        return Reading(shared=True, aspect=aspect)
+    m = re.match(r"^(?P<who>.+?)(?:略胜|稍胜|更胜|技高)(?P<other>.+?)一筹", head)
+    if m:
+        return Reading(winner=_zh_winner(m.group("who")), loser=strip_phrase(m.group("other")), aspect=aspect)
+    m = re.match(r"^(?P<who>.+?)(?:完胜|击败|战胜|力压|胜过|超越|碾压|领先于|优于|强于|好于)(?P<other>[^，,。]+?)(?:\S{0,2}$|[，,])", head)
+    if m and not re.search(r"方面|在", m.group("who")):
+        return Reading(winner=_zh_winner(m.group("who")), loser=strip_phrase(m.group("other")), aspect=aspect)
+    m = re.match(r"^(?:胜者|赢家|胜出者|优胜者|获胜者|优势方)(?:是|为|属于|归)(?P<who>.+)$", head) or re.match(
+        r"^(?P<who>.+?)(?:是|为|成为|堪称)(?:本轮|这一轮|本项|最终|最大|明显|当之无愧|毫无疑问)?的?(?:赢家|胜者|优胜者|胜出者|首选|王者)", head)
+    if m:
+        return Reading(winner=_zh_winner(m.group("who")), aspect=aspect)
+    m = re.match(rf"^(?P<who>[^，,]+?)在(?P<aspect>[^，,:：]+?)(?:{mark})(?P<lead>.+)$", head)
+    if m and word("lead", "zh").search(m.group("lead")):
+        return Reading(winner=_zh_winner(m.group("who")), aspect=strip_phrase(m.group("aspect")))
+    lead = word("lead", "zh").search(head)
+    if lead and lead.start() > 0:
+        who = head[:lead.start()]
+        if not re.search(r"(?:谁|哪|是否|能否|吗)", head):
+            return Reading(winner=_zh_winner(who), aspect=aspect)
+    if labelled and 1 <= len(head) <= 12 and not re.search(r"[吗?？]|(?:谁|哪)", head):
+        w = _zh_winner(head)
+        if w and not re.fullmatch(r"(?:无|没有|暂无|待定|未定)", w):
+            return Reading(winner=w, aspect=aspect)
+    return None
+
+
+def _gaining_after(text: str, lang: str) -> Optional[str]:
+    """Who a clause's second part says is gaining ("..., but Target is closing the gap")."""
+    if lang == "en":
+        parts = _EN_BUT.split(text, maxsplit=1)
+        return _en_gaining(parts[1]) if len(parts) > 1 else None
+    m = _ZH_BUT.search(text)
+    return _zh_gaining(text[m.end():]) if m else None
+
+
+# -- the whole line ------------------------------------------------------------------------------------------------
+def parse_verdict(text: str, lang: str) -> Optional[Reading]:
+    """The verdict a line states, or None when it states none: first the heading forms of
+    ``models/advantage_patterns.tsv`` (each names how its verdict part is read), then a verdict sentence.
+
+    >>> parse_verdict("Price: BYD wins by a wide margin", "en").margin
+    'large'
+    >>> parse_verdict("价格方面,双方平分秋色", "zh").tie
+    True
+    >>> r = parse_verdict("Verdict: Spotify edges out Apple Music on discovery.", "en")
+    >>> (r.winner, r.loser, r.aspect, r.margin)
+    ('Spotify', 'Apple Music', 'discovery', 'slight')
+    """
+    t = normalize(text, lang)
+    if not t or t.endswith(("?", "？", "吗")):
+        return None
+    clause = en_clause if lang == "en" else zh_clause
+    for pat in rules().patterns.get(lang, []):
+        m = pat.match(t)
+        if not m:
+            continue
+        g = {k: v for k, v in m.groupdict().items() if v is not None}
+        labelled = "label" in g
+        if "verdict" in g or "clause" in g:
+            r = clause(g.get("verdict") or g.get("clause", ""), labelled=labelled)
+            if r is None and "winner" in g:  # "Y在X方面占据优势,但Z正在追赶": the clause holds the lead phrase
+                r = Reading(gaining=_gaining_after(g.get("verdict") or g.get("clause", ""), lang))
+        else:
+            r = Reading(margin=margin_of(t, lang))
+            rest = g.get("rest", "")
+            r.gaining = _en_gaining(rest) if lang == "en" else _zh_gaining(rest)
+        if r is None:
+            continue
+        if "winner" in g and (not r.winner or lang == "zh"):
+            r.winner = _clean_name(g["winner"]) if lang == "en" else _zh_winner(g["winner"])
+            if lang == "zh" and not (r.tie or r.shared):
+                r.margin = margin_of(t, lang)
+        r.aspect = strip_phrase(g.get("aspect")) or r.aspect
+        r.form = "label" if "label" in g else "heading"
+        if not r.decided:
+            continue
+        return r
+    if word("attribution", lang).search(t) and lang == "en":
+        return None
+    r = clause(t, labelled=False)
+    if r is None or not r.decided:
+        return None
+    r.form = "sentence"
+    return r

@@ -94,6 +94,20 @@ def _mention_depth(doc, mention) -> int:
     return _depth(span.root) if span is not None else 99
 
 
+def _describes_person(doc, mention) -> bool:
+    """Whether a mention only says who a person is: it lies inside an apposition to a person ("Krystal Sprouse,
+    a regular Amazon shopper, ..."), so what the sentence claims is not about that competitor."""
+    span = doc.char_span(mention[0], mention[1], alignment_mode="expand")
+    if span is None:
+        return False
+    token, steps = span.root, 0
+    while token.head.i != token.i and steps < 50:
+        if token.dep_ == "appos" and token.head.ent_type_ == "PERSON":
+            return True
+        token, steps = token.head, steps + 1
+    return False
+
+
 def _main_mention_before(claim: Claim, doc, mentions) -> Optional[str]:
     """For a sentence naming no competitor ("Its team grew to 300 people"): the competitor that is most central
     (closest to the root of its sentence) in the nearest earlier sentence that names one."""
@@ -113,7 +127,7 @@ def _subject_en(claim: Claim, doc, mentions) -> Optional[str]:
     while True:
         lo, hi = node.left_edge.idx, node.right_edge.idx + len(node.right_edge)
         hit = _nearest(claim, mentions, max(lo, sent.start_char), min(hi, sent.end_char),
-                       rank=lambda m: _mention_depth(doc, m))
+                       rank=lambda m: (_describes_person(doc, m), _mention_depth(doc, m)))
         if hit:
             return hit
         if node.head.i == node.i or node.head.i < sent.start or node.head.i >= sent.end:
@@ -216,7 +230,7 @@ def comparison_rows(article: Article) -> list[ComparisonRow]:
                                   aspect_zh=s.aspect_zh, winner=a.winner, winner_zh=a.winner_zh, margin=a.margin,
                                   gaining=a.gaining, tie=a.tie, competitors=names, evidence=ev,
                                   evidence_summary=_summary(ev), source=a.source, verdict_pair=s.verdict_pair,
-                                  shared=a.shared))
+                                  shared=a.shared, prose_evidence=list(s.prose)))
     return rows
 
 

@@ -209,10 +209,13 @@ class Advantage:
     source: str = "heading"
     #: the verdict goes to both competitors ("Both", "两者都"): no single winner, not a tie
     shared: bool = False
+    #: for a verdict inferred from prose (``source: "prose"``): the share of the prose cues that agree
+    confidence: Optional[float] = None
 
     def to_dict(self) -> dict:
         return {"winner": self.winner, "winner_zh": self.winner_zh, "margin": self.margin, "gaining": self.gaining,
-                "tie": self.tie, "evidence": self.evidence, "source": self.source, "shared": self.shared}
+                "tie": self.tie, "evidence": self.evidence, "source": self.source, "shared": self.shared,
+                "confidence": self.confidence}
 
 
 @dataclass
@@ -229,12 +232,16 @@ class Section:
     advantage_alt: Optional[Advantage] = None
     #: the unit holding the verdict line, when the verdict is read from a line rather than the heading
     verdict_pair: Optional[int] = None
+    #: the sentences of the section's prose that argue an advantage: {pair, sentence, lang, competitor, effect,
+    #: text}, ``sentence`` the index of the sentence bead in the pair's ``sentences``
+    prose: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
             "index": self.index,
             "pairs": [self.first_pair, self.last_pair],
             "verdict_pair": self.verdict_pair,
+            "prose": [dict(e) for e in self.prose],
             "heading": {"en": self.heading_en, "zh": self.heading_zh},
             "aspect": {"en": self.aspect_en, "zh": self.aspect_zh},
             "advantage": self.advantage.to_dict() if self.advantage else None,
@@ -293,22 +300,26 @@ class ComparisonRow:
     competitors: list[str]
     evidence: list[Evidence]
     evidence_summary: str
-    #: where the verdict is stated: "heading" or "line"; the unit holding a verdict line; a verdict for both
+    #: where the verdict is stated: "heading", "line" or "prose"; the unit holding a verdict line; a verdict
+    #: for both; the prose sentences arguing an advantage (``Section.prose``)
     source: str = "heading"
     verdict_pair: Optional[int] = None
     shared: bool = False
+    prose_evidence: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"doc_id": self.doc_id, "section": self.section, "aspect_en": self.aspect_en,
                 "aspect_zh": self.aspect_zh, "winner": self.winner, "winner_zh": self.winner_zh,
                 "margin": self.margin, "gaining": self.gaining, "tie": self.tie, "competitors": self.competitors,
                 "evidence": [e.to_dict() for e in self.evidence], "evidence_summary": self.evidence_summary,
-                "source": self.source, "verdict_pair": self.verdict_pair, "shared": self.shared}
+                "source": self.source, "verdict_pair": self.verdict_pair, "shared": self.shared,
+                "prose_evidence": [dict(e) for e in self.prose_evidence]}
 
 
 #: the columns of the comparison table (``comparison.csv`` / ``.parquet``, :meth:`Article.comparison`)
 COMPARISON_COLUMNS = ["doc_id", "section", "aspect_en", "aspect_zh", "winner", "winner_zh", "margin", "gaining",
-                      "tie", "competitors", "evidence", "evidence_summary", "source", "verdict_pair", "shared"]
+                      "tie", "competitors", "evidence", "evidence_summary", "source", "verdict_pair", "shared",
+                      "prose_evidence"]
 
 
 def comparison_frame(rows: list[dict]):

@@ -28,6 +28,7 @@ elsewhere, and reported claims ("..., analysts said"), never make an advantage.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Optional
 
 from .document import Advantage, Article, Notice, Section
@@ -270,6 +271,105 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
             p.section = k
         sections.append(sec)
     article.sections = sections
+    _prose_advantages(article, names)
+
+
+def _competitor_names(article: Article) -> tuple[list[str], dict, dict]:
+    """The competitors (canonical names) and how each side writes them: surface -> canonical, per language."""
+    from .comparison import competitors
+
+    comps = competitors(article)
+    en = {c: c for c in comps}
+    zh = {c: c for c in comps if re.fullmatch(r"[\x00-\x7f’]+", c)}
+    for p in article.pairs:
+        for e in p.entities:
+            if e.canonical in comps and len(e.text) >= 2:
+                (en if e.lang == "en" else zh).setdefault(re.sub(r"['’]s$", "", e.text), e.canonical)
+    return comps, en, zh
+
+
+def _section_prose(article: Article, sec: Section, en_names: dict, zh_names: dict, comps: list[str]) -> list:
+    """The prose cues of a section's body, one record per sentence bead, language and effect (``behind``
+    turned into ``favour`` of the other competitor when there are two)."""
+    from .verdicts import prose_cues
+
+    out = []
+    for i in range(sec.first_pair + (1 if sec.heading_en or sec.heading_zh else 0), sec.last_pair + 1):
+        if i == sec.verdict_pair:
+            continue
+        pair = article.pairs[i]
+        beads = pair.sentences or []
+        texts = [(b.en, b.zh) for b in beads] or [(pair.en, pair.zh)]
+        for b, (en, zh) in enumerate(texts):
+            for lang, text, names in (("en", en, en_names), ("zh", zh, zh_names)):
+                for who, effect in prose_cues(text, lang, names):
+                    if effect == "behind":
+                        others = [c for c in comps if c != who]
+                        if len(others) != 1:
+                            continue
+                        who, effect = others[0], "favour"
+                    rec = {"pair": i, "sentence": b, "lang": lang, "competitor": who or None, "effect": effect,
+                           "text": text}
+                    if rec not in out:
+                        out.append(rec)
+    return out
+
+
+def _prose_verdict(cues: list) -> tuple[Optional[str], bool, Optional[str], float, str]:
+    """(winner, tie, gaining, confidence, languages) from a section's prose cues: the competitor most sentences
+    favour, by a clear majority; a tie when sentences say so and none favours anyone."""
+    favour: Counter = Counter()
+    langs: dict[str, set] = {}
+    by_sentence: dict[tuple, set] = {}
+    for c in cues:
+        if c["effect"] == "favour":
+            by_sentence.setdefault((c["pair"], c["sentence"]), set()).add(c["competitor"])
+            langs.setdefault(c["competitor"], set()).add(c["lang"])
+    for who in by_sentence.values():
+        if len(who) == 1:  # a sentence favouring both competitors argues nothing
+            favour[next(iter(who))] += 1
+    ranked = [(n, w) for w, n in favour.most_common() if n]
+    gaining_names = [c["competitor"] for c in cues if c["effect"] == "gaining"]
+    if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+        winner = ranked[0][1]
+        total = sum(n for n, _ in ranked)
+        gaining = next((g for g in gaining_names if g != winner), None)
+        side = langs.get(winner, set())
+        return winner, False, gaining, round(ranked[0][0] / total, 3), "both" if len(side) > 1 else next(iter(side))
+    if not ranked and any(c["effect"] == "tie" for c in cues):
+        return None, True, gaining_names[0] if gaining_names else None, 1.0, "both"
+    return None, False, None, 0.0, ""
+
+
+def _prose_advantages(article: Article, names: NameResolver) -> None:
+    """Advantages argued in the prose of a comparison article's sections (two or more headed sections, two
+    competitors): a section without a verdict gets one (``source: "prose"``) when its prose agrees; a stated
+    verdict that its section's prose contradicts gets an ``advantage_prose_contradiction`` warning."""
+    headed = [s for s in article.sections if s.heading_en or s.heading_zh]
+    if len(headed) < 2:
+        return
+    comps, en_names, zh_names = _competitor_names(article)
+    if len(comps) < 2:
+        return
+    for sec in headed:
+        check_deadline()
+        sec.prose = _section_prose(article, sec, en_names, zh_names, comps)
+        winner, tie, gaining, confidence, langs = _prose_verdict(sec.prose)
+        if sec.advantage is None:
+            if winner or tie:
+                head = article.pairs[sec.first_pair]
+                # how the Chinese side writes the winner: a Chinese name linked to it, else its Latin name
+                zh_forms = sorted((k for k, v in zh_names.items() if v == winner),
+                                  key=lambda k: re.fullmatch(r"[\x00-\x7f’]+", k) is not None)
+                winner_zh = zh_forms[0] if zh_forms else None
+                sec.advantage = Advantage(winner=winner, winner_zh=winner_zh, gaining=gaining, tie=tie, evidence=langs, source="prose",
+                                          confidence=confidence)
+                sec.aspect_en = normalize(head.en, "en") or None if head.en else None
+                sec.aspect_zh = normalize(head.zh, "zh") or None if head.zh else None
+        elif winner and not sec.advantage.tie and sec.advantage.winner and winner != sec.advantage.winner:
+            msg = (f"section {sec.index}: the {sec.advantage.source} says {sec.advantage.winner} has the advantage, "
+                   f"but its prose favours {winner} ({confidence:.0%} of the sentences that argue one)")
+            article.warnings.append(Notice("advantage_prose_contradiction", msg))
 
 
 def _describe(a: Advantage) -> str:

@@ -58,6 +58,7 @@ class Reading:
 class _Rules:
     patterns: dict  # lang -> [compiled]
     words: dict  # (kind, lang) -> compiled alternation
+    phrases: dict  # (kind, lang) -> [phrase]
 
 
 @functools.lru_cache(maxsize=4)
@@ -81,7 +82,7 @@ def rules(patterns_file: str = "advantage_patterns.tsv", lexicon_file: str = "ad
         except re.error as err:
             raise ValueError(f"{patterns_file} line {n}: bad pattern: {err}") from None
     compiled = {k: re.compile(rf"(?:{v})", re.I) for k, v in alt.items()}
-    return _Rules(patterns, compiled)
+    return _Rules(patterns, compiled, words)
 
 
 def word(kind: str, lang: str) -> re.Pattern:
@@ -363,3 +364,52 @@ def parse_verdict(text: str, lang: str) -> Optional[Reading]:
         return None
     r.form = "sentence"
     return r
+
+
+# -- advantages argued in prose ------------------------------------------------------------------------------------
+PROSE_EFFECTS = ("favour", "behind", "object", "gaining", "tie")
+
+
+@functools.lru_cache(maxsize=64)
+def _prose_patterns(lang: str, names: tuple[str, ...]) -> list[tuple[str, re.Pattern]]:
+    """The prose cues of the lexicon with {X} and {Y} standing for the given competitor names."""
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    if lang == "en":
+        x, y = rf"(?<![\w-])(?P<x>{alt})(?![\w-])", rf"(?<![\w-])(?P<y>{alt})(?![\w-])"
+    else:
+        x, y = f"(?P<x>{alt})", f"(?P<y>{alt})"
+    out = []
+    for effect in PROSE_EFFECTS:
+        for phrase in rules().phrases.get((f"prose_{effect}", lang), []):
+            flags = re.I if lang == "en" else 0
+            out.append((effect, re.compile(phrase.replace("{X}", x).replace("{Y}", y), flags)))
+    return out
+
+
+def prose_cues(text: str, lang: str, names: dict) -> list[tuple[str, str]]:
+    """What a sentence argues about the competitors: ``(canonical name, effect)`` pairs, effect ``favour`` (the
+    competitor has the advantage), ``behind`` (it has not: the other one has), ``gaining`` or ``tie`` (name
+    ``""``). ``names``: how the text may write each competitor -> its canonical name.
+
+    >>> names = {"TikTok": "TikTok", "Amazon": "Amazon", "亚马逊": "Amazon"}
+    >>> prose_cues("TikTok has a long way to go to build a network that can rival Amazon.", "en", names)
+    [('TikTok', 'behind'), ('Amazon', 'favour')]
+    >>> prose_cues("亚马逊自2017年以来取得了长足进展。", "zh", names)
+    [('Amazon', 'gaining')]
+    """
+    if not text or not names:
+        return []
+    found: list[tuple[str, str]] = []
+    for effect, pat in _prose_patterns(lang, tuple(sorted(names))):
+        for m in pat.finditer(text):
+            g = m.groupdict()
+            if effect == "tie":
+                item = ("", "tie")
+            elif effect == "object":
+                item = (names.get(g.get("y") or "", ""), "favour")
+            else:
+                item = (names.get(g.get("x") or "", ""), effect)
+            if item[0] or effect == "tie":
+                if item not in found:
+                    found.append(item)
+    return found

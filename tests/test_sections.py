@@ -217,3 +217,59 @@ def test_body_sentences_and_reported_claims_are_not_verdicts():
     assert all(s.advantage is None for s in a.sections)
     assert [s.aspect_en for s in a.sections] == [None, None, None]
     assert a.comparison().empty
+
+
+SEED_CUTS = {"Customer Trust — Advantage: Amazon": "Customer Trust", "客户信任方面,亚马逊占优": "客户信任",
+             "User Engagement — Advantage: TikTok": "User Engagement", "用户参与度方面,TikTok占优": "用户参与度",
+             "Delivery Logistics — Advantage: Amazon by miles": "Delivery Logistics", "配送物流方面,亚马逊遥遥领先": "配送物流",
+             "Influencer Army — Advantage: TikTok, but Amazon is slowly gaining": "Influencer Army",
+             "TikTok占据网红大军优势,而亚马逊的网红“带货”队伍也在缓慢扩大": "网红大军"}
+
+
+def test_seed_with_headings_cut_to_their_aspects_gets_its_verdicts_from_the_prose(seed_path):
+    """The seed's sections argue their verdicts in prose too ("TikTok's biggest advantage is its ubiquity",
+    "a logistics apparatus that can rival Amazon", "Amazon has made strides"): with every verdict cut from the
+    headings, the prose gives the winners, and the gaining competitor of the last section."""
+    text = seed_path.read_text(encoding="utf-8")
+    for full, aspect in SEED_CUTS.items():
+        assert full in text
+        text = text.replace(full, aspect)
+    a = process_text(text, doc_id="seed-cut")
+    got = [(s.aspect_en, s.aspect_zh, s.advantage.winner, s.advantage.source) for s in a.sections if s.advantage]
+    want = [("Customer Trust", "客户信任", "Amazon", "prose"), ("User Engagement", "用户参与度", "TikTok", "prose"),
+            ("Delivery Logistics", "配送物流", "Amazon", "prose"), ("Influencer Army", "网红大军", "TikTok", "prose")]
+    assert sum(g == w for g, w in zip(got, want)) >= 3 and len(got) == 4
+    last = a.sections[-1]
+    assert last.advantage.gaining == "Amazon"
+    assert all(0 < s.advantage.confidence <= 1 for s in a.sections if s.advantage)
+    # each section lists the sentences that argue its advantage, with the pair and the sentence bead
+    ev = a.sections[3].prose
+    assert any(e["effect"] == "favour" and e["competitor"] == "Amazon" and "rival Amazon" in e["text"] for e in ev)
+    assert all(a.pairs[e["pair"]].section == 3 for e in ev)
+    row = a.comparison().iloc[0]
+    assert row["source"] == "prose" and row["prose_evidence"]
+
+
+def test_prose_that_contradicts_a_stated_verdict_is_a_warning():
+    text = CARS.format(line_en="Winner: Tesla.", line_zh="胜者:特斯拉。", end_en="", end_zh="").replace(
+        "Tesla's cheapest costs about $32,000.", "Tesla's cheapest costs about $32,000. Tesla cannot match BYD on price.")
+    text = text.replace("特斯拉最便宜的车型售价约为3.2万美元。", "特斯拉最便宜的车型售价约为3.2万美元。特斯拉在价格上无法匹敌比亚迪。")
+    a = process_text(text, doc_id="cars-contradiction")
+    price = a.sections[1]
+    assert (price.advantage.winner, price.advantage.source) == ("Tesla", "line")
+    assert [e["competitor"] for e in price.prose] == ["BYD", "BYD"]  # one sentence, read in each language
+    assert [w.code for w in a.warnings] == ["advantage_prose_contradiction"]
+    assert "prose favours BYD" in a.warnings[0].message
+
+
+def test_a_competitor_that_only_describes_a_person_is_not_the_claims_subject():
+    """"Maria Lopez, a longtime Walmart shopper, bought ... on Target's website for $300": the price is about
+    Target, where she bought; Walmart only says who she is."""
+    text = ("Two retailers compete for the same shoppers: Walmart and Target.\n\n两家零售商争夺同一批顾客:沃尔玛和塔吉特。\n\n"
+            "Online Prices — Advantage: Target\n\n线上价格方面,塔吉特占优\n\n"
+            "Maria Lopez, a longtime Walmart shopper, bought a television on Target's website for $300 last week.\n\n"
+            "沃尔玛的老顾客玛丽亚·洛佩斯上周在塔吉特的网站上花300美元买了一台电视机。\n\n"
+            "Walmart sold the same television for $350.\n\n沃尔玛的同款电视机售价为350美元。\n")
+    a = process_text(text, doc_id="retail")
+    ev = {(e["competitor"], e["value"]) for e in a.comparison()["evidence"][0] if e["lang"] == "en"}
+    assert ev == {("Target", 300.0), ("Walmart", 350.0)}

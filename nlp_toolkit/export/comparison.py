@@ -54,12 +54,14 @@ def schema():
                           ("text", pa.string()), ("zh", pa.string()), ("kind", pa.string()),
                           ("value", pa.float64()), ("unit", pa.string()), ("qualifier", pa.string()),
                           ("period", pa.string())])
+    prose = pa.struct([("pair", pa.int64()), ("sentence", pa.int64()), ("lang", pa.string()),
+                       ("competitor", pa.string()), ("effect", pa.string()), ("text", pa.string())])
     return pa.schema([("doc_id", pa.string()), ("section", pa.int64()), ("aspect_en", pa.string()),
                       ("aspect_zh", pa.string()), ("winner", pa.string()), ("winner_zh", pa.string()),
                       ("margin", pa.string()), ("gaining", pa.string()), ("tie", pa.bool_()),
                       ("competitors", pa.list_(pa.string())), ("evidence", pa.list_(evidence)),
                       ("evidence_summary", pa.string()), ("source", pa.string()), ("verdict_pair", pa.int64()),
-                      ("shared", pa.bool_())])
+                      ("shared", pa.bool_()), ("prose_evidence", pa.list_(prose))])
 
 
 class ComparisonExporter(Exporter):

@@ -43,8 +43,9 @@ SCORE_PARTS = pa.map_(_s, _f)
 #: the same as a struct of the parts the aligner writes, for formats without a map type (Hugging Face features)
 SCORE_PARTS_STRUCT = pa.struct([("similarity", _f), ("margin", _f), ("anchor", _f), ("length", _f)])
 ADVANTAGE = pa.struct([("winner", _s), ("winner_zh", _s), ("margin", _s), ("gaining", _s), ("tie", _b),
-                       ("evidence", _s), ("source", _s), ("shared", _b)])
-SECTION = pa.struct([("index", _i), ("pairs", pa.list_(_i)), ("verdict_pair", _i), ("heading", TRANSLATION), ("aspect", TRANSLATION),
+                       ("evidence", _s), ("source", _s), ("shared", _b), ("confidence", pa.float64())])
+PROSE = pa.struct([("pair", _i), ("sentence", _i), ("lang", _s), ("competitor", _s), ("effect", _s), ("text", _s)])
+SECTION = pa.struct([("index", _i), ("pairs", pa.list_(_i)), ("verdict_pair", _i), ("prose", pa.list_(PROSE)), ("heading", TRANSLATION), ("aspect", TRANSLATION),
                      ("advantage", ADVANTAGE), ("advantage_alt", ADVANTAGE)])
 #: an article's warnings counted by code (``Article.warning_counts``): code -> count
 WARNING_COUNTS = pa.map_(_s, _i)

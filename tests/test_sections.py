@@ -263,12 +263,13 @@ def test_prose_that_contradicts_a_stated_verdict_is_a_warning():
 
 
 def test_a_competitor_that_only_describes_a_person_is_not_the_claims_subject():
-    """"Maria Lopez, a longtime Walmart shopper, bought ... on Target's website for $300": the price is about
-    Target, where she bought; Walmart only says who she is."""
+    """"Maria Lopez, a longtime Walmart shopper, recently read about a television for sale on Target's new
+    website for $300": the price is about Target, where it is sold; Walmart only says who she is (the parse hangs
+    "$300" on "read", where Walmart is the closer mention)."""
     text = ("Two retailers compete for the same shoppers: Walmart and Target.\n\n两家零售商争夺同一批顾客:沃尔玛和塔吉特。\n\n"
             "Online Prices — Advantage: Target\n\n线上价格方面,塔吉特占优\n\n"
-            "Maria Lopez, a longtime Walmart shopper, bought a television on Target's website for $300 last week.\n\n"
-            "沃尔玛的老顾客玛丽亚·洛佩斯上周在塔吉特的网站上花300美元买了一台电视机。\n\n"
+            "Maria Lopez, a longtime Walmart shopper, recently read about a television for sale on Target's new website for $300.\n\n"
+            "沃尔玛的老顾客玛丽亚·洛佩斯最近看到塔吉特的新网站上有一台电视机售价300美元。\n\n"
             "Walmart sold the same television for $350.\n\n沃尔玛的同款电视机售价为350美元。\n")
     a = process_text(text, doc_id="retail")
     ev = {(e["competitor"], e["value"]) for e in a.comparison()["evidence"][0] if e["lang"] == "en"}

@@ -95,14 +95,15 @@ def _mention_depth(doc, mention) -> int:
 
 
 def _describes_person(doc, mention) -> bool:
-    """Whether a mention only says who a person is: it lies inside an apposition to a person ("Krystal Sprouse,
-    a regular Amazon shopper, ..."), so what the sentence claims is not about that competitor."""
+    """Whether a mention only says who someone is: it lies inside an apposition to a proper noun ("Krystal
+    Sprouse, a regular Amazon shopper, ..."), so what the sentence claims is not about that competitor. (The
+    tagger's NNP, not the recognizer's PERSON: the comparison may parse without the recognizer.)"""
     span = doc.char_span(mention[0], mention[1], alignment_mode="expand")
     if span is None:
         return False
     token, steps = span.root, 0
     while token.head.i != token.i and steps < 50:
-        if token.dep_ == "appos" and token.head.ent_type_ == "PERSON":
+        if token.dep_ == "appos" and token.head.tag_ in ("NNP", "NNPS"):
             return True
         token, steps = token.head, steps + 1
     return False

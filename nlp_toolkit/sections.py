@@ -34,6 +34,7 @@ from typing import Optional
 from .document import Advantage, Article, Notice, Section
 from .limits import check_deadline
 from .script import ASCII_QUOTES, ASCII_STOPS, CLOSE_QUOTES, EN_CLOSE_QUOTES, EN_STOPS, ZH_STOPS
+from .script import to_simplified
 from .settings import DEFAULT, Settings
 from .verdicts import Reading, normalize, parse_verdict, word
 
@@ -102,6 +103,8 @@ class NameResolver:
             for e in p.entities:
                 if e.canonical:
                     (self.en if e.lang == "en" else self.zh).setdefault(e.text, e.canonical)
+                    if e.lang == "zh":  # a verdict is read in simplified characters
+                        self.zh.setdefault(to_simplified(e.text), e.canonical)
 
     def canonical(self, surface: Optional[str], lang: str) -> Optional[str]:
         """The canonical name of a name as a verdict writes it: the name itself, the known name inside it
@@ -135,7 +138,11 @@ class NameResolver:
         r = cls.__new__(cls)
         r.en, r.zh = {}, {}
         for n in names:
-            (r.zh if re.search(r"[\u4e00-\u9fff]", n) else r.en)[n] = n
+            if re.search(r"[\u4e00-\u9fff]", n):
+                r.zh[n] = n
+                r.zh.setdefault(to_simplified(n), n)  # a verdict is read in simplified characters
+            else:  # a Latin name is written so on both sides ("vivo X200 Pro")
+                r.en[n] = r.zh[n] = n
         return r
 
     def _article_name(self, name: str) -> str:
@@ -285,6 +292,18 @@ def _competitor_names(article: Article) -> tuple[list[str], dict, dict]:
         for e in p.entities:
             if e.canonical in comps and len(e.text) >= 2:
                 (en if e.lang == "en" else zh).setdefault(re.sub(r"['’]s$", "", e.text), e.canonical)
+    # a model named after its brand ("Tesla Model 3", "特斯拉Model 3") is that competitor when the article
+    # later writes the model alone ("the Model 3 outpaces its rival")
+    for c in comps:
+        if not re.fullmatch(r"[\x00-\x7f’]+", c):
+            continue
+        for p in article.pairs:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(c)}\s+(?P<model>(?:[a-z]{{1,5}}[A-Z]|[A-Z0-9])[\w-]*(?:\s+[A-Z0-9][\w-]*){{0,2}})",
+                                 p.en or ""):
+                model = m.group("model")
+                if model not in comps and len(model) >= 3:
+                    en.setdefault(model, c)
+                    zh.setdefault(model, c)
     return comps, en, zh
 
 

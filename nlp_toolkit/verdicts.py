@@ -103,6 +103,15 @@ def _is_symbol(ch: str) -> bool:
     return cat in ("So", "Sk", "Cf", "Mn") or ch in "\ufe0f\u200d•·▶►→✓✔✗☆★-–—|"
 
 
+#: symbols that announce a winner when they open a line ("🥇 Camera: Pixel 9 Pro")
+_TROPHIES = "🏆🥇👑🏅✅✔"
+
+
+def announces_winner(text: str) -> bool:
+    t = text.strip().lstrip("*#> ")
+    return bool(t) and t[0] in _TROPHIES
+
+
 def normalize(text: str, lang: str) -> str:
     """A line without what decorates it: markup, emoji and bullets, numbering ("1.", "Round 3:", "第三轮:"),
     surrounding quotes and trailing punctuation; Chinese in simplified characters.
@@ -142,9 +151,11 @@ def margin_of(text: str, lang: str) -> str:
 
 # -- English -------------------------------------------------------------------------------------------------------
 #: a name as a verdict writes it: capitalized words (with "of" and "&" inside), optionally after "the"
-_NAME = (r"(?:the\s+)?(?-i:[a-z]?[A-Z0-9][\w.&'’+-]*(?:\s+(?:[a-z]?[A-Z0-9][\w.&'’+-]*|of|&)){0,5})"
+_WORD = r"(?:[a-z]{1,5}[A-Z][\w.&'’+-]*|[A-Z0-9][\w.&'’+-]*)"
+_NAME = (rf"(?:the\s+)?(?-i:{_WORD}(?:\s+(?:{_WORD}|of|&)){{0,5}})"
          r"(?:['’]s\s+(?:\w+\s+){0,2}?\w+)?")
-_EN_BUT = re.compile(r"\s*(?:,|;|—|–)?\s*\b(?:but|while|though|although|yet|whereas)\b\s*|\s*[;—–]\s*", re.I)
+_EN_BUT = re.compile(r"\s*(?:,|;|—|–)?\s*\b(?:but|while|though|although|yet|whereas)\b\s*|\s*[;—–]\s*"
+                     r"|\s*,?\s+as\s+(?=(?-i:[A-Z]))", re.I)
 _EN_ASPECT_FIRST = re.compile(r"^(?:on|in|for|at|when it comes to|as for|as far as|in terms of)\s+(?P<aspect>[^,]+?)"
                               r"(?:\s+goes)?\s*,\s*(?P<rest>.+)$", re.I)
 _EN_ASPECT_AFTER = (r"(?:\s+(?:on|in|at|for|when it comes to|in terms of)\s+(?P<aspect>[^,;]+?)"
@@ -152,6 +163,11 @@ _EN_ASPECT_AFTER = (r"(?:\s+(?:on|in|at|for|when it comes to|in terms of)\s+(?P<
                     r"this|overall|again|too)\b)))?")
 _EN_FILLER = re.compile(r"^\s*(?:it'?s|it is|the winner is|winner is|we pick|we'd pick|we choose|go with|pick|"
                         r"our pick is|we give it to|this one goes to|this goes to)\s+", re.I)
+
+
+#: capitalized words that open a sentence but name nobody ("The lead comes from density")
+_NOT_NAMES = frozenset("the this that these those it its our we they here there each every neither either no a an "
+                       "his her their one".split())
 
 
 def _en_gaining(text: str) -> Optional[str]:
@@ -185,7 +201,7 @@ def en_clause(text: str, labelled: bool) -> Optional[Reading]:
     parts = _EN_BUT.split(text, maxsplit=1)
     head, tail = parts[0], (parts[1] if len(parts) > 1 else "")
     r = _en_reading(head, labelled)
-    if r is None:
+    if r is None or (r.winner and r.winner.lower() in _NOT_NAMES):
         return None
     r.aspect = r.aspect or aspect
     r.gaining = _en_gaining(tail) or (None if r.tie else None)
@@ -198,14 +214,24 @@ def en_clause(text: str, labelled: bool) -> Optional[Reading]:
 def _en_reading(head: str, labelled: bool) -> Optional[Reading]:
     both = word("both", "en")
     if _en_tie(head) and not re.search(rf"^(?:{_NAME})\s+(?:{word('lead', 'en').pattern})\b", head):
-        return Reading(tie=True)
-    m = re.match(rf"(?:{both.pattern})\b", head, re.I)
-    if m and (labelled and not re.search(r"\band\b", head) or re.match(
+        m = re.search(r"\b(?:on|in|for|at|when it comes to)\s+(?P<aspect>[^,;]+?)\s*$", head)
+        return Reading(tie=True, aspect=strip_phrase(m.group("aspect")) if m else None)
+    m = re.match(rf"(?:{both.pattern})\b(?:\s+{_NAME}\s+and\s+{_NAME})?", head, re.I)
+    if m and (labelled and not re.search(r"\band\b", head[m.end():]) or re.match(
             rf"\s+(?:\w+\s+)?(?:{word('both_praise', 'en').pattern})\b", head[m.end():], re.I)):
-        return Reading(shared=True)
+        a = re.match(rf"\s+(?:\w+\s+)?(?:{word('both_praise', 'en').pattern})\s+(?:on|in|for|at|when it comes to)\s+"
+                     r"(?P<aspect>[^,;]+?)\s*$", head[m.end():], re.I)
+        return Reading(shared=True, aspect=strip_phrase(a.group("aspect")) if a else None)
     m = re.search(rf"(?:{word('goes_to', 'en').pattern})\s+(?P<who>{_NAME}){_EN_ASPECT_AFTER}", head)
     if m:
         return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
+    m = re.match(rf"^(?P<aspect>[\w' -]{{2,40}}?)\s+goes\s+to\s+(?P<who>{_NAME})\s*$", head)
+    if m and not re.match(rf"^(?:the\s+)?(?:edge|win|nod|point|round|victory|crown|prize)\b", m.group("aspect"), re.I):
+        return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
+    m = re.match(rf"^(?P<other>{_NAME})\s+(?:{word('lose', 'en').pattern})\s+(?P<who>{_NAME}){_EN_ASPECT_AFTER}", head)
+    if m:
+        return Reading(winner=_clean_name(m.group("who")), loser=_clean_name(m.group("other")),
+                       aspect=strip_phrase(m.group("aspect")))
     m = re.match(rf"^(?P<who>{_NAME})\s+(?:{word('beat', 'en').pattern})\s+(?P<other>{_NAME}|(?:its|the)\s+"
                  rf"(?:rivals?|competition|pack|field|others?)){_EN_ASPECT_AFTER}", head)
     if m:
@@ -254,7 +280,9 @@ def _zh_winner(s: str) -> Optional[str]:
     s = _ZH_LEADING.sub("", s.strip(" ,，"))
     s = _ZH_ADVERBS.sub("", s)
     s = re.sub(r"(?:以\S{0,6}优势|凭借\S{0,8}|依靠\S{0,8})$", "", s)
-    return strip_phrase(s)
+    s = strip_phrase(s)
+    # a determiner or pronoun names nobody ("这一领先来自...")
+    return None if s and re.fullmatch(r"(?:这|那|该|其|此|它|他|她|这一|那一|这种|这个|我们|他们|它们)", s) else s
 
 
 def zh_clause(text: str, labelled: bool) -> Optional[Reading]:
@@ -276,11 +304,22 @@ def _zh_reading(head: str, labelled: bool) -> Optional[Reading]:
     m = re.match(rf"^(?:在|就|论|说到|谈到|至于)?(?P<aspect>[^，,:：]{{1,14}}?)(?:{mark})[，,:：]\s*(?P<rest>.+)$", head)
     if m and not word("lead", "zh").search(m.group("aspect")):
         aspect, head = strip_phrase(m.group("aspect")), m.group("rest")
+    if aspect is None:  # "两者在屏幕素质上打成平手": the aspect inside the clause
+        m = re.search(rf"在(?P<aspect>[^，,:：在]{{1,12}}?)(?:方面|上)", head)
+        if m and not word("lead", "zh").search(m.group("aspect")):
+            aspect = strip_phrase(m.group("aspect"))
     if word("tie", "zh").search(head):
         return Reading(tie=True, aspect=aspect)
     m = re.match(rf"^(?:{word('both', 'zh').pattern})", head)
-    if m and (labelled or re.match(rf"\S{{0,4}}(?:{word('both_praise', 'zh').pattern})", head[m.end():])):
+    if m and (labelled or re.match(rf"[^，,。]{{0,12}}?(?:{word('both_praise', 'zh').pattern})", head[m.end():])):
         return Reading(shared=True, aspect=aspect)
+    m = re.match(rf"^(?P<other>[^，,]+?)(?:{word('lose', 'zh').pattern})(?P<who>[^，,。]+)$", head)
+    if m:
+        other = re.sub(rf"在[^，,]+?(?:{mark})$", "", m.group("other"))
+        return Reading(winner=_zh_winner(m.group("who")), loser=strip_phrase(other), aspect=aspect)
+    m = re.match(r"^(?P<who>[^的，,在]{1,12})的(?P<aspect>[^，,]{1,10}?)(?:更|更加|明显更)(?:\S{1,4})$", head)
+    if m and not word("lead", "zh").search(m.group("who")):
+        return Reading(winner=_zh_winner(m.group("who")), aspect=aspect or strip_phrase(m.group("aspect")))
     m = re.match(r"^(?P<who>.+?)(?:略胜|稍胜|更胜|技高)(?P<other>.+?)一筹", head)
     if m:
         return Reading(winner=_zh_winner(m.group("who")), loser=strip_phrase(m.group("other")), aspect=aspect)
@@ -332,16 +371,21 @@ def parse_verdict(text: str, lang: str) -> Optional[Reading]:
     if not t or t.endswith(("?", "？", "吗")):
         return None
     clause = en_clause if lang == "en" else zh_clause
+    trophy = announces_winner(text)
     for pat in rules().patterns.get(lang, []):
         m = pat.match(t)
         if not m:
             continue
         g = {k: v for k, v in m.groupdict().items() if v is not None}
-        labelled = "label" in g
+        if lang == "en" and re.search(r"\b(?:is|are|was|were|said|says|has|have|had)\b", g.get("aspect", "")):
+            continue  # "The judges were blunt: ...": a clause before the colon, not an aspect
+        labelled = "label" in g or trophy
         if "verdict" in g or "clause" in g:
             r = clause(g.get("verdict") or g.get("clause", ""), labelled=labelled)
-            if r is None and "winner" in g:  # "Y在X方面占据优势,但Z正在追赶": the clause holds the lead phrase
-                r = Reading(gaining=_gaining_after(g.get("verdict") or g.get("clause", ""), lang))
+            body = g.get("verdict") or g.get("clause", "")
+            if r is None and "winner" in g and word("lead", lang).search(body):
+                # "Y在X方面占据优势,但Z正在追赶": the clause holds the lead phrase
+                r = Reading(gaining=_gaining_after(body, lang))
         else:
             r = Reading(margin=margin_of(t, lang))
             rest = g.get("rest", "")
@@ -350,6 +394,8 @@ def parse_verdict(text: str, lang: str) -> Optional[Reading]:
             continue
         if "winner" in g and (not r.winner or lang == "zh"):
             r.winner = _clean_name(g["winner"]) if lang == "en" else _zh_winner(g["winner"])
+            if lang == "zh" and r.winner and re.match(rf"^(?:{word('both', 'zh').pattern})$", r.winner + "都"):
+                r.winner, r.shared = None, True  # "两者都在X方面表现出色"
             if lang == "zh" and not (r.tie or r.shared):
                 r.margin = margin_of(t, lang)
         r.aspect = strip_phrase(g.get("aspect")) or r.aspect
@@ -360,6 +406,9 @@ def parse_verdict(text: str, lang: str) -> Optional[Reading]:
     if word("attribution", lang).search(t) and lang == "en":
         return None
     r = clause(t, labelled=False)
+    if (r is None or not r.decided) and re.search(r"[:：]", t):
+        # "The judges were blunt: “Lufthansa wins on service.”": the verdict after the colon
+        r = clause(re.split(r"[:：]", t)[-1].strip(" \"'“”‘’「」"), labelled=False)
     if r is None or not r.decided:
         return None
     r.form = "sentence"
@@ -373,7 +422,8 @@ PROSE_EFFECTS = ("favour", "behind", "object", "gaining", "tie")
 @functools.lru_cache(maxsize=64)
 def _prose_patterns(lang: str, names: tuple[str, ...]) -> list[tuple[str, re.Pattern]]:
     """The prose cues of the lexicon with {X} and {Y} standing for the given competitor names."""
-    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    # names are matched as written (case-sensitively): "Shop" of "TikTok Shop" is not "shop"
+    alt = "(?-i:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
     if lang == "en":
         x, y = rf"(?<![\w-])(?P<x>{alt})(?![\w-])", rf"(?<![\w-])(?P<y>{alt})(?![\w-])"
     else:

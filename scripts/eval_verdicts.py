@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import OrderedDict, defaultdict
 from pathlib import Path
@@ -113,10 +114,16 @@ def wmt22(corpus: Path) -> int:
     return 0
 
 
+def _part_of(got, want) -> bool:
+    if got == want:
+        return True
+    return bool(got and want) and re.search(rf"(?<![\w-]){re.escape(got)}(?![\w-])", want) is not None
+
+
 def prose(path: Path) -> int:
     from nlp_toolkit import process_text
 
-    right = total = 0
+    right = part = total = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
@@ -131,9 +138,13 @@ def prose(path: Path) -> int:
                    adv.source if adv else None)
             want = ("tie" if g.get("tie") else g.get("winner"), g.get("gaining"))
             ok = got[:2] == want
+            # the competitor named by its brand alone ("Tesla" for the gold "Tesla Model 3")
+            near = ok or (all(_part_of(p, w) for p, w in zip(got[:2], want)))
             right += ok
-            print(f"  {art['id']} {g['heading_en']!r}: gold {want} got {got} {'ok' if ok else 'WRONG'}")
-    print(f"\nprose articles: {right}/{total} sections right")
+            part += near
+            print(f"  {art['id']} {g['heading_en']!r}: gold {want} got {got} "
+                  f"{'ok' if ok else ('brand only' if near else 'WRONG')}")
+    print(f"\nprose articles: {right}/{total} sections right; {part}/{total} counting a brand for its model")
     return 0
 
 

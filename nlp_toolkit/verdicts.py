@@ -204,9 +204,7 @@ def en_clause(text: str, labelled: bool) -> Optional[Reading]:
     if r is None or (r.winner and r.winner.lower() in _NOT_NAMES):
         return None
     r.aspect = r.aspect or aspect
-    r.gaining = _en_gaining(tail) or (None if r.tie else None)
-    if r.tie and not r.gaining:
-        r.gaining = _en_gaining(head)
+    r.gaining = _en_gaining(tail) or (_en_gaining(head) if r.tie else None)
     r.margin = "normal" if (r.tie or r.shared) else margin_of(head, "en")
     return r
 

@@ -33,8 +33,8 @@ from typing import Optional
 
 from .document import Advantage, Article, Notice, Section
 from .limits import check_deadline
-from .script import ASCII_QUOTES, ASCII_STOPS, CLOSE_QUOTES, EN_CLOSE_QUOTES, EN_STOPS, ZH_STOPS
-from .script import to_simplified
+from .script import (ASCII_QUOTES, ASCII_STOPS, CLOSE_QUOTES, EN_CLOSE_QUOTES, EN_STOPS, HAN_BASIC, ZH_STOPS,
+                     to_simplified)
 from .settings import DEFAULT, Settings
 from .verdicts import Reading, normalize, parse_verdict, word
 
@@ -130,7 +130,7 @@ class NameResolver:
             gaz = _gazetteer_en(surface)
             if gaz:
                 return self._article_name(gaz)
-        return base if re.fullmatch(r"[\x00-\x7f’]+", base) else None
+        return base if _is_latin(base) else None
 
     @classmethod
     def of_names(cls, names) -> "NameResolver":
@@ -138,10 +138,10 @@ class NameResolver:
         r = cls.__new__(cls)
         r.en, r.zh = {}, {}
         for n in names:
-            if re.search(r"[\u4e00-\u9fff]", n):
+            if _HAN.search(n):
                 r.zh[n] = n
                 r.zh.setdefault(to_simplified(n), n)  # a verdict is read in simplified characters
-            else:  # a Latin name is written so on both sides ("vivo X200 Pro")
+            else:  # a name without Chinese characters is written so on both sides ("vivo X200 Pro")
                 r.en[n] = r.zh[n] = n
         return r
 
@@ -248,8 +248,8 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
         if is_head:
             sec.heading_en, sec.heading_zh = head.en or None, head.zh or None
             en_r, zh_r = readings[first]
-            sec.aspect_en = en_r.aspect if en_r else (normalize(head.en, "en") or None if head.en else None)
-            sec.aspect_zh = zh_r.aspect if zh_r else (head.zh.strip() or None if head.zh else None)
+            sec.aspect_en = en_r.aspect if en_r else None
+            sec.aspect_zh = zh_r.aspect if zh_r else None
             en_a = _advantage(en_r, "en", names, head.zh, "en", "heading") if en_r else None
             zh_a = _advantage(zh_r, "zh", names, head.zh, "zh", "heading") if zh_r else None
             sec.advantage, sec.advantage_alt = _reconcile(article, k, head, en_a, zh_a)
@@ -263,22 +263,35 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
                 zh_a = _advantage(zh_r, "zh", names, unit.zh, "zh", "line") if zh_r else None
                 sec.advantage, sec.advantage_alt = _reconcile(article, k, unit, en_a, zh_a)
                 sec.verdict_pair = i
-                if is_head:
-                    sec.aspect_en = (en_r.aspect if en_r and en_r.aspect else None) or sec.aspect_en
-                    sec.aspect_zh = (zh_r.aspect if zh_r and zh_r.aspect else None) or sec.aspect_zh
-                else:
-                    sec.aspect_en = en_r.aspect if en_r else None
-                    sec.aspect_zh = zh_r.aspect if zh_r else None
+                sec.aspect_en = en_r.aspect if en_r else None
+                sec.aspect_zh = zh_r.aspect if zh_r else None
                 break
-        if sec.advantage is None and is_head:
-            # an aspect heading without any verdict names no aspect of a comparison
-            sec.aspect_en = readings[first][0].aspect if readings[first][0] else None
-            sec.aspect_zh = readings[first][1].aspect if readings[first][1] else None
+        if is_head and sec.advantage is not None:
+            # a side whose heading states no verdict names the aspect by the heading's text (an aspect heading
+            # without any verdict names no aspect of a comparison)
+            heading_en, heading_zh = _heading_aspects(head)
+            sec.aspect_en = sec.aspect_en or (heading_en if readings[first][0] is None else None)
+            sec.aspect_zh = sec.aspect_zh or (heading_zh if readings[first][1] is None else None)
         for p in article.pairs[first:last + 1]:
             p.section = k
         sections.append(sec)
     article.sections = sections
     _prose_advantages(article, names)
+
+
+def _heading_aspects(unit) -> tuple[Optional[str], Optional[str]]:
+    """An aspect heading's text on each side, undecorated, as the aspect it names ("Price" / "价格")."""
+    return (normalize(unit.en, "en") or None if unit.en else None,
+            normalize(unit.zh, "zh") or None if unit.zh else None)
+
+
+def _is_latin(name: str) -> bool:
+    """Whether a name is written in Latin letters, and so the same on both sides ("TikTok", "vivo X200 Pro")."""
+    return _LATIN.fullmatch(name) is not None
+
+
+_LATIN = re.compile(r"[\x00-\x7f’]+")
+_HAN = re.compile(f"[{HAN_BASIC}]")
 
 
 def _competitor_names(article: Article) -> tuple[list[str], dict, dict]:
@@ -287,7 +300,7 @@ def _competitor_names(article: Article) -> tuple[list[str], dict, dict]:
 
     comps = competitors(article)
     en = {c: c for c in comps}
-    zh = {c: c for c in comps if re.fullmatch(r"[\x00-\x7f’]+", c)}
+    zh = {c: c for c in comps if _is_latin(c)}
     for p in article.pairs:
         for e in p.entities:
             if e.canonical in comps and len(e.text) >= 2:
@@ -295,11 +308,12 @@ def _competitor_names(article: Article) -> tuple[list[str], dict, dict]:
     # a model named after its brand ("Tesla Model 3", "特斯拉Model 3") is that competitor when the article
     # later writes the model alone ("the Model 3 outpaces its rival")
     for c in comps:
-        if not re.fullmatch(r"[\x00-\x7f’]+", c):
+        if not _is_latin(c):
             continue
         for p in article.pairs:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(c)}\s+(?P<model>(?:[a-z]{{1,5}}[A-Z]|[A-Z0-9])[\w-]*(?:\s+[A-Z0-9][\w-]*){{0,2}})",
-                                 p.en or ""):
+            model_rx = (rf"(?<![\w-]){re.escape(c)}\s+"
+                        r"(?P<model>(?:[a-z]{1,5}[A-Z]|[A-Z0-9])[\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})")
+            for m in re.finditer(model_rx, p.en or ""):
                 model = m.group("model")
                 if model not in comps and len(model) >= 3:
                     en.setdefault(model, c)
@@ -379,12 +393,12 @@ def _prose_advantages(article: Article, names: NameResolver) -> None:
                 head = article.pairs[sec.first_pair]
                 # how the Chinese side writes the winner: a Chinese name linked to it, else its Latin name
                 zh_forms = sorted((k for k, v in zh_names.items() if v == winner),
-                                  key=lambda k: re.fullmatch(r"[\x00-\x7f’]+", k) is not None)
+                                  key=_is_latin)
                 winner_zh = zh_forms[0] if zh_forms else None
-                sec.advantage = Advantage(winner=winner, winner_zh=winner_zh, gaining=gaining, tie=tie, evidence=langs, source="prose",
+                sec.advantage = Advantage(winner=winner, winner_zh=winner_zh, gaining=gaining, tie=tie,
+                                          evidence=langs, source="prose",
                                           confidence=confidence)
-                sec.aspect_en = normalize(head.en, "en") or None if head.en else None
-                sec.aspect_zh = normalize(head.zh, "zh") or None if head.zh else None
+                sec.aspect_en, sec.aspect_zh = _heading_aspects(head)
         elif winner and not sec.advantage.tie and sec.advantage.winner and winner != sec.advantage.winner:
             msg = (f"section {sec.index}: the {sec.advantage.source} says {sec.advantage.winner} has the advantage, "
                    f"but its prose favours {winner} ({confidence:.0%} of the sentences that argue one)")

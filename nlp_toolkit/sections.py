@@ -122,10 +122,12 @@ class NameResolver:
         if lang == "en":
             word_rx = re.compile(rf"(?<![\w-]){re.escape(base)}(?![\w-])", re.I)
             holding = [k for k in table if word_rx.search(k)]
+            if holding:
+                return table[max(holding, key=len)]
         else:
-            holding = [k for k in table if len(base) >= 2 and base in k]
-        if holding:
-            return table[max(holding, key=len)]
+            short = _zh_short_form(base, table)
+            if short:
+                return short
         if lang == "zh":
             gaz = _gazetteer_en(surface)
             if gaz:
@@ -163,6 +165,34 @@ class NameResolver:
         if canonical in zh_text:
             names.append(canonical)
         return max(names, key=len) if names else None
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether ``short`` may be a Chinese short form of ``full``: its characters in order (东航 of 东方航空,
+    工行 of 工商银行, 国航 of 中国国际航空, 海豹 of 比亚迪海豹)."""
+    if not (2 <= len(short) < len(full)) or not _HAN.match(short):
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
+
+
+def _zh_short_form(surface: str, table: dict) -> Optional[str]:
+    """The canonical name of the known name that ``surface`` shortens; a name that keeps its first character
+    comes first (南航 is 南方航空 before 海南航空), then one holding it whole, then the longest. A verdict's
+    subject may run on past the name ("招行服务好"): then its first two to four characters are tried, as the
+    start of a name only."""
+    def best(short: str, anchored: bool) -> Optional[str]:
+        cands = [k for k in table if (short in k or _abbreviates(short, k)) and (not anchored or k[0] == short[0])]
+        if not cands:
+            return None
+        key = max(cands, key=lambda k: (k[0] == short[0], short in k, len(k)))
+        return table[key]
+
+    found = best(surface, anchored=False) if len(surface) <= 6 else None
+    if found is None and len(surface) > 2:
+        for n in (4, 3, 2):
+            found = found or best(surface[:n], anchored=True)
+    return found
 
 
 def _gazetteer_en(zh: str) -> Optional[str]:

@@ -70,13 +70,20 @@ def rules(patterns_file: str = "advantage_patterns.tsv", lexicon_file: str = "ad
             words.setdefault((kind, lang), []).append(phrase)
     # longest phrases first, so that 遥遥领先 wins over 领先
     alt = {k: "|".join(sorted(v, key=len, reverse=True)) for k, v in words.items()}
+    macro = re.compile(r"\{([A-Z_]+)_(EN|ZH)\}")  # {KIND_LANG}: the phrases of that kind
+
+    def expand(rx: str) -> str:
+        return macro.sub(lambda m: alt[(m.group(1).lower(), m.group(2).lower())], rx)
+
+    # a phrase may name another kind's phrases ("the {PRIZE_EN} goes to"); one level deep
+    words = {k: [expand(p) for p in v] for k, v in words.items()}
+    alt = {k: "|".join(sorted(v, key=len, reverse=True)) for k, v in words.items()}
     patterns: dict[str, list[re.Pattern]] = {}
     for n, line in enumerate(model_file(patterns_file).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         lang, rx = line.split("\t", 1)
-        # {KIND_LANG} stands for the lexicon's phrases of that kind ({VERDICT_EN}, {LABEL_ZH}, ...)
-        rx = re.sub(r"\{([A-Z_]+)_(EN|ZH)\}", lambda m: alt[(m.group(1).lower(), m.group(2).lower())], rx)
+        rx = expand(rx)  # {KIND_LANG}: the lexicon's phrases of that kind ({VERDICT_EN}, {LABEL_ZH}, ...)
         try:
             patterns.setdefault(lang, []).append(re.compile(rx, re.I))
         except re.error as err:
@@ -92,7 +99,7 @@ def word(kind: str, lang: str) -> re.Pattern:
 
 # -- normalizing a line --------------------------------------------------------------------------------------------
 _NUMBERING = re.compile(
-    r"^\s*(?:(?:round|part|category|test|no\.?|#)\s*\d+\s*[:：.)\-–—]?|\d{1,2}\s*[.)、:：]|\(\d{1,2}\)|[（(]?[一二三四五六七八九十]+[、.)）]"
+    r"^\s*(?:(?:round|part|category|test|no\.?|#)\s*\d+(?!\s+(?:goes|went|belongs|is|was)\b)\s*[:：.)\-–—]?|\d{1,2}\s*[.)、:：]|\(\d{1,2}\)|[（(]?[一二三四五六七八九十]+[、.)）]"
     r"|第[一二三四五六七八九十\d]+(?:轮|回合|部分|项|局|章|节)\s*[:：、.]?|[IVX]{1,4}\.)\s*", re.I)
 _MARKUP = re.compile(r"\*\*|__|^#+\s*|^>\s*")
 _TRAIL = " \t.,;:!。，；：！、…\"'“”‘’「」『』《》()（）[]【】*"
@@ -156,11 +163,18 @@ _NAME = (rf"(?:the\s+)?(?-i:{_WORD}(?:\s+(?:{_WORD}|of|&)){{0,5}})"
          r"(?:['’]s\s+(?:\w+\s+){0,2}?\w+)?")
 _EN_BUT = re.compile(r"\s*(?:,|;|—|–)?\s*\b(?:but|while|though|although|yet|whereas)\b\s*|\s*[;—–]\s*"
                      r"|\s*,?\s+as\s+(?=(?-i:[A-Z]))", re.I)
-_EN_ASPECT_FIRST = re.compile(r"^(?:on|in|for|at|when it comes to|as for|as far as|in terms of)\s+(?P<aspect>[^,]+?)"
+_EN_ASPECT_FIRST = re.compile(r"^(?:on|in|for|at|when it comes to|as for|as far as|in terms of)\s+"
+                              # time and discourse phrases are no aspect: "For now, ...", "On balance, ..."
+                              r"(?!(?:now|the moment|the time being|present|short|the end|sum|general|balance|paper|"
+                              r"practice|our money|my money|this reason)\b)(?P<aspect>[^,]+?)"
                               r"(?:\s+goes)?\s*,\s*(?P<rest>.+)$", re.I)
 _EN_ASPECT_AFTER = (r"(?:\s+(?:on|in|at|for|when it comes to|in terms of)\s+(?P<aspect>[^,;]+?)"
                     r"(?=\s*(?:[,;.]|$|\s(?:by|hands|narrowly|easily|comfortably|thanks|with|but|while|though|"
                     r"this|overall|again|too)\b)))?")
+#: time and discourse phrases that open a verdict without being part of it ("On balance, Garmin wins")
+_EN_DISCOURSE = re.compile(r"^(?:for now|for the moment|for the time being|at the moment|at present|in short|in the end|"
+                           r"in sum|overall|on balance|on paper|in practice|all in all|ultimately|so far|right now|"
+                           r"today|for our money)\b\s*,?\s*", re.I)
 _EN_FILLER = re.compile(r"^\s*(?:it'?s|it is|the winner is|winner is|we pick|we'd pick|we choose|go with|pick|"
                         r"our pick is|we give it to|this one goes to|this goes to)\s+", re.I)
 
@@ -193,12 +207,16 @@ def _en_tie(head: str) -> bool:
 def en_clause(text: str, labelled: bool) -> Optional[Reading]:
     """A verdict clause: "Samsung edges out Apple on battery life", "the edge goes to Apple", "a draw";
     ``labelled``: the clause follows a verdict label, so a bare name ("Samsung, hands down") is a winner."""
-    text = strip_phrase(text) or ""
+    text = _EN_DISCOURSE.sub("", strip_phrase(text) or "")
     aspect = None
     m = _EN_ASPECT_FIRST.match(text)
     if m:
         aspect, text = strip_phrase(m.group("aspect")), m.group("rest")
     parts = _EN_BUT.split(text, maxsplit=1)
+    if len(parts) == 1:  # "Spotify leads on podcasts, YouTube Music is closing the gap"
+        m = re.search(r",\s+(?=[^,]+$)", text)
+        if m and _en_gaining(text[m.end():]):
+            parts = [text[:m.start()], text[m.end():]]
     head, tail = parts[0], (parts[1] if len(parts) > 1 else "")
     r = _en_reading(head, labelled)
     if r is None or (r.winner and r.winner.lower() in _NOT_NAMES):
@@ -212,7 +230,11 @@ def en_clause(text: str, labelled: bool) -> Optional[Reading]:
 def _en_reading(head: str, labelled: bool) -> Optional[Reading]:
     both = word("both", "en")
     if _en_tie(head) and not re.search(rf"^(?:{_NAME})\s+(?:{word('lead', 'en').pattern})\b", head):
-        m = re.search(r"\b(?:on|in|for|at|when it comes to)\s+(?P<aspect>[^,;]+?)\s*$", head)
+        # "neck and neck on price", "On comfort the two are all square": the idiom's own "on" is no aspect
+        rest = re.sub(rf"(?<![\w-])(?:{word('tie', 'en').pattern})(?![\w-])", " , ", head, flags=re.I)
+        m = (re.search(r"(?:^|.*\s)(?:on|in|for|at|when it comes to)\s+(?P<aspect>[^,;]+?)\s*$", rest, re.I)
+             or re.match(r"^(?:on|in|for|at|when it comes to)\s+(?P<aspect>[\w' -]+?)\s+(?=(?:the|both|it|they|these|"
+                         r"neither)\b)", head, re.I))
         return Reading(tie=True, aspect=strip_phrase(m.group("aspect")) if m else None)
     m = re.match(rf"(?:{both.pattern})\b(?:\s+{_NAME}\s+and\s+{_NAME})?", head, re.I)
     if m and (labelled and not re.search(r"\band\b", head[m.end():]) or re.match(
@@ -220,18 +242,23 @@ def _en_reading(head: str, labelled: bool) -> Optional[Reading]:
         a = re.match(rf"\s+(?:\w+\s+)?(?:{word('both_praise', 'en').pattern})\s+(?:on|in|for|at|when it comes to)\s+"
                      r"(?P<aspect>[^,;]+?)\s*$", head[m.end():], re.I)
         return Reading(shared=True, aspect=strip_phrase(a.group("aspect")) if a else None)
-    m = re.search(rf"(?:{word('goes_to', 'en').pattern})\s+(?P<who>{_NAME}){_EN_ASPECT_AFTER}", head)
+    m = re.match(rf"^(?:the\s+)?(?:{word('prize', 'en').pattern})\s+(?:for|on|in|at|when it comes to)\s+"
+                 rf"(?P<aspect>[^,;]+?)\s+(?:goes|go|went)\s+to\s+(?P<who>{_NAME})\s*$", head, re.I)
+    if m:
+        return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
+    m = re.search(rf"(?i:{word('goes_to', 'en').pattern})\s+(?P<who>{_NAME}){_EN_ASPECT_AFTER}", head)
     if m:
         return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
     m = re.match(rf"^(?P<aspect>[\w' -]{{2,40}}?)\s+goes\s+to\s+(?P<who>{_NAME})\s*$", head)
-    if m and not re.match(rf"^(?:the\s+)?(?:edge|win|nod|point|round|victory|crown|prize)\b", m.group("aspect"), re.I):
+    if m and not re.match(rf"^(?:the\s+)?(?:{word('prize', 'en').pattern})\b", m.group("aspect"), re.I):
         return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
     m = re.match(rf"^(?P<other>{_NAME})\s+(?:{word('lose', 'en').pattern})\s+(?P<who>{_NAME}){_EN_ASPECT_AFTER}", head)
     if m:
         return Reading(winner=_clean_name(m.group("who")), loser=_clean_name(m.group("other")),
                        aspect=strip_phrase(m.group("aspect")))
+    margin = f"{word('margin_large', 'en').pattern}|{word('margin_slight', 'en').pattern}"
     m = re.match(rf"^(?P<who>{_NAME})\s+(?:{word('beat', 'en').pattern})\s+(?P<other>{_NAME}|(?:its|the)\s+"
-                 rf"(?:rivals?|competition|pack|field|others?)){_EN_ASPECT_AFTER}", head)
+                 rf"(?:rivals?|competition|pack|field|others?))(?:\s+(?:{margin}))?{_EN_ASPECT_AFTER}", head)
     if m:
         return Reading(winner=_clean_name(m.group("who")), loser=_clean_name(m.group("other")),
                        aspect=strip_phrase(m.group("aspect")))
@@ -241,28 +268,34 @@ def _en_reading(head: str, labelled: bool) -> Optional[Reading]:
         return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
     lead = word("lead", "en").pattern
     m = re.match(rf"^(?P<who>{_NAME})\s+(?:(?:\w+ly|still|also|clearly)\s+)?(?:{lead})\b(?:\s+(?:here|this one|"
-                 rf"this round|overall))?{_EN_ASPECT_AFTER}", head)
+                 rf"this round|overall))?(?:\s+(?!(?i:on|in|at|for|by)\b){_NAME})?(?:\s+(?:{margin}))?{_EN_ASPECT_AFTER}", head)
     if m:
         return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
     if not labelled:
         return None
-    # after a label: the winner is the name the clause starts with ("Samsung, hands down", "It's BYD")
+    # after a label: the winner is the name the clause starts with ("Samsung, hands down", "It's BYD"), the
+    # aspect may follow it ("Hertz, for airport coverage", "Subaru Outback (for off-road ability)")
     rest = _EN_FILLER.sub("", head)
+    tail_aspect = None
+    m = re.search(r"(?:\s*,\s*|\s*\(\s*)(?:for|on|in|at|when it comes to)\s+(?P<aspect>[^,;()]+?)\s*\)?\s*$", rest, re.I)
+    if m:
+        tail_aspect, rest = strip_phrase(m.group("aspect")), rest[:m.start()]
     m = re.match(rf"^(?P<who>{_NAME})(?:\s+it is)?{_EN_ASPECT_AFTER}(?:\s*,|\s+by\b|\s+(?:{word('margin_large', 'en').pattern})|"
                  rf"\s+(?:{word('margin_slight', 'en').pattern})|\s+(?:{lead})|\s*$)", rest)
     if m and not re.fullmatch(r"(?i:none|nobody|neither|no one|n/?a)", m.group("who")):
         who = m.group("who")
         for kind in ("lead", "margin_large", "margin_slight"):
             who = word(kind, "en").sub(" ", who)
-        return Reading(winner=_clean_name(re.sub(r"\s+", " ", who)), aspect=strip_phrase(m.group("aspect")))
+        return Reading(winner=_clean_name(re.sub(r"\s+", " ", who)),
+                       aspect=strip_phrase(m.group("aspect")) or tail_aspect)
     return None
 
 
 # -- Chinese -------------------------------------------------------------------------------------------------------
-_ZH_BUT = re.compile(r"[,，;；]\s*(?:而|但|但是|不过|同时|然而)|[;；]|(?:而|但是|不过|然而)(?=\S{2})")
+_ZH_BUT = re.compile(r"[,，;；]\s*(?:而(?!言)|但|但是|不过|同时|然而)|[;；]|(?:而(?!言|且)|但是|不过|然而)(?=\S{2})")
 _ZH_WHO = re.compile(r"^\s*(?:而|但|但是|不过|同时|然而)?\s*(?P<who>[A-Za-z][\w .&'-]*?|[^的，,\s“”]{2,8}?)"
                      r"(?=的|也|正|在|已|还|则|同样|仍)")
-_ZH_ADVERBS = re.compile(r"(?:仍然|依然|继续|目前|暂时|明显|稍稍|略微|则|更是|还是|依旧|再次|这次|这一轮|本轮|都|也)+$")
+_ZH_ADVERBS = re.compile(r"(?:仍然|依然|继续|目前|暂时|明显|稍稍|略微|微弱|小幅|大幅|则|更是|还是|依旧|再次|这次|这一轮|本轮|都|也)+$")
 _ZH_LEADING = re.compile(r"^(?:这一轮|本轮|这一项|本项|这次|这一回合|本回合|目前|如今|现在|仍是|仍然是|还是|是|而|最终|总体来看|总的来说|综合来看|整体而言|总体而言|"
                          r"可以说|显然|毫无疑问|看来)+[,，]?")
 
@@ -287,6 +320,10 @@ def zh_clause(text: str, labelled: bool) -> Optional[Reading]:
     """A Chinese verdict clause: "在续航方面,三星略胜一筹", "比亚迪完胜特斯拉", "两者打成平手"."""
     text = strip_phrase(text) or ""
     m = _ZH_BUT.search(text)
+    if m is None:  # "京东在物流上领先,菜鸟正在迎头赶上": the gaining clause after a plain comma
+        m = re.search(r"[，,](?=[^，,]+$)", text)
+        if m and not _zh_gaining(text[m.end():]):
+            m = None
     head, tail = (text[:m.start()], text[m.end():]) if m else (text, "")
     r = _zh_reading(head, labelled)
     if r is None:
@@ -296,21 +333,60 @@ def zh_clause(text: str, labelled: bool) -> Optional[Reading]:
     return r
 
 
+def _not_zh_aspect(s: str) -> bool:
+    return bool(word("not_aspect", "zh").search(s) or word("lead", "zh").search(s))
+
+
 def _zh_reading(head: str, labelled: bool) -> Optional[Reading]:
     aspect = None
     mark = word("zh_aspect_mark", "zh").pattern
-    m = re.match(rf"^(?:在|就|论|说到|谈到|至于)?(?P<aspect>[^，,:：]{{1,14}}?)(?:{mark})[，,:：]\s*(?P<rest>.+)$", head)
-    if m and not word("lead", "zh").search(m.group("aspect")):
-        aspect, head = strip_phrase(m.group("aspect")), m.group("rest")
+    both = word("both_noun", "zh").pattern
+    if labelled:  # "胜者:京东(物流速度)": the aspect in brackets after the winner
+        m = re.match(r"^(?P<rest>[^（(]+?)\s*[（(](?P<aspect>[^）)]{1,12})[）)]?$", head)
+        if m and not _not_zh_aspect(m.group("aspect")):
+            aspect, head = strip_phrase(m.group("aspect")), m.group("rest")
+    m = (re.match(rf"^(?:在|就|论|说到|谈到|至于)?(?P<aspect>[^，,:：]{{1,14}}?)(?:{mark})[，,:：]\s*(?P<rest>.+)$", head)
+         # a topic opened by its own word needs no mark: "就续航而言,", "论服务质量,", "说到拍照,"
+         or re.match(r"^(?:就|论|说到|谈到|至于|对于|比起)(?P<aspect>[^，,:：]{1,12}?)(?:而言|来说|来看|方面)?[，,:：]\s*"
+                     r"(?P<rest>.+)$", head))
+    if m and not _not_zh_aspect(m.group("aspect")):
+        aspect, head = strip_phrase(m.group("aspect")) or aspect, m.group("rest")
+    m = re.match(r"^(?P<who>[^，,]{1,16})[，,]\s*(?P<how>[^，,]{1,10})$", head)
+    if labelled and m:  # "蔚来,微弱领先", "拼多多,大幅领先": a name, then how it leads
+        how = m.group("how")
+        for kind in ("lead", "margin_large", "margin_slight"):
+            how = word(kind, "zh").sub("", how)
+        if len(how.strip()) <= 2 and how != m.group("how"):
+            return Reading(winner=_zh_winner(m.group("who")), aspect=aspect)
+    if aspect is None:  # "价格,拼多多胜出": a bare aspect before a comma, when what follows is a verdict
+        m = re.match(r"^(?P<aspect>[^，,:：\s]{2,8})[，,]\s*(?P<rest>.+)$", head)
+        if m and not _not_zh_aspect(m.group("aspect")):
+            r = _zh_reading(m.group("rest"), labelled=False)
+            if r is not None and r.decided:
+                r.aspect = r.aspect or strip_phrase(m.group("aspect"))
+                return r
     if aspect is None:  # "两者在屏幕素质上打成平手": the aspect inside the clause
         m = re.search(rf"在(?P<aspect>[^，,:：在]{{1,12}}?)(?:方面|上)", head)
         if m and not word("lead", "zh").search(m.group("aspect")):
             aspect = strip_phrase(m.group("aspect"))
     if word("tie", "zh").search(head):
-        return Reading(tie=True, aspect=aspect)
+        # "两款耳机的降噪效果难分伯仲": the aspect between the two and the idiom
+        m = re.match(rf"^(?:{both})的(?P<aspect>[^，,的]{{1,10}}?)(?:都|也|可谓|基本|几乎)?(?:{word('tie', 'zh').pattern})", head)
+        return Reading(tie=True, aspect=aspect or (strip_phrase(m.group("aspect")) if m else None))
+    if labelled and re.fullmatch(rf"(?:{both})(?:都|均|皆)?(?:是|为)?(?:赢家|胜者)?", head):
+        return Reading(shared=True, aspect=aspect)  # "赢家:两者"
     m = re.match(rf"^(?:{word('both', 'zh').pattern})", head)
     if m and (labelled or re.match(rf"[^，,。]{{0,12}}?(?:{word('both_praise', 'zh').pattern})", head[m.end():])):
-        return Reading(shared=True, aspect=aspect)
+        on = re.search(rf"(?:{word('win_on', 'zh').pattern})(?P<aspect>[^，,。]{{1,12}})$", head)
+        return Reading(shared=True, aspect=aspect or (strip_phrase(on.group("aspect")) if on else None))
+    # "招行服务好,胜在手机银行体验", "京东胜在物流": the winner is the subject, the aspect after 胜在
+    m = re.match(rf"^(?P<who>[^，,]{{1,14}}?)[，,]?(?:{word('win_on', 'zh').pattern})(?P<aspect>[^，,。]{{1,12}})$", head)
+    if m:
+        return Reading(winner=_zh_winner(m.group("who")), aspect=aspect or strip_phrase(m.group("aspect")))
+    # "我们更推荐理想L6": a recommendation's object
+    m = re.match(rf"^(?:{word('recommend', 'zh').pattern})(?P<who>[^，,。的]{{1,16}})$", _ZH_LEADING.sub("", head))
+    if m and not re.search(r"[吗?？]|(?:谁|哪)", head):
+        return Reading(winner=_zh_winner(m.group("who")), aspect=aspect)
     m = re.match(rf"^(?P<other>[^，,]+?)(?:{word('lose', 'zh').pattern})(?P<who>[^，,。]+)$", head)
     if m:
         other = re.sub(rf"在[^，,]+?(?:{mark})$", "", m.group("other"))
@@ -328,15 +404,18 @@ def _zh_reading(head: str, labelled: bool) -> Optional[Reading]:
         r"^(?P<who>.+?)(?:是|为|成为|堪称)(?:本轮|这一轮|本项|最终|最大|明显|当之无愧|毫无疑问)?的?(?:赢家|胜者|优胜者|胜出者|首选|王者)", head)
     if m:
         return Reading(winner=_zh_winner(m.group("who")), aspect=aspect)
-    m = re.match(rf"^(?P<who>[^，,]+?)在(?P<aspect>[^，,:：]+?)(?:{mark})(?P<lead>.+)$", head)
+    m = (re.match(rf"^(?P<who>[^，,]+?)在(?P<aspect>[^，,:：]+?)(?:{mark})(?P<lead>.+)$", head)
+         # "微信支付在线下领先": no mark when the lead phrase follows the aspect at once
+         or re.match(rf"^(?P<who>[^，,在]+?)在(?P<aspect>[^，,:：]{{1,8}}?)(?P<lead>(?:仍然|依然|继续|明显|稍稍|略微)?(?:"
+                     rf"{word('lead', 'zh').pattern}).*)$", head))
     if m and word("lead", "zh").search(m.group("lead")):
         return Reading(winner=_zh_winner(m.group("who")), aspect=strip_phrase(m.group("aspect")))
     lead = word("lead", "zh").search(head)
     if lead and lead.start() > 0:
-        who = head[:lead.start()]
-        if not re.search(r"(?:谁|哪|是否|能否|吗)", head):
-            return Reading(winner=_zh_winner(who), aspect=aspect)
-    if labelled and 1 <= len(head) <= 12 and not re.search(r"[吗?？]|(?:谁|哪)", head):
+        who = _zh_winner(head[:lead.start()])
+        if who and not re.search(r"(?:谁|哪|是否|能否|吗)", head):
+            return Reading(winner=who, aspect=aspect)
+    if labelled and 1 <= len(head) <= 20 and not re.search(r"[吗?？，,]|(?:谁|哪)", head):
         w = _zh_winner(head)
         if w and not re.fullmatch(r"(?:无|没有|暂无|待定|未定)", w):
             return Reading(winner=w, aspect=aspect)
@@ -377,7 +456,13 @@ def parse_verdict(text: str, lang: str) -> Optional[Reading]:
         g = {k: v for k, v in m.groupdict().items() if v is not None}
         if lang == "en" and re.search(r"\b(?:is|are|was|were|said|says|has|have|had)\b", g.get("aspect", "")):
             continue  # "The judges were blunt: ...": a clause before the colon, not an aspect
+        if lang == "zh" and "aspect" in g and _not_zh_aspect(g["aspect"]):
+            continue  # "去年,比亚迪领先": a time or a discourse word before the comma, not an aspect
         labelled = "label" in g or trophy
+        if "tie" in g:  # "Draw: both are even on portability", "平局:两款车的空间不相上下"
+            r = clause(g.get("clause", ""), labelled=False) or Reading()
+            r = Reading(tie=True, aspect=r.aspect, gaining=r.gaining, form="label")
+            return r
         if "verdict" in g or "clause" in g:
             r = clause(g.get("verdict") or g.get("clause", ""), labelled=labelled)
             body = g.get("verdict") or g.get("clause", "")
@@ -396,7 +481,7 @@ def parse_verdict(text: str, lang: str) -> Optional[Reading]:
                 r.winner, r.shared = None, True  # "两者都在X方面表现出色"
             if lang == "zh" and not (r.tie or r.shared):
                 r.margin = margin_of(t, lang)
-        r.aspect = strip_phrase(g.get("aspect")) or r.aspect
+        r.aspect = strip_phrase(g.get("aspect")) or strip_phrase(g.get("for_aspect")) or r.aspect
         r.form = "label" if "label" in g else "heading"
         if not r.decided:
             continue

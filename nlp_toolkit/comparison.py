@@ -30,9 +30,49 @@ _ZH_END = ZH_STOPS + ASCII_STOPS + SEMICOLONS
 _ZH_SENT = re.compile(rf"[^{_ZH_END}]*[{_ZH_END}]?")
 
 
+#: a name as an article's framing sentence writes it: capitalized or camel-cased words, numbers inside
+_FRAME_NAME = r"(?-i:(?:[A-Z][\w.&'’-]*|[a-z]{1,5}[A-Z][\w.-]*)(?:\s+(?:[A-Z0-9][\w.&'’-]*|[a-z]{1,5}[A-Z][\w.-]*)){0,3})"
+#: how the opening of a comparison names its two competitors: "X vs Y", "we compared X with Y", "pits X against
+#: Y", "two platforms, X and Y"
+_FRAMES = [re.compile(rx, re.I) for rx in (
+    rf"(?P<a>{_FRAME_NAME})\s+(?:vs\.?|versus|v\.)\s+(?:the\s+)?(?P<b>{_FRAME_NAME})",
+    rf"\bcompar(?:e|ed|es|ing)\s+(?:the\s+)?(?P<a>{_FRAME_NAME})\s+(?:with|to|and|against)\s+(?:the\s+)?(?P<b>{_FRAME_NAME})",
+    rf"\bpit(?:s|ted|ting)?\s+(?:the\s+)?(?P<a>{_FRAME_NAME})\s+against\s+(?:the\s+)?(?P<b>{_FRAME_NAME})",
+    rf"\b(?:two|both)\s+(?:[\w-]+\s+){{0,2}}?[\w-]+s,\s+(?P<a>{_FRAME_NAME})\s+and\s+(?P<b>{_FRAME_NAME})\b",
+)]
+
+
+def framing_pair(article: Article, paragraphs: int = 3) -> list[str]:
+    """The two competitors the opening of a comparison names (its first English paragraphs: the title and the
+    lead), each as the article's canonical name when an entity covers it.
+
+    >>> from nlp_toolkit.document import AlignedPair, Article
+    >>> a = Article(doc_id="d", pairs=[AlignedPair(index=0, en_ids=[0], zh_ids=[], score=1.0,
+    ...     en="We compared the Mate 70 Pro with the iPhone 16 Pro.", zh="")])
+    >>> framing_pair(a)
+    ['Mate 70 Pro', 'iPhone 16 Pro']
+    """
+    for p in article.pairs[:paragraphs]:
+        for rx in _FRAMES:
+            m = rx.search(p.en or "")
+            if not m:
+                continue
+            out = []
+            for g in ("a", "b"):
+                start, end = m.span(g)
+                covering = [e.canonical for e in p.entities if e.lang == "en" and e.canonical
+                            and e.start <= start and end <= e.end]
+                out.append(covering[0] if covering else m.group(g).rstrip(".,;:!?'’"))
+            if out[0] != out[1]:
+                return out
+    return []
+
+
 def competitors(article: Article) -> list[str]:
     """Canonical names of the competitors: section winners and gaining competitors, in order of appearance;
-    with fewer than two, the most-mentioned organizations fill up."""
+    with fewer than two, the pair the opening names (:func:`framing_pair`), then the most-mentioned
+    organizations (labelled so on either side: the English recognizer may call Meituan a person where the
+    Chinese side knows 美团 as an organization)."""
     names: list[str] = []
     for s in article.sections:
         for a in (s.advantage, s.advantage_alt):
@@ -41,8 +81,13 @@ def competitors(article: Article) -> list[str]:
                     if n and n not in names:
                         names.append(n)
     if len(names) < 2:
+        for n in framing_pair(article):
+            if len(names) < 2 and n not in names:
+                names.append(n)
+    if len(names) < 2:
+        orgs = {e.canonical for p in article.pairs for e in p.entities if e.label == "ORG" and e.canonical}
         counts = Counter(e.canonical for p in article.pairs for e in p.entities
-                         if e.lang == "en" and e.label == "ORG" and e.canonical)
+                         if e.lang == "en" and e.canonical in orgs)
         for n, _ in counts.most_common():
             if len(names) >= 2:
                 break

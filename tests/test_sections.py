@@ -274,3 +274,40 @@ def test_a_competitor_that_only_describes_a_person_is_not_the_claims_subject():
     a = process_text(text, doc_id="retail")
     ev = {(e["competitor"], e["value"]) for e in a.comparison()["evidence"][0] if e["lang"] == "en"}
     assert ev == {("Target", 300.0), ("Walmart", 350.0)}
+
+
+# -- competitors named by the opening of a comparison ------------------------------------------------------------------
+@pytest.mark.parametrize("lead, pair", [
+    ("Kindle Paperwhite vs. Kobo Clara: which e-reader should you buy?", ["Kindle Paperwhite", "Kobo Clara"]),
+    ("For a month we compared the Pixel 9 Pro to the Galaxy S24 in daily use.", ["Pixel 9 Pro", "Galaxy S24"]),
+    ("This test pits the Model Y against the Ioniq 5 on a winter road trip.", ["Model Y", "Ioniq 5"]),
+    ("Two coffee chains, Luckin and Starbucks, now fight for the same office workers.", ["Luckin", "Starbucks"]),
+])
+def test_the_opening_of_a_comparison_names_its_competitors(lead, pair):
+    from nlp_toolkit.comparison import framing_pair
+    from nlp_toolkit.document import AlignedPair, Article
+
+    a = Article(doc_id="d", pairs=[AlignedPair(index=0, en_ids=[0], zh_ids=[], score=1.0, en=lead, zh="")])
+    assert framing_pair(a) == pair
+
+
+def test_plain_news_opening_names_no_competitors():
+    from nlp_toolkit.comparison import framing_pair
+    from nlp_toolkit.document import AlignedPair, Article
+
+    lead = "Talks between Russia and Ukraine resumed in Istanbul on Monday, officials said."
+    a = Article(doc_id="d", pairs=[AlignedPair(index=0, en_ids=[0], zh_ids=[], score=1.0, en=lead, zh="")])
+    assert framing_pair(a) == []
+
+
+def test_competitors_without_verdicts_come_from_the_opening_not_the_most_named_companies():
+    from nlp_toolkit import process_text
+
+    text = ("Two ride-hailing apps, Didi and Meituan, compete for drivers in every large Chinese city.\n\n"
+            "滴滴和美团这两款网约车应用在中国每个大城市争夺司机。\n\n"
+            "Alibaba and Tencent, which back many start-ups, stayed out of the fight. Alibaba said nothing, "
+            "and Tencent declined to comment; Alibaba later issued a short statement.\n\n"
+            "阿里巴巴和腾讯投资了许多初创企业,但没有卷入这场竞争。阿里巴巴未发表评论,腾讯拒绝置评;阿里巴巴随后发表了简短声明。\n")
+    from nlp_toolkit.comparison import competitors
+
+    assert competitors(process_text(text, doc_id="ride")) == ["Didi", "Meituan"]

@@ -1,7 +1,9 @@
 """The verdict reader on the project's verdict sets, written for this project after published comparison articles.
 
 ``tests/data/verdicts.jsonl`` is the looked set: its errors were read to find classes of phenomena (its first
-"scored" half too, once spent), so it must stay read right (a regression gate)."""
+"scored" half too, once spent), so it must stay read right (a regression gate). ``verdicts_fresh.jsonl`` was
+written afterwards, blind, by a helper session that had seen neither the rules nor the looked set: it is only
+counted, by ``scripts/eval_verdicts.py --set tests/data/verdicts_fresh.jsonl``, never tuned on."""
 
 import json
 import sys
@@ -22,6 +24,10 @@ def test_the_set_covers_the_styles_it_claims():
     assert len(CASES) >= 60 and len({c["style"] for c in CASES}) >= 20
     assert {c["lang"] for c in CASES} == {"en", "zh"}
     assert {c["split"] for c in CASES} == {"looked"}
+    fresh = [json.loads(line) for line in (ROOT / "tests" / "data" / "verdicts_fresh.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    assert len(fresh) >= 60 and {c["split"] for c in fresh} == {"scored"}
+    assert not {c["text"] for c in fresh} & {c["text"] for c in CASES}
 
 
 @pytest.mark.parametrize("field", ["winner", "aspect", "margin", "tie"])

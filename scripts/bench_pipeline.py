@@ -98,16 +98,32 @@ def load_corpus(name: str, tmp: Path) -> tuple[list[tuple[Path, str]], str]:
     return out, ""
 
 
-def sides(path: Path, doc_id: str) -> tuple[list[str], list[str]]:
-    """The English and the Chinese paragraphs of an article, as the clean and langid stages side them."""
+def sides_of(article) -> tuple[list[str], list[str]]:
+    """The English and the Chinese paragraphs of a just-read article, as the clean and langid stages side them."""
     from nlp_toolkit.pipeline import load_stage
-    from nlp_toolkit.read import read_file
     from nlp_toolkit.settings import DEFAULT
 
-    a = read_file(path, doc_id=doc_id)
     for name in ("clean", "langid"):
-        load_stage(name)(a, DEFAULT)
-    return [p.text for p in a.en_paragraphs], [p.text for p in a.zh_paragraphs]
+        load_stage(name)(article, DEFAULT)
+    return [p.text for p in article.en_paragraphs], [p.text for p in article.zh_paragraphs]
+
+
+def sides(path: Path, doc_id: str) -> tuple[list[str], list[str]]:
+    from nlp_toolkit.read import read_file
+
+    return sides_of(read_file(path, doc_id=doc_id))
+
+
+def counts(en: list[str], zh: list[str]) -> tuple[int, int]:
+    """English words (whitespace-separated) of the English paragraphs, Han characters of the Chinese ones."""
+    return sum(len(p.split()) for p in en), sum(len(HAN.findall(p)) for p in zh)
+
+
+def text_counts(text: str) -> tuple[int, int]:
+    """:func:`counts` of an article's text."""
+    from nlp_toolkit.read import read_text
+
+    return counts(*sides_of(read_text(text)))
 
 
 def stable_json(article, drop_read_fields: bool = False) -> str:
@@ -294,8 +310,8 @@ def main(argv=None) -> int:
             en_words = zh_chars = 0
             for path, doc in articles:
                 en, zh = sides(path, doc)
-                en_words += sum(len(p.split()) for p in en)
-                zh_chars += sum(len(HAN.findall(p)) for p in zh)
+                w, c = counts(en, zh)
+                en_words, zh_chars = en_words + w, zh_chars + c
                 if name == "seed":
                     seed_english = en
             r = bench_corpus(timed, articles, repeat)

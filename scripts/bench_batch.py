@@ -185,7 +185,7 @@ def main():
         for name, opts in configs:
             out = Path(tmp) / name.replace(" ", "_").replace(",", "")
             report, secs, peaks, timeline = run(src, out, **opts)
-            if opts["workers"] == 1:  # one worker runs in this process: its peak is ours so far
+            if not peaks:  # no worker process sampled (none started, or too short-lived): our own peak so far
                 peaks = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
             rate = report.documents / secs
             # the words of the articles done (all of them unless some failed: then the figures say so)

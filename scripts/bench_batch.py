@@ -1,9 +1,18 @@
 #!/usr/bin/env python3
-"""Benchmark batch processing: articles/s with 1 and 2 local workers and with the Dask engine, peak RSS per
-worker, the 2-vs-1 speed-up, and whether memory stays flat as the number of articles grows.
+"""Benchmark batch processing: articles/s, English words/s and Chinese characters/s with 1 and 2 local workers
+and with the Dask engine, peak RSS per worker, the 2-vs-1 speed-up, and whether memory stays flat as the number
+of articles grows.
 
-The articles are generated from the bundled example (scripts/make_articles.py): varied selections of its
-sections, some with a missing translation, in UTF-8, GB18030 and UTF-16.
+The articles are real-length news: every document of the WMT22 news dev set
+(``../shared/corpora/wmt22_news/pairs.jsonl``, its lines grouped by ``docid``, each document one interleaved
+article: English paragraph, its Chinese translation, ..., as scripts/bench_pipeline.py builds them), the seed
+(``../shared/seed/amazon_vs_tiktok.bilingual.txt``) and the bundled example (``--example``), each whole, cycled
+through to reach ``--articles`` (scripts/make_articles.py ``write_articles``), written to a temporary directory
+in UTF-8, GB18030 and UTF-16. When ``../shared`` is absent, with a note, the articles are generated from the
+bundled example instead (``make_articles``: varied selections of its sections, some with a missing
+translation). English words are the whitespace-separated words of the English side's paragraphs, Chinese
+characters the Han characters of the Chinese side's (the sides as the ``clean`` and ``langid`` stages give
+them), counted before the runs.
 
 usage: bench_batch.py [--articles 200] [--example corpora/tesla_vs_byd.bilingual.txt] [--no-dask] [--one-core]
 
@@ -27,7 +36,53 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from make_articles import make_articles  # noqa: E402
+from bench_pipeline import SEED, WMT22, text_counts, wmt22_documents  # noqa: E402
+from make_articles import make_articles, write_articles  # noqa: E402
+
+
+def real_articles(example: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The WMT22 documents, the seed and the example, as (name, text), and notes on what is absent; no articles
+    when neither WMT22 nor the seed is there (``../shared`` absent)."""
+    out, notes = [], []
+    if WMT22.exists():
+        out += list(wmt22_documents(WMT22).items())
+    else:
+        notes.append(f"{WMT22} is absent")
+    if SEED.exists():
+        out.append((SEED.name.split(".")[0], SEED.read_text(encoding="utf-8")))
+    else:
+        notes.append(f"{SEED} is absent")
+    if not out:
+        return [], notes
+    out.append((Path(example).name.split(".")[0], Path(example).read_text(encoding="utf-8")))
+    return out, notes
+
+
+def build_articles(example: str, n: int, src: Path) -> tuple[list[Path], int, int, str]:
+    """Write the batch's ``n`` article files into ``src``; return them, their English words and Chinese
+    characters, and a line describing them."""
+    articles, notes = real_articles(example)
+    for note in notes:
+        print("note:", note, flush=True)
+    if articles:
+        paths = write_articles(articles, n, src, seed=1)
+        per = [text_counts(text) for _, text in articles]
+        picked = [per[k % len(articles)] for k in range(n)]
+        what = (f"{n} real-length articles cycled from {len(articles)} (WMT22 news documents, the seed, the "
+                f"example, each whole)")
+    else:
+        print("note: ../shared is absent; generating the articles from fragments of the bundled example "
+              "(scripts/make_articles.py) instead", flush=True)
+        paths = make_articles(example, n, src, seed=1)
+        picked = [text_counts(_decoded(p)) for p in paths]
+        what = f"{n} articles generated from {Path(example).name}"
+    return paths, sum(w for w, _ in picked), sum(c for _, c in picked), what
+
+
+def _decoded(path: Path) -> str:
+    from nlp_toolkit.read import decode, read_bytes
+
+    return decode(read_bytes(path), str(path))[0]
 
 
 def _rss_mb(pid: int) -> float:
@@ -120,8 +175,9 @@ def main():
             pass
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "articles"
-        make_articles(a.example, a.articles, src, seed=1)
-        results = {}
+        _paths, en_words, zh_chars, what = build_articles(a.example, a.articles, src)
+        print(f"{what}: {en_words} English words, {zh_chars} Chinese characters", flush=True)
+        results = {"articles": a.articles, "en_words": en_words, "zh_chars": zh_chars, "source": what}
         configs = [("local, 1 worker", dict(workers=1)), ("local, 2 workers", dict(workers=2))]
         if not a.no_dask:
             configs.append(("dask LocalCluster, 2 workers", dict(workers=2, engine="dask")))
@@ -129,14 +185,20 @@ def main():
         for name, opts in configs:
             out = Path(tmp) / name.replace(" ", "_").replace(",", "")
             report, secs, peaks, timeline = run(src, out, **opts)
-            if opts["workers"] == 1:  # one worker runs in this process: its peak is ours so far
+            if not peaks:  # no worker process sampled (none started, or too short-lived): our own peak so far
                 peaks = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
             rate = report.documents / secs
+            # the words of the articles done (all of them unless some failed: then the figures say so)
+            done = report.documents == a.articles
             results[name] = {"articles": report.documents, "seconds": round(secs, 1),
                              "articles_per_s": round(rate, 2),
+                             "en_words_per_s": round(en_words / secs) if done else None,
+                             "zh_chars_per_s": round(zh_chars / secs) if done else None,
                              "peak_rss_mb_per_worker": [round(p) for p in peaks[: max(1, opts["workers"])]]}
             outputs[name] = (out / "pairs.jsonl").read_bytes()
-            print(f"{name:32s} {report.documents} articles in {secs:6.1f} s = {rate:5.2f} articles/s; "
+            words = (f"{en_words / secs:6,.0f} English words/s, {zh_chars / secs:6,.0f} Chinese chars/s" if done
+                     else f"words/s not given: {a.articles - report.documents} articles failed")
+            print(f"{name:32s} {report.documents} articles in {secs:6.1f} s = {rate:5.2f} articles/s, {words}; "
                   f"peak RSS per worker (MB): {results[name]['peak_rss_mb_per_worker']}", flush=True)
             if timeline:
                 half = [r for t, r in timeline if t < timeline[-1][0] / 2 and r > 0]

@@ -5,6 +5,9 @@ Each generated article keeps the example's opening, then a random selection of i
 order, each section's body paragraphs sampled; some articles lose one Chinese paragraph (a 1-0 bead), and
 they are saved in UTF-8, GB18030 or UTF-16. Deterministic for a given seed.
 
+:func:`write_articles` instead writes given articles whole (real-length ones: scripts/bench_batch.py), cycling
+through them to the number asked for, in the same mix of encodings.
+
 usage: make_articles.py EXAMPLE N OUT_DIR [--seed 0]
 """
 
@@ -14,6 +17,9 @@ import argparse
 import random
 import re
 from pathlib import Path
+
+#: the encodings an article file is saved in, drawn uniformly (UTF-8 twice as often as each other one)
+ENCODINGS = ("utf-8", "utf-8", "gb18030", "utf-16")
 
 
 def _units(text: str) -> list[tuple[str, str]]:
@@ -54,9 +60,28 @@ def make_articles(example: str | Path, n: int, out_dir: str | Path, seed: int = 
             lines.append(en)
             if i != drop:
                 lines.append(zh)
-        encoding = rng.choice(["utf-8", "utf-8", "gb18030", "utf-16"])
+        encoding = rng.choice(ENCODINGS)
         path = out / f"article_{k:04d}.txt"
         path.write_bytes(("\n\n".join(lines) + "\n").encode(encoding))
+        paths.append(path)
+    return paths
+
+
+def write_articles(articles: list[tuple[str, str]], n: int, out_dir: str | Path, seed: int = 0) -> list[Path]:
+    """Write ``n`` article files into ``out_dir``, cycling through ``articles`` (``(name, text)``, each text whole),
+    each file in an encoding drawn from :data:`ENCODINGS`; file ``k`` is ``{k:04d}_{name}.txt`` (its document id,
+    dots in the name made dashes: a document id ends at the first dot). Deterministic for a given seed."""
+    if not articles:
+        raise ValueError("no articles to write")
+    rng = random.Random(seed)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(n):
+        name, text = articles[k % len(articles)]
+        slug = re.sub(r"[^\w-]+", "-", name).strip("-") or "article"
+        path = out / f"{k:04d}_{slug}.txt"
+        path.write_bytes(text.encode(rng.choice(ENCODINGS)))
         paths.append(path)
     return paths
 

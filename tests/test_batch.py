@@ -158,3 +158,25 @@ def test_an_edited_lexicon_is_not_served_from_the_cache(tmp_path):
                           str(out), "--resume", "--no-progress", "--set", f"claims_units={units}"],
                          capture_output=True, text=True, check=True)
     assert "resumed from cache" not in run.stderr and en_units() == ["automobile"]
+
+
+def _worker_env():
+    import os
+
+    return {k: os.environ.get(k) for k in ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+
+
+def test_dask_workers_start_with_one_blas_thread_and_glibcs_own_malloc_thresholds():
+    """Dask's default MALLOC_TRIM_THRESHOLD_ fixes glibc's mmap threshold, which made each task ~14% slower than
+    a local worker's (scripts/bench_batch.py); the LocalCluster's workers start without it."""
+    pytest.importorskip("distributed")
+    import dask
+    from distributed import Client, LocalCluster
+
+    from nlp_toolkit.batch import DASK_CONFIG
+
+    with dask.config.set(DASK_CONFIG):
+        with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+            with Client(cluster) as client:
+                (env,) = client.run(_worker_env).values()
+    assert env == {"MALLOC_TRIM_THRESHOLD_": None, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}

@@ -180,3 +180,45 @@ def test_dask_workers_start_with_one_blas_thread_and_glibcs_own_malloc_threshold
             with Client(cluster) as client:
                 (env,) = client.run(_worker_env).values()
     assert env == {"MALLOC_TRIM_THRESHOLD_": None, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+
+
+def test_a_separately_started_scheduler_and_two_workers_give_the_same_output(archive, reference, tmp_path):
+    """`dask scheduler` and two `dask worker` processes started as a user would on a cluster, used through
+    --scheduler, then stopped; the workers send their results back (they may not share the output's disk)."""
+    pytest.importorskip("distributed")
+    dask_cli = Path(sys.executable).with_name("dask")
+    if not dask_cli.exists():
+        pytest.skip(f"no dask command beside {sys.executable}")
+    sched_file = tmp_path / "scheduler.json"
+    env = dict(os.environ)
+    procs = [subprocess.Popen([str(dask_cli), "scheduler", "--no-dashboard", "--port", "0", "--host", "127.0.0.1",
+                               "--scheduler-file", str(sched_file)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)]
+    try:
+        deadline = time.monotonic() + 60
+        while not sched_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)  # the file is written whole before the scheduler listens; give it a moment
+        address = json.loads(sched_file.read_text())["address"]
+        for _ in range(2):
+            procs.append(subprocess.Popen([str(dask_cli), "worker", address, "--nthreads", "1", "--no-dashboard",
+                                           "--name", f"w{len(procs)}"], env=env, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, start_new_session=True))
+        from distributed import Client
+
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(2, timeout=60)
+        out = tmp_path / "out"
+        process_inputs([str(archive)], out, options=BatchOptions(engine="dask", scheduler=address))
+        assert _outputs(out) == _outputs(reference)
+    finally:
+        for p in reversed(procs):  # the workers first, then the scheduler
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+    assert all(p.poll() is not None for p in procs)

@@ -102,6 +102,17 @@ class Pipeline:
         self.stage_names = list(stages)
         check_order(self.stage_names)
         self._stages = [load_stage(n) for n in self.stage_names]
+        self._signature: str | None = None
+
+    @property
+    def signature(self) -> str:
+        """The reproducibility signature of this pipeline's records (:func:`nlp_toolkit.signature.signature`),
+        computed once: it hashes the model files its settings name, which a process loads once too."""
+        if self._signature is None:
+            from .signature import signature
+
+            self._signature = signature(self.settings, self.stage_names)
+        return self._signature
 
     def _segments(self) -> list[tuple[bool, list]]:
         """The stages in runs: ``(True, [stage])`` for a stage with a ``pipe`` method, ``(False, stages)`` for
@@ -123,7 +134,6 @@ class Pipeline:
         :func:`~nlp_toolkit.limits.check_deadline` between stages (and the stages call it in their loops)."""
         from .encoders import clear_caches
         from .limits import check_deadline
-        from .signature import signature
 
         for _batched, stages in self._segments():
             clear_caches()  # an article's results never depend on the articles processed before it
@@ -132,7 +142,7 @@ class Pipeline:
                 stage(article, self.settings)
         clear_caches()
         check_deadline()
-        article.signature = signature(self.settings, self.stage_names)
+        article.signature = self.signature
         return article
 
     def pipe(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Article]:
@@ -141,9 +151,8 @@ class Pipeline:
         between articles: each article's records are those :meth:`__call__` gives it (tests/test_pipeline.py)."""
         from .encoders import clear_caches
         from .limits import check_deadline
-        from .signature import signature
 
-        sig = signature(self.settings, self.stage_names)
+        sig = self.signature
         batch: list[Article] = []
 
         def flush():

@@ -64,13 +64,20 @@ class SpanEmbedder:
             cs = np.zeros((n + 1, inner.shape[1]), dtype=np.float64)
             np.cumsum(inner, axis=0, out=cs[1:])
             cl = np.concatenate([[0.0], np.cumsum(lens)])
+            # every span length's pooled rows through the head at once (one call instead of k: the head's
+            # products are small, its per-call cost counts)
+            sizes = [s for s in range(1, k + 1) if n >= s]
+            rows = [(cs[s:] - cs[:-s]).astype(np.float32) + bos[:n - s + 1] + eos[s - 1:] for s in sizes]
+            counts = [(cl[s:] - cl[:-s]) - 2 * (s - 1) for s in sizes]
+            # one BOS (of the first sentence) and one EOS (of the last) for the whole span, as the encoder sees
+            # a concatenation
+            heads = self.pooler.head(np.concatenate(rows), np.concatenate(counts)) if sizes else None
+            at = 0
             for s in range(1, k + 1):
                 e = np.zeros((n + 1, inner.shape[1]), dtype=np.float32)
                 if n >= s:
-                    # one BOS (of the first sentence) and one EOS (of the last) for the whole span, as the
-                    # encoder sees a concatenation
-                    pooled = (cs[s:] - cs[:-s]).astype(np.float32) + bos[:n - s + 1] + eos[s - 1:]
-                    e[s:] = self.pooler.head(pooled, (cl[s:] - cl[:-s]) - 2 * (s - 1))
+                    e[s:] = heads[at:at + n - s + 1]
+                    at += n - s + 1
                 out.append(e)
             return out
         for s in range(1, k + 1):

@@ -22,6 +22,7 @@ from typing import Optional
 
 from .document import AlignedPair, Article, Claim, ComparisonRow, Evidence
 from .limits import check_deadline
+from .patterns import bounded, literal
 from .resources import spacy_english
 from .script import ASCII_STOPS, SEMICOLONS, ZH_STOPS
 from .settings import DEFAULT, Settings
@@ -104,8 +105,8 @@ def _mentions(pair: AlignedPair, lang: str, names: list[str]) -> list[tuple[int,
     surfaces = {n: n for n in names}
     surfaces.update({e.text: e.canonical for e in pair.entities if e.lang == lang and e.canonical in names})
     for surface, name in surfaces.items():
-        pattern = rf"(?<![A-Za-z]){re.escape(surface)}(?![A-Za-z])" if surface.isascii() else re.escape(surface)
-        for m in re.finditer(pattern, text):
+        pattern = bounded(surface) if surface.isascii() else literal(surface)
+        for m in pattern.finditer(text):
             if not any(s <= m.start() < e for s, e in found):
                 found[(m.start(), m.end())] = name
     return sorted((s, e, n) for (s, e), n in found.items())

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from ..document import AlignedPair, Article, Notice
+from ..patterns import bounded
 from ..settings import DEFAULT, Settings
 from .gazetteer import Gazetteer, gazetteer, norm_en
 from .linking import LATIN_ONLY
@@ -380,7 +381,7 @@ class Checker:
         unit ``x`` is in when ``zh_text`` is its own Chinese (links, entities it sounds like)."""
         if any(x.keys & z.keys for z in zh_names):
             return True
-        if re.search(rf"(?<![A-Za-z]){re.escape(x.text)}(?![A-Za-z])", zh_text, re.I):
+        if bounded(x.text, re.I).search(zh_text):
             return True
         if any(f in zh_text for f in self.zh_forms(x.keys)):
             return True

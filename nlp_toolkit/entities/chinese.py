@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from ..patterns import bounded, literal
 from ..resources import import_spacy, track_spacy
 from ..script import HAN_BASIC
 from ..settings import DEFAULT, ZH_ENTITY_COMPONENTS as COMPONENTS, Settings
@@ -487,6 +488,7 @@ def romanize(zh: str) -> str:
     return "".join(lazy_pinyin(re.sub(r"[·・•‧\-－.．\s]", "", zh)))
 
 
+@functools.lru_cache(maxsize=65536)
 def _skeleton(s: str) -> str:
     s = s.lower()
     s = re.sub(r"[^a-z]", "", s)
@@ -497,13 +499,19 @@ def _skeleton(s: str) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
+@functools.lru_cache(maxsize=65536)
+def _zh_skeleton(zh: str) -> str:
+    """The consonant skeleton of a Chinese string's pinyin (pure: cached, as names recur in an article)."""
+    return _skeleton(romanize(zh))
+
+
 def translit_similarity(en: str, zh: str) -> float:
     """How alike an English name sounds to a Chinese transliteration, 0..1 (consonant-skeleton match).
 
     >>> translit_similarity("Seattle", "西雅图") > 0.5, translit_similarity("Seattle", "北京") < 0.5
     (True, True)
     """
-    a, b = _skeleton(en), _skeleton(romanize(zh))
+    a, b = _skeleton(en), _zh_skeleton(zh)
     if not a or not b:
         return 0.0
     return difflib.SequenceMatcher(None, a, b).ratio()
@@ -517,6 +525,8 @@ class ProjectionComponent:
         self.gaz = gazetteer(settings.gazetteer)
         self.min_sim = settings.translit_min_similarity
         self.tr = _rules(settings.zh_entity_rules)["translit"]
+        chars = "".join(self.tr)
+        self._translit_run = re.compile(r"[%s]{2,}(?:[·・\-－][%s]{2,})*" % (chars, chars))
 
     def __call__(self, doc):
         en_ents = doc.user_data.get("en_entities") or []
@@ -530,11 +540,11 @@ class ProjectionComponent:
             label = EN_TO_ZH_LABEL.get(en_label, en_label)
             hits = []
             # identical spelling (Latin-script names kept in the Chinese text)
-            for m in re.finditer(r"(?<![A-Za-z])" + re.escape(canonical) + r"(?![A-Za-z])", text):
+            for m in bounded(canonical).finditer(text):
                 hits.append((m.start(), m.end()))
             # the gazetteer's Chinese names (ambiguous ones too: the English side vouches for them)
             for zh in sorted(self.gaz.zh_names(canonical), key=len, reverse=True):
-                for m in re.finditer(re.escape(zh), text):
+                for m in literal(zh).finditer(text):
                     hits.append(m.span())
             if not hits and label in ("PER", "GPE", "LOC"):
                 hits = self._translit(text, canonical, cands)
@@ -559,7 +569,7 @@ class ProjectionComponent:
     def _translit(self, text, name, cands):
         """Spans that sound like ``name``: entities and runs of transliteration characters."""
         options = [(c.start, c.end) for c in cands if not _is_latin(text[c.start:c.end])]
-        for m in re.finditer(r"[%s]{2,}(?:[·・\-－][%s]{2,})*" % ("".join(self.tr), "".join(self.tr)), text):
+        for m in self._translit_run.finditer(text):
             options.append(m.span())
         best, best_sim = None, self.min_sim
         for s, e in options:

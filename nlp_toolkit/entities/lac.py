@@ -83,18 +83,17 @@ class LacTagger:
 
     def _viterbi(self, em: np.ndarray) -> np.ndarray:
         """Best tag paths for a batch of equal-length emissions ``(B, T, K)`` -> ``(B, T)``. The scores of a
-        step are laid out ``(B, to, from)`` so that the best previous tag is found along contiguous memory,
-        and the best score is read at that argmax (the same element a max would return; ties go to the first
-        previous tag either way)."""
+        step are laid out ``(B, to, from)`` so that the best previous tag is found along contiguous memory;
+        the best score is the max, the element at that argmax (ties go to the first previous tag)."""
         B, T, K = em.shape
         dp = em[:, 0].copy()
         bps = np.empty((T - 1, B, K), dtype=np.int64) if T > 1 else None
         trans_t = self._trans_t
         for t in range(1, T):
             scores = dp[:, None, :] + trans_t[None]  # (B, to, from)
-            bp = scores.argmax(axis=2)  # (B, K)
-            dp = np.take_along_axis(scores, bp[:, :, None], axis=2)[:, :, 0] + em[:, t]
-            bps[t - 1] = bp
+            bps[t - 1] = scores.argmax(axis=2)  # (B, K)
+            dp = scores.max(axis=2)  # the elements at those argmaxes, without take_along_axis's indexing cost
+            dp += em[:, t]
         path = np.empty((B, T), dtype=np.int64)
         path[:, -1] = dp.argmax(axis=1)
         rows = np.arange(B)

@@ -28,6 +28,7 @@ from .script import TERMINAL_MARKS, to_simplified
 from .settings import DEFAULT, Settings
 from .encoders.spans import SpanEmbedder
 from .limits import check_deadline
+from .split import split_en, split_zh
 from .threads import blas_threads
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -208,6 +209,13 @@ class ParagraphAligner:
         ``Z``, ``Z2``), both sides pooled in one encoder pass; Chinese compared in its Simplified form."""
         span = SpanEmbedder(self.encoder)
         zh_simplified = [to_simplified(t) for t in zh]
+        if self.settings.para_pool == "sentences" and span.pooler is not None:
+            # pooled from the sentences the sentence aligner will align (cached for it: one encoder pass)
+            en_sents, zh_sents = split_en(en, self.settings), [split_zh(t) for t in zh_simplified]
+            span.prepare([x for ss in en_sents for x in ss], [x for ss in zh_sents for x in ss])
+            en_spans = span.grouped_spans(en, en_sents, 2, " ")
+            zh_spans = span.grouped_spans(zh_simplified, zh_sents, 2, "")
+            return en_spans[1][1:], en_spans[2][2:], zh_spans[1][1:], zh_spans[2][2:]
         span.prepare(en, zh_simplified)
         en_spans = span.spans(en, 2, " ")
         zh_spans = span.spans(zh_simplified, 2, "")

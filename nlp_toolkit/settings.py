@@ -68,6 +68,10 @@ class Settings:
     band: int = 0
     band_auto_cells: int = 250_000
     band_auto_width: int = 64
+    #: how a paragraph's USE-m3 embedding is pooled: "sentences" from the pooled token features of its
+    #: sentences (the split the sentence aligner uses, so one encoder pass serves both aligners), or
+    #: "paragraphs" from the paragraph encoded whole (another encoder always encodes it whole)
+    para_pool: str = "sentences"
 
     # --- sentences (splitting and sentence alignment) ------------------------------------------------------
     #: English sentence splitter: "rules" or "senter" (the spaCy pipeline's statistical splitter). On the MAC
@@ -225,6 +229,7 @@ ZH_ENTITY_COMPONENTS = ("lac", "crf", "latin", "gazetteer", "rules", "projection
 SENT_SIGNALS = ("embed", "edges", "gloss", "name", "number", "punct", "length")
 #: (field, what a value is, accepted values)
 _CHOICES = (("pooling", "pooling", ("mean", "cls")),
+            ("para_pool", "paragraph pooling", ("sentences", "paragraphs")),
             ("sent_split_en", "English splitter", ("rules", "senter")),
             ("zh_merge_addresses", "address mode", ("", "road", "chain")),
             ("claims_duration_unit", "duration unit", ("stated", "second")))

@@ -215,3 +215,44 @@ def test_anchor_matrix_equals_the_pairwise_overlap():
     want = np.array([[_overlap(a, b) for b in za] for a in ea])
     assert got.tobytes() == want.tobytes()
     assert anchor_matrix(ea, []).shape == (5, 0)
+
+
+def test_paragraphs_pooled_from_their_sentences_match_whole_paragraphs(aligner, article_path):
+    """Settings.para_pool="sentences": a paragraph's embedding is the span of its sentences' pooled features,
+    close to encoding it whole (the few token windows across a sentence end differ), and one encoder pass
+    serves the sentence aligner too: its sentences are all pooled already."""
+    import numpy as np
+
+    from nlp_toolkit.encoders.spans import SpanEmbedder
+    from nlp_toolkit.split import split_en
+
+    en, zh = _paragraphs(article_path)
+    span = SpanEmbedder(aligner.encoder)
+    assert span.pooler is not None
+    sents = split_en(en, aligner.settings)
+    assert any(len(s) > 1 for s in sents)  # real multi-sentence paragraphs, or the test shows nothing
+    span.pooler.clear()
+    grouped = span.grouped_spans(en, sents, 2)
+    pooled_now = set(span.pooler._cache)
+    assert pooled_now == {x for ss in sents for x in ss}  # the sentences, not the paragraphs
+    whole = span.spans(en, 2)
+    for size in (1, 2):
+        cos = np.einsum("ij,ij->i", grouped[size][size:], whole[size][size:])
+        assert cos.mean() > 0.97 and cos.min() > 0.9, (size, cos.mean(), cos.min())
+    # a paragraph of one sentence is that sentence: the same embedding either way
+    one = [k for k, s in enumerate(sents) if len(s) == 1]
+    assert one and np.allclose(grouped[1][1:][one], whole[1][1:][one], atol=1e-5)
+    span.pooler.clear()
+
+
+def test_both_paragraph_poolings_align_the_same(pipeline, article_path):
+    """The two para_pool settings give the same beads on a real article with merged and missing paragraphs."""
+    en, zh = _paragraphs(article_path)
+    en2 = en[:3] + [en[3] + " " + en[4]] + en[5:]  # a merged English pair: a 1-2 bead
+    zh2 = zh[:7] + zh[8:]  # a dropped Chinese paragraph: a 1-0 bead
+    beads = {}
+    for pool in ("sentences", "paragraphs"):
+        al = ParagraphAligner(pipeline.settings.replace(para_pool=pool))
+        beads[pool] = [(b.en_ids, b.zh_ids) for b in al.align(en2, zh2)]
+    assert beads["sentences"] == beads["paragraphs"]
+    assert any(e and not z for e, z in beads["sentences"])  # the paragraph left without its translation

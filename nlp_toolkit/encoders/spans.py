@@ -57,29 +57,56 @@ class SpanEmbedder:
         return self.encoder.encode(first), self.encoder.encode(last)
 
     def spans(self, sentences: Sequence[str], k: int, joiner: str = " ") -> list:
+        if self.pooler is not None:
+            return self._from_pooled(*self.pooler.pooled(list(sentences))[:4], k)
+        return self._encoded(sentences, k, joiner)
+
+    def grouped_spans(self, texts: Sequence[str], sentences: Sequence[Sequence[str]], k: int,
+                      joiner: str = " ") -> list:
+        """:meth:`spans` of ``texts`` (paragraphs), each text pooled from its ``sentences`` (one list per text,
+        its sentences in order) as a span of them is: with USE-m3, one encoder pass over the sentences serves
+        both aligners (the sentence aligner then finds every sentence pooled). Any other encoder, or a text
+        with no sentences, is encoded whole (:meth:`spans`)."""
+        if self.pooler is None or any(not ss for ss in sentences):
+            return self.spans(texts, k, joiner)
+        flat = [x for ss in sentences for x in ss]
+        inner, bos, eos, lens = self.pooler.pooled(flat)[:4]
+        sizes = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+        first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        last = first + sizes - 1
+        # a text is the span of its sentences: their inner sums, the first one's BOS and the last one's EOS
+        t_inner = np.add.reduceat(inner.astype(np.float64), first, axis=0).astype(np.float32)
+        t_lens = np.add.reduceat(lens.astype(np.float64), first) - 2 * (sizes - 1)
+        return self._from_pooled(t_inner, bos[first], eos[last], t_lens.astype(np.float32), k)
+
+    def _from_pooled(self, inner, bos, eos, lens, k: int) -> list:
+        """:meth:`spans` from the pooled sums of the sequence's items (USE-m3)."""
+        n = len(inner)
+        out: list = [None]
+        cs = np.zeros((n + 1, inner.shape[1]), dtype=np.float64)
+        np.cumsum(inner, axis=0, out=cs[1:])
+        cl = np.concatenate([[0.0], np.cumsum(lens)])
+        # every span length's pooled rows through the head at once (one call instead of k: the head's
+        # products are small, its per-call cost counts)
+        sizes = [s for s in range(1, k + 1) if n >= s]
+        rows = [(cs[s:] - cs[:-s]).astype(np.float32) + bos[:n - s + 1] + eos[s - 1:] for s in sizes]
+        counts = [(cl[s:] - cl[:-s]) - 2 * (s - 1) for s in sizes]
+        # one BOS (of the first sentence) and one EOS (of the last) for the whole span, as the encoder sees
+        # a concatenation
+        heads = self.pooler.head(np.concatenate(rows), np.concatenate(counts)) if sizes else None
+        at = 0
+        for s in range(1, k + 1):
+            e = np.zeros((n + 1, inner.shape[1]), dtype=np.float32)
+            if n >= s:
+                e[s:] = heads[at:at + n - s + 1]
+                at += n - s + 1
+            out.append(e)
+        return out
+
+    def _encoded(self, sentences: Sequence[str], k: int, joiner: str) -> list:
+        """:meth:`spans` by encoding every concatenation (an encoder without pooled sums)."""
         n = len(sentences)
         out: list = [None]
-        if self.pooler is not None:
-            inner, bos, eos, lens = self.pooler.pooled(list(sentences))[:4]
-            cs = np.zeros((n + 1, inner.shape[1]), dtype=np.float64)
-            np.cumsum(inner, axis=0, out=cs[1:])
-            cl = np.concatenate([[0.0], np.cumsum(lens)])
-            # every span length's pooled rows through the head at once (one call instead of k: the head's
-            # products are small, its per-call cost counts)
-            sizes = [s for s in range(1, k + 1) if n >= s]
-            rows = [(cs[s:] - cs[:-s]).astype(np.float32) + bos[:n - s + 1] + eos[s - 1:] for s in sizes]
-            counts = [(cl[s:] - cl[:-s]) - 2 * (s - 1) for s in sizes]
-            # one BOS (of the first sentence) and one EOS (of the last) for the whole span, as the encoder sees
-            # a concatenation
-            heads = self.pooler.head(np.concatenate(rows), np.concatenate(counts)) if sizes else None
-            at = 0
-            for s in range(1, k + 1):
-                e = np.zeros((n + 1, inner.shape[1]), dtype=np.float32)
-                if n >= s:
-                    e[s:] = heads[at:at + n - s + 1]
-                    at += n - s + 1
-                out.append(e)
-            return out
         for s in range(1, k + 1):
             texts = [joiner.join(sentences[i - s:i]) for i in range(s, n + 1)]
             vecs = self.encoder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)

@@ -228,7 +228,8 @@ def test_hf_two_shards_one_without_entities_load_together(records, tmp_path, loa
     chosen = [records[0], records[2]]  # the second shard names nobody
     export("hf", tmp_path, chosen, shard_size=1)  # cut at every document boundary
     shards = sorted((tmp_path / "hf" / "data").iterdir())
-    assert [s.name for s in shards] == ["train-00000-of-00002.jsonl", "train-00001-of-00002.jsonl"]
+    fp = shards[0].name.split("-")[-1].removesuffix(".jsonl")
+    assert [s.name for s in shards] == [f"train-00000-of-00002-{fp}.jsonl", f"train-00001-of-00002-{fp}.jsonl"]
     second = jsonl(shards[1])
     assert second and all(r["entities"] == [] for r in second)
     for r in jsonl(shards[0]) + second:  # every record writes every key
@@ -246,6 +247,37 @@ def test_hf_two_shards_one_without_entities_load_together(records, tmp_path, loa
     assert ds["translation"] == [{"en": p["en"], "zh": p["zh"]} for p in units]
     assert ds[0]["entities"] == units[0]["entities"]
     assert ds[-1]["entities"] == []
+
+
+def test_hf_two_exports_in_one_cache_each_load_their_own_rows(records, tmp_path, load_dataset):
+    """``datasets`` keys its cache by the card's ``configs:`` block: with the same block in both cards the second
+    export loaded as the first one's rows. The data files are named by a fingerprint of their records."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    export("hf", first, records[:1])
+    export("hf", second, records[1:])
+    ds1, ds2 = load_dataset(first / "hf"), load_dataset(second / "hf")
+    assert ds1["translation"] == [{"en": p["en"], "zh": p["zh"]} for p in translated(records[:1])]
+    assert ds2["translation"] == [{"en": p["en"], "zh": p["zh"]} for p in translated(records[1:])]
+    assert set(ds2["doc_id"]) == {"untranslated", "no_names"}
+    # a re-export of other records into the first folder loads fresh; the same records keep their name (and cache)
+    names = sorted(p.name for p in (first / "hf" / "data").iterdir())
+    export("hf", first, records[:1])
+    assert sorted(p.name for p in (first / "hf" / "data").iterdir()) == names
+    export("hf", first, records[2:])
+    assert load_dataset(first / "hf")["doc_id"] == [p["doc_id"] for p in translated(records[2:])]
+    assert len(list((first / "hf" / "data").iterdir())) == 1  # the earlier export's shard removed
+
+
+def test_hf_card_states_source_licence_features_and_zstandard(records, tmp_path, load_dataset):
+    export("hf", tmp_path, records, compression="zst")
+    card = (tmp_path / "hf" / "README.md").read_text(encoding="utf-8")
+    meta, text = card.split("---\n")[1:3]
+    assert "\nlicense: unknown\n" in meta
+    assert "## Source" in text and "3 article(s)" in text and f"`{records[0][0]['source']}`" in text
+    assert f"`{records[0][0]['signature']}`" in text
+    assert "| `translation` |" in text and "| `score` | `double` |" in text
+    assert "`zstandard` package" in text and ".jsonl.zst" in text
+    assert load_dataset(tmp_path / "hf").num_rows == len(translated(records))
 
 
 def test_hf_sentence_units_load(records, tmp_path, load_dataset):

@@ -203,8 +203,9 @@ def _cmd_process(args) -> int:
     except SettingsError as err:
         flag = f"--{err.field.replace('_', '-')}" if err.field else "option"
         raise UsageError(f"{flag}: {_problem(err)}") from None
-    export = ExportOptions(unit=args.unit, shard_size=args.shard_size, compression=args.compress or "")
     settings = _checked_settings(args, remote=bool(args.scheduler))
+    export = ExportOptions(unit=args.unit, shard_size=args.shard_size, compression=args.compress or "",
+                           zh_locale=settings.zh_locale)
     _output_dir(args.output)
     report = process_inputs(inputs, args.output, settings=settings, pairs=args.pair or [],
                             options=options, export=export)
@@ -225,6 +226,9 @@ def _parser_process(sub) -> None:
                    help="translation unit of the tmx, moses and hf exports")
     p.add_argument("--shard-size", type=int, default=0, metavar="N", help="pair records per JSONL shard")
     p.add_argument("--compress", choices=["gz", "zst"], help="compress the JSONL files")
+    p.add_argument("--zh-locale", dest="zh_locale", metavar="LOCALE",
+                   help=f"xml:lang of the Chinese side in the TMX export (default {Settings.zh_locale}; zh-TW, zh-HK, "
+                   "... accepted)")
     p.add_argument("--workers", type=int, default=BatchOptions.workers,
                    help="supervised worker processes (default 1; 0: in this process, without isolation)")
     p.add_argument("--engine", choices=["local", "dask"], default="local",

@@ -86,6 +86,7 @@ def files(tmp_path):
       "projection)"]),
     (["--set", "sent_split_en=spacy"], ["--set sent_split_en=spacy: unknown English splitter 'spacy' (known: "]),
     (["--pooling", "max"], ["argument --pooling: invalid choice: 'max'"]),
+    (["--zh-locale", "zh_TW"], ["--zh-locale: unknown Chinese locale 'zh_TW' (known: zh-CN, zh-TW, "]),
 ])
 def test_process_refuses_bad_options_up_front(files, extra, fragments):
     d = files

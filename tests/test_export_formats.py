@@ -154,7 +154,7 @@ def test_tmx_validates_against_the_dtd_and_holds_one_tu_per_pair(records, tmp_pa
     assert header.get("srclang") == "en" and header.get("segtype") == "paragraph"
     assert tus == [[p["en"], p["zh"]] for p in translated(records)]
     langs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in root.iter("tuv")}
-    assert langs == {"en", "zh"}
+    assert langs == {"en", "zh-CN"}  # CAT tools match a region, not a bare zh
     assert any("R&D" in en and "<about>" in en for en, _ in tus)  # escaped on the way out, intact on the way in
 
 
@@ -168,6 +168,45 @@ def test_tmx_sentence_units(records, tmp_path):
     assert root.find("header").get("segtype") == "sentence"
     assert tus == [[s["en"], s["zh"]] for s in translated_sentences(records)]
     assert len(tus) > len(translated(records))
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def test_tmx_locale_props_and_warning_notes_validate(records, tmp_path):
+    """A translation that changed a number: its unit's warning becomes a <note>; score and bead are <prop>s; the
+    Chinese locale is the option's. The file still validates against the TMX 1.4b DTD."""
+    pytest.importorskip("lxml")
+    from nlp_toolkit.export.tmx import validate
+
+    wrong = nlp_toolkit.process_text("Tesla sold 1.8 million cars in 2023, up 38%.\n\n"
+                                     "特斯拉在2023年售出了280万辆汽车,增长了38%。", doc_id="wrong")
+    [pair] = wrong.pair_dicts()
+    assert [w["code"] for w in pair["warnings"]] == ["claim_mismatch"]
+    export("tmx", tmp_path, records + [(wrong.to_dict(), [pair])], zh_locale="zh-TW")
+    path = tmp_path / "corpus.tmx"
+    assert validate(path) == []
+    root, _ = _tus(path)
+    tus = root.findall("body/tu")
+    assert {tuv.get(XML_LANG) for tu in tus for tuv in tu.findall("tuv")} == {"en", "zh-TW"}
+    props = [{p.get("type"): p.text for p in tu.findall("prop")} for tu in tus]
+    assert [(pr["x-bead"], float(pr["x-score"])) for pr in props] == [
+        (p["bead"], p["score"]) for p in translated(records) + [pair]]
+    notes = [[n.text for n in tu.findall("note")] for tu in tus]
+    w = pair["warnings"][0]
+    assert notes[-1] == [f"claim_mismatch ({w['severity']}): {w['message']}"] and "280" in w["message"]
+    assert notes[:-1] == [[f"{w['code']} ({w['severity']}): {w['message']}" for w in p["warnings"]]
+                          for p in translated(records)]
+
+
+def test_the_locale_is_a_setting_that_changes_no_record():
+    from nlp_toolkit.settings import DEFAULT, SettingsError
+    from nlp_toolkit.signature import settings_text
+
+    assert DEFAULT.zh_locale == ExportOptions().zh_locale == "zh-CN"
+    assert settings_text(DEFAULT.replace(zh_locale="zh-TW")) == "default"  # the batch cache stays valid
+    with pytest.raises(SettingsError, match="zh_locale: unknown Chinese locale 'zh-XX' \\(known: zh-CN, zh-TW"):
+        DEFAULT.replace(zh_locale="zh-XX")
 
 
 def test_tmx_validation_catches_a_missing_header_attribute(records, tmp_path):

@@ -37,7 +37,7 @@ def test_process_example_writes_the_contract(example_path, tmp_path):
     assert pairs[0]["signature"].startswith("nlp_toolkit:") and doc["signature"] == pairs[0]["signature"]
 
 
-def test_bad_files_are_isolated_in_a_batch(example_path, tmp_path):
+def test_bad_files_are_isolated_in_a_batch(example_path, tmp_path, capsys):
     batch = tmp_path / "batch"
     batch.mkdir()
     (batch / "a_good.txt").write_bytes(example_path.read_bytes())
@@ -49,6 +49,13 @@ def test_bad_files_are_isolated_in_a_batch(example_path, tmp_path):
     errors = _jsonl(out / "errors.jsonl")
     assert [(e["source"].rsplit("/", 1)[-1], e["error"].split(": ", 1)[1]) for e in errors] == [
         ("b_binary.txt", "not a text file (binary content)"), ("c_empty.txt", "empty file")]
+    # the end-of-run summary points at them, and so does summary.json
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("2 documents, ") and lines[-1].startswith(f"next: nlp-toolkit report {out} -o ")
+    assert lines[-2] == (f"failed: 2 inputs (see {out}/errors.jsonl): {errors[0]['error']}; {errors[1]['error']}")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["documents"], summary["failed"], summary["errors_file"]) == (2, 2, "errors.jsonl")
+    assert summary["failed_inputs"] == [{"source": e["source"], "error": e["error"]} for e in errors]
     docs = _jsonl(out / "documents.jsonl")
     assert [d["doc_id"] for d in docs] == ["a_good", "d_good_gb18030"]
     pairs = _jsonl(out / "pairs.jsonl")

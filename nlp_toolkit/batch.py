@@ -126,7 +126,7 @@ class Report:
             for severity, n in severities.items():
                 codes = sorted(((v[severity], c) for c, v in self.warnings.items() if severity in v),
                                key=lambda t: (-t[0], t[1]))
-                parts.append(f"{n} {severity}: " + ", ".join(f"{c} {k}" for k, c in codes))
+                parts.append(f"{severity} {n}: " + ", ".join(f"{c} {k}" for k, c in codes))
             lines.append(f"warnings: {sum(severities.values())} ({'; '.join(parts)})")
         else:
             lines.append("warnings: none")

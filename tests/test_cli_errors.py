@@ -152,6 +152,9 @@ def test_missing_and_broken_inputs(files):
     one_line_error(run("align", d / "en.txt", d / "absent_zh.txt", "-o", d / "beads.txt"), "align",
                    "absent_zh.txt")
     one_line_error(run("report", d / "absent_dir", "-o", d / "r.html"), "report", "absent_dir")
+    (d / "done" / "pairs.jsonl").write_text('{"doc_id": "d", "index": 0}\n{"doc_id": "d", "ind\n', encoding="utf-8")
+    one_line_error(run("report", d / "done", "-o", d / "r.html"), "report",
+                   f"{d}/done/pairs.jsonl line 2: not JSON (")
     assert not any((d / n).exists() for n in ("c.jsonl", "e.jsonl", "beads.txt", "r.html"))
 
 

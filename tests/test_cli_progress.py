@@ -112,7 +112,9 @@ def test_process_on_a_terminal_shows_loading_then_counts_and_resumes_n_of_n(exam
     assert summary["warnings"]["total"] == sum(sum(v.values()) for v in by_code.values())
     tail = frames[-3:]
     assert tail[0].startswith(f"2 documents, {units} units (1 unaligned: 1 1-0, 0 0-1) -> {out} in "), tail
-    assert tail[1].startswith(f"warnings: {summary['warnings']['total']} (") and "claim_mismatch 1" in tail[1]
+    errors = sum(v.get("error", 0) for v in by_code.values())
+    assert tail[1].startswith(f"warnings: {summary['warnings']['total']} (error {errors}: ") and \
+        "claim_mismatch 1" in tail[1]
     assert tail[2] == f"next: nlp-toolkit report {out} -o {out}/report.html"
     assert not any("Traceback" in f for f in frames)
     # the next command runs as printed

@@ -218,6 +218,16 @@ def test_ctrl_c_and_sigterm_during_model_loading(files, signum, code, word):
     assert not (files / "c.jsonl").exists() and not list(files.glob(".*.part"))
 
 
+def test_ctrl_c_while_process_loads_its_models_is_one_line(files):
+    """--workers 0: the models load in the command's own process (the warm-up), where the signal arrives."""
+    out = files / "out"
+    proc, err = _signal_once_loaded(["process", files / "article.txt", "-o", out, "--workers", "0"], "spacy",
+                                    signal.SIGINT)
+    assert (proc.returncode, err) == (130, "nlp-toolkit process: interrupted: 0 of 1 inputs done; rerun with "
+                                           "--resume\n")
+    assert not list(out.glob("*.jsonl")) and not list(out.rglob("*.part"))
+
+
 def test_an_interrupt_a_c_extension_turned_into_its_own_error_is_still_an_interrupt(files, monkeypatch, capsys):
     """onnxruntime interrupted while it initializes raises ``ImportError: initialization failed`` from the
     KeyboardInterrupt (seen with Ctrl-C during ``entities``' model loading)."""

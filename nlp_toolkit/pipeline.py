@@ -102,6 +102,7 @@ class Pipeline:
         self.stage_names = list(stages)
         check_order(self.stage_names)
         self._stages = [load_stage(n) for n in self.stage_names]
+        self._names = {id(f): n for f, n in zip(self._stages, self.stage_names)}
         self._signature: str | None = None
 
     @property
@@ -129,9 +130,10 @@ class Pipeline:
                 out.append((False, [stage]))
         return out
 
-    def __call__(self, article: Article) -> Article:
+    def __call__(self, article: Article, on_stage: Callable[[str], None] | None = None) -> Article:
         """Run the stages over one article, within the current deadline (:func:`nlp_toolkit.limits.deadline`):
-        :func:`~nlp_toolkit.limits.check_deadline` between stages (and the stages call it in their loops)."""
+        :func:`~nlp_toolkit.limits.check_deadline` between stages (and the stages call it in their loops).
+        ``on_stage(name)`` is called before each stage (a warm-up saying which models load)."""
         from .encoders import clear_caches
         from .limits import check_deadline
 
@@ -139,6 +141,8 @@ class Pipeline:
             clear_caches()  # an article's results never depend on the articles processed before it
             for stage in stages:
                 check_deadline()
+                if on_stage is not None:
+                    on_stage(self._names[id(stage)])
                 stage(article, self.settings)
         clear_caches()
         check_deadline()

@@ -143,6 +143,11 @@ class Settings:
 
     # --- sections and advantages --------------------------------------------------------------------------
 
+    # --- exports --------------------------------------------------------------------------------------------
+    #: the locale the TMX export gives the Chinese side (``xml:lang``): CAT tools match ``zh-CN`` / ``zh-TW``,
+    #: not a bare ``zh``. Changes only how the export labels text, never a record: left out of the signature
+    zh_locale: str = "zh-CN"
+
     def __post_init__(self):
         self.validate()
 
@@ -227,12 +232,18 @@ class SettingsError(ValueError):
 #: settings imports no stage)
 ZH_ENTITY_COMPONENTS = ("lac", "crf", "latin", "gazetteer", "rules", "projection")
 SENT_SIGNALS = ("embed", "edges", "gloss", "name", "number", "punct", "length")
+#: Chinese locales the TMX export writes (BCP 47: mainland, Taiwan, Hong Kong, Singapore, Macao, by script)
+ZH_LOCALES = ("zh-CN", "zh-TW", "zh-HK", "zh-SG", "zh-MO", "zh-Hans", "zh-Hant")
+#: fields that change only how an export labels records, not the records: not in the signature (so not in the
+#: batch cache's keys either)
+EXPORT_ONLY_FIELDS = ("zh_locale",)
 #: (field, what a value is, accepted values)
 _CHOICES = (("pooling", "pooling", ("mean", "cls")),
             ("para_pool", "paragraph pooling", ("sentences", "paragraphs")),
             ("sent_split_en", "English splitter", ("rules", "senter")),
             ("zh_merge_addresses", "address mode", ("", "road", "chain")),
-            ("claims_duration_unit", "duration unit", ("stated", "second")))
+            ("claims_duration_unit", "duration unit", ("stated", "second")),
+            ("zh_locale", "Chinese locale", ZH_LOCALES))
 _INF = float("inf")
 #: (field, least, greatest) of the numeric fields
 _RANGES = (("zh_min_share", 0, 1), ("en_max_share", 0, 1), ("latin_word_weight", 0, _INF),

@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 
 from .resources import package_version
-from .settings import DEFAULT, Settings
+from .settings import DEFAULT, EXPORT_ONLY_FIELDS, Settings
 
 
 @functools.lru_cache(maxsize=None)
@@ -49,9 +49,10 @@ def _text(value) -> str:
 
 def settings_text(settings: Settings) -> str:
     """The fields that differ from the defaults, ``name=value`` joined by commas (``default`` when none), in
-    the order Settings declares them; values are written as ``--set`` reads them."""
+    the order Settings declares them; values are written as ``--set`` reads them. Export-only fields
+    (:data:`~nlp_toolkit.settings.EXPORT_ONLY_FIELDS`) change no record and are left out."""
     changed = [f"{f.name}={_text(getattr(settings, f.name))}" for f in dataclasses.fields(Settings)
-               if getattr(settings, f.name) != getattr(DEFAULT, f.name)]
+               if getattr(settings, f.name) != getattr(DEFAULT, f.name) and f.name not in EXPORT_ONLY_FIELDS]
     return ",".join(changed) or "default"
 
 

@@ -11,7 +11,10 @@ models once) whose supervisor, the calling process, watches every worker:
   ``"memory"`` and a fresh worker takes the place of the dead one;
 - a worker that dies by itself (the kernel's OOM killer, a crash, ``kill -9``) gives its task back with status
   ``"died"`` and a reason naming the exit code or signal; the batch goes on;
-- workers ignore ``SIGINT``: on Ctrl-C the supervisor stops them itself, so no worker prints a traceback.
+- workers ignore ``SIGINT``: on Ctrl-C the supervisor stops them itself, so no worker prints a traceback;
+- what a worker's warm-up is doing (:func:`report_status`: ``"spaCy en, LAC"``) reaches the supervisor's
+  ``on_status`` callback as it happens, and ``on_status(None)`` when a worker is ready: a progress display can
+  show the model loading, and start its clock for the rate when the work starts.
 
 Results come back in completion order as ``(key, status, value)``: ``value`` is what the task function returned
 (status ``"ok"``) or a one-line reason (``"error"`` when the task function raised).
@@ -24,6 +27,7 @@ Results come back in completion order as ``(key, status, value)``: ``value`` is 
 from __future__ import annotations
 
 import collections
+import contextlib
 import multiprocessing as mp
 import os
 import signal
@@ -35,6 +39,27 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 #: a worker that dies this many times in a row before it is ready (it cannot load its models, or its memory
 #: bound is below what loading needs) stops the run with an error instead of being replaced forever
 MAX_START_FAILURES = 3
+
+
+#: where :func:`report_status` sends its text: the supervisor's pipe in a worker, a callback in-process (None: nowhere)
+_status_sink: Optional[Callable[[str], None]] = None
+
+
+def report_status(text: str) -> None:
+    """Say what a warm-up is doing now (``"loading spaCy en"``); a no-op outside :func:`status_to` and workers."""
+    if _status_sink is not None:
+        _status_sink(text)
+
+
+@contextlib.contextmanager
+def status_to(sink: Optional[Callable[[str], None]]):
+    """Inside, :func:`report_status` calls ``sink`` (a warm-up run in this process)."""
+    global _status_sink
+    old, _status_sink = _status_sink, sink
+    try:
+        yield
+    finally:
+        _status_sink = old
 
 
 def _square(x):  # for the doctest (a spawned worker imports its target by name)
@@ -72,13 +97,16 @@ def describe_exit(code: Optional[int]) -> str:
 
 def _worker_main(conn, target: Callable, warm: Optional[Callable]) -> None:
     """A worker's life: warm up, say so, then one task at a time until told to stop (None) or the pipe closes."""
+    global _status_sink
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _status_sink = lambda text: conn.send(("status", text))  # noqa: E731
     try:
         if warm is not None:
             warm()
     except BaseException as err:  # noqa: BLE001 - reported to the supervisor, which stops the run
         conn.send(("failed", f"{type(err).__name__}: {err}"))
         return
+    _status_sink = None
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -119,14 +147,18 @@ class Supervisor:
 
     ``target`` and ``warm`` must be importable module-level functions (they are sent to spawned processes by
     name). ``env`` holds environment variables the workers start with (e.g. one BLAS thread each).
+    ``on_status`` is called, in this process, with each text a warm-up reports (:func:`report_status`) and with
+    None when a worker is ready.
     """
 
     def __init__(self, n: int, target: Callable, warm: Optional[Callable] = None, timeout: Optional[float] = None,
-                 max_memory: Optional[int] = None, env: Optional[dict[str, str]] = None, poll: float = 0.1):
+                 max_memory: Optional[int] = None, env: Optional[dict[str, str]] = None, poll: float = 0.1,
+                 on_status: Optional[Callable[[Optional[str]], None]] = None):
         if n < 1:
             raise ValueError("a supervisor needs at least one worker")
         self.n, self.target, self.warm = n, target, warm
         self.timeout, self.max_memory, self.env, self.poll = timeout, max_memory, dict(env or {}), poll
+        self.on_status = on_status
         self._ctx = mp.get_context("spawn")
         self._workers: list[_Worker] = []
         self._start_failures = 0
@@ -219,9 +251,14 @@ class Supervisor:
             try:
                 while w.conn.poll():
                     msg = w.conn.recv()
-                    if msg[0] == "ready":
+                    if msg[0] == "status":
+                        if self.on_status is not None:
+                            self.on_status(msg[1])
+                    elif msg[0] == "ready":
                         w.ready = True
                         self._start_failures = 0
+                        if self.on_status is not None:
+                            self.on_status(None)
                     elif msg[0] == "failed":
                         self._kill(w)
                         raise WorkerStartError(f"a worker could not start: {msg[1]}")

@@ -37,7 +37,7 @@ def test_process_example_writes_the_contract(example_path, tmp_path):
     assert pairs[0]["signature"].startswith("nlp_toolkit:") and doc["signature"] == pairs[0]["signature"]
 
 
-def test_bad_files_are_isolated_in_a_batch(example_path, tmp_path):
+def test_bad_files_are_isolated_in_a_batch(example_path, tmp_path, capsys):
     batch = tmp_path / "batch"
     batch.mkdir()
     (batch / "a_good.txt").write_bytes(example_path.read_bytes())
@@ -49,6 +49,13 @@ def test_bad_files_are_isolated_in_a_batch(example_path, tmp_path):
     errors = _jsonl(out / "errors.jsonl")
     assert [(e["source"].rsplit("/", 1)[-1], e["error"].split(": ", 1)[1]) for e in errors] == [
         ("b_binary.txt", "not a text file (binary content)"), ("c_empty.txt", "empty file")]
+    # the end-of-run summary points at them, and so does summary.json
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("2 documents, ") and lines[-1].startswith(f"next: nlp-toolkit report {out} -o ")
+    assert lines[-2] == (f"failed: 2 inputs (see {out}/errors.jsonl): {errors[0]['error']}; {errors[1]['error']}")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["documents"], summary["failed"], summary["errors_file"]) == (2, 2, "errors.jsonl")
+    assert summary["failed_inputs"] == [{"source": e["source"], "error": e["error"]} for e in errors]
     docs = _jsonl(out / "documents.jsonl")
     assert [d["doc_id"] for d in docs] == ["a_good", "d_good_gb18030"]
     pairs = _jsonl(out / "pairs.jsonl")
@@ -116,3 +123,32 @@ def test_case_files_keep_the_order_of_mixed_languages(tmp_path):
     assert {e["lang"] for e in ents[1]["entities"]} == {"zh"}
     for case, row in zip(lines, ents):
         assert all(case["text"][e["start"]:e["end"]] == e["text"] for e in row["entities"])
+
+
+def test_align_writes_scores_and_the_sentences_its_ids_count(tmp_path):
+    """Without --presplit the tool splits the text: the ids would point into a split nobody saw, so the split is
+    written out; every bead's score goes beside the contract's bead file (which stays ``[src]:[tgt]`` a line)."""
+    en, zh = tmp_path / "a.en.txt", tmp_path / "a.zh.txt"
+    en.write_text("Tesla sold 1.8 million cars in 2023. Sales rose 38%.\nBYD built a plant in Hungary.\n",
+                  encoding="utf-8")
+    zh.write_text("特斯拉在2023年售出了180万辆汽车。销量增长了38%。\n比亚迪在匈牙利建了一座工厂。\n", encoding="utf-8")
+    out = tmp_path / "beads.txt"
+    assert main(["align", str(en), str(zh), "-o", str(out), "--with-text"]) == 0
+    beads = out.read_text(encoding="utf-8").splitlines()
+    src = (tmp_path / "beads.txt.src.txt").read_text(encoding="utf-8").splitlines()
+    tgt = (tmp_path / "beads.txt.tgt.txt").read_text(encoding="utf-8").splitlines()
+    assert src == ["Tesla sold 1.8 million cars in 2023.", "Sales rose 38%.", "BYD built a plant in Hungary."]
+    assert tgt == ["特斯拉在2023年售出了180万辆汽车。", "销量增长了38%。", "比亚迪在匈牙利建了一座工厂。"]
+    details = _jsonl(tmp_path / "beads.txt.jsonl")
+    assert beads == ["[0]:[0]", "[1]:[1]", "[2]:[2]"]
+    assert [f"[{','.join(map(str, d['src']))}]:[{','.join(map(str, d['tgt']))}]" for d in details] == beads
+    assert all(d["score"] > 0 for d in details)
+    assert [(d["src_text"], d["tgt_text"]) for d in details] == list(zip(src, tgt))
+    # presplit: the files are the sentences, nothing else to write; scores without texts
+    (tmp_path / "p.en").write_text("\n".join(src) + "\n", encoding="utf-8")
+    (tmp_path / "p.zh").write_text("\n".join(tgt) + "\n", encoding="utf-8")
+    out2 = tmp_path / "p.align"
+    assert main(["align", str(tmp_path / "p.en"), str(tmp_path / "p.zh"), "--presplit", "-o", str(out2)]) == 0
+    assert out2.read_text(encoding="utf-8").splitlines() == beads
+    assert [set(d) for d in _jsonl(tmp_path / "p.align.jsonl")] == [{"src", "tgt", "score"}] * 3
+    assert not (tmp_path / "p.align.src.txt").exists()

@@ -86,6 +86,7 @@ def files(tmp_path):
       "projection)"]),
     (["--set", "sent_split_en=spacy"], ["--set sent_split_en=spacy: unknown English splitter 'spacy' (known: "]),
     (["--pooling", "max"], ["argument --pooling: invalid choice: 'max'"]),
+    (["--zh-locale", "zh_TW"], ["--zh-locale: unknown Chinese locale 'zh_TW' (known: zh-CN, zh-TW, "]),
 ])
 def test_process_refuses_bad_options_up_front(files, extra, fragments):
     d = files
@@ -151,6 +152,9 @@ def test_missing_and_broken_inputs(files):
     one_line_error(run("align", d / "en.txt", d / "absent_zh.txt", "-o", d / "beads.txt"), "align",
                    "absent_zh.txt")
     one_line_error(run("report", d / "absent_dir", "-o", d / "r.html"), "report", "absent_dir")
+    (d / "done" / "pairs.jsonl").write_text('{"doc_id": "d", "index": 0}\n{"doc_id": "d", "ind\n', encoding="utf-8")
+    one_line_error(run("report", d / "done", "-o", d / "r.html"), "report",
+                   f"{d}/done/pairs.jsonl line 2: not JSON (")
     assert not any((d / n).exists() for n in ("c.jsonl", "e.jsonl", "beads.txt", "r.html"))
 
 
@@ -212,6 +216,16 @@ def test_ctrl_c_and_sigterm_during_model_loading(files, signum, code, word):
     proc, err = _signal_once_loaded(["claims", big, "-o", files / "c.jsonl"], "_decimal", signum)
     assert (proc.returncode, err) == (code, f"nlp-toolkit claims: {word}\n")
     assert not (files / "c.jsonl").exists() and not list(files.glob(".*.part"))
+
+
+def test_ctrl_c_while_process_loads_its_models_is_one_line(files):
+    """--workers 0: the models load in the command's own process (the warm-up), where the signal arrives."""
+    out = files / "out"
+    proc, err = _signal_once_loaded(["process", files / "article.txt", "-o", out, "--workers", "0"], "spacy",
+                                    signal.SIGINT)
+    assert (proc.returncode, err) == (130, "nlp-toolkit process: interrupted: 0 of 1 inputs done; rerun with "
+                                           "--resume\n")
+    assert not list(out.glob("*.jsonl")) and not list(out.rglob("*.part"))
 
 
 def test_an_interrupt_a_c_extension_turned_into_its_own_error_is_still_an_interrupt(files, monkeypatch, capsys):

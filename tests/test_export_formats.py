@@ -154,7 +154,7 @@ def test_tmx_validates_against_the_dtd_and_holds_one_tu_per_pair(records, tmp_pa
     assert header.get("srclang") == "en" and header.get("segtype") == "paragraph"
     assert tus == [[p["en"], p["zh"]] for p in translated(records)]
     langs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in root.iter("tuv")}
-    assert langs == {"en", "zh"}
+    assert langs == {"en", "zh-CN"}  # CAT tools match a region, not a bare zh
     assert any("R&D" in en and "<about>" in en for en, _ in tus)  # escaped on the way out, intact on the way in
 
 
@@ -168,6 +168,45 @@ def test_tmx_sentence_units(records, tmp_path):
     assert root.find("header").get("segtype") == "sentence"
     assert tus == [[s["en"], s["zh"]] for s in translated_sentences(records)]
     assert len(tus) > len(translated(records))
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def test_tmx_locale_props_and_warning_notes_validate(records, tmp_path):
+    """A translation that changed a number: its unit's warning becomes a <note>; score and bead are <prop>s; the
+    Chinese locale is the option's. The file still validates against the TMX 1.4b DTD."""
+    pytest.importorskip("lxml")
+    from nlp_toolkit.export.tmx import validate
+
+    wrong = nlp_toolkit.process_text("Tesla sold 1.8 million cars in 2023, up 38%.\n\n"
+                                     "特斯拉在2023年售出了280万辆汽车,增长了38%。", doc_id="wrong")
+    [pair] = wrong.pair_dicts()
+    assert [w["code"] for w in pair["warnings"]] == ["claim_mismatch"]
+    export("tmx", tmp_path, records + [(wrong.to_dict(), [pair])], zh_locale="zh-TW")
+    path = tmp_path / "corpus.tmx"
+    assert validate(path) == []
+    root, _ = _tus(path)
+    tus = root.findall("body/tu")
+    assert {tuv.get(XML_LANG) for tu in tus for tuv in tu.findall("tuv")} == {"en", "zh-TW"}
+    props = [{p.get("type"): p.text for p in tu.findall("prop")} for tu in tus]
+    assert [(pr["x-bead"], float(pr["x-score"])) for pr in props] == [
+        (p["bead"], p["score"]) for p in translated(records) + [pair]]
+    notes = [[n.text for n in tu.findall("note")] for tu in tus]
+    w = pair["warnings"][0]
+    assert notes[-1] == [f"claim_mismatch ({w['severity']}): {w['message']}"] and "280" in w["message"]
+    assert notes[:-1] == [[f"{w['code']} ({w['severity']}): {w['message']}" for w in p["warnings"]]
+                          for p in translated(records)]
+
+
+def test_the_locale_is_a_setting_that_changes_no_record():
+    from nlp_toolkit.settings import DEFAULT, SettingsError
+    from nlp_toolkit.signature import settings_text
+
+    assert DEFAULT.zh_locale == ExportOptions().zh_locale == "zh-CN"
+    assert settings_text(DEFAULT.replace(zh_locale="zh-TW")) == "default"  # the batch cache stays valid
+    with pytest.raises(SettingsError, match="zh_locale: unknown Chinese locale 'zh-XX' \\(known: zh-CN, zh-TW"):
+        DEFAULT.replace(zh_locale="zh-XX")
 
 
 def test_tmx_validation_catches_a_missing_header_attribute(records, tmp_path):
@@ -228,7 +267,8 @@ def test_hf_two_shards_one_without_entities_load_together(records, tmp_path, loa
     chosen = [records[0], records[2]]  # the second shard names nobody
     export("hf", tmp_path, chosen, shard_size=1)  # cut at every document boundary
     shards = sorted((tmp_path / "hf" / "data").iterdir())
-    assert [s.name for s in shards] == ["train-00000-of-00002.jsonl", "train-00001-of-00002.jsonl"]
+    fp = shards[0].name.split("-")[-1].removesuffix(".jsonl")
+    assert [s.name for s in shards] == [f"train-00000-of-00002-{fp}.jsonl", f"train-00001-of-00002-{fp}.jsonl"]
     second = jsonl(shards[1])
     assert second and all(r["entities"] == [] for r in second)
     for r in jsonl(shards[0]) + second:  # every record writes every key
@@ -246,6 +286,37 @@ def test_hf_two_shards_one_without_entities_load_together(records, tmp_path, loa
     assert ds["translation"] == [{"en": p["en"], "zh": p["zh"]} for p in units]
     assert ds[0]["entities"] == units[0]["entities"]
     assert ds[-1]["entities"] == []
+
+
+def test_hf_two_exports_in_one_cache_each_load_their_own_rows(records, tmp_path, load_dataset):
+    """``datasets`` keys its cache by the card's ``configs:`` block: with the same block in both cards the second
+    export loaded as the first one's rows. The data files are named by a fingerprint of their records."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    export("hf", first, records[:1])
+    export("hf", second, records[1:])
+    ds1, ds2 = load_dataset(first / "hf"), load_dataset(second / "hf")
+    assert ds1["translation"] == [{"en": p["en"], "zh": p["zh"]} for p in translated(records[:1])]
+    assert ds2["translation"] == [{"en": p["en"], "zh": p["zh"]} for p in translated(records[1:])]
+    assert set(ds2["doc_id"]) == {"untranslated", "no_names"}
+    # a re-export of other records into the first folder loads fresh; the same records keep their name (and cache)
+    names = sorted(p.name for p in (first / "hf" / "data").iterdir())
+    export("hf", first, records[:1])
+    assert sorted(p.name for p in (first / "hf" / "data").iterdir()) == names
+    export("hf", first, records[2:])
+    assert load_dataset(first / "hf")["doc_id"] == [p["doc_id"] for p in translated(records[2:])]
+    assert len(list((first / "hf" / "data").iterdir())) == 1  # the earlier export's shard removed
+
+
+def test_hf_card_states_source_licence_features_and_zstandard(records, tmp_path, load_dataset):
+    export("hf", tmp_path, records, compression="zst")
+    card = (tmp_path / "hf" / "README.md").read_text(encoding="utf-8")
+    meta, text = card.split("---\n")[1:3]
+    assert "\nlicense: unknown\n" in meta
+    assert "## Source" in text and "3 article(s)" in text and f"`{records[0][0]['source']}`" in text
+    assert f"`{records[0][0]['signature']}`" in text
+    assert "| `translation` |" in text and "| `score` | `double` |" in text
+    assert "`zstandard` package" in text and ".jsonl.zst" in text
+    assert load_dataset(tmp_path / "hf").num_rows == len(translated(records))
 
 
 def test_hf_sentence_units_load(records, tmp_path, load_dataset):

@@ -15,6 +15,8 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..settings import DEFAULT
+
 
 @dataclass(frozen=True)
 class ExportOptions:
@@ -24,6 +26,8 @@ class ExportOptions:
     shard_size: int = 0
     #: "" (plain), "gz" or "zst" compression of the JSONL files
     compression: str = ""
+    #: ``xml:lang`` of the Chinese side in the TMX export (``Settings.zh_locale``, ``--zh-locale``)
+    zh_locale: str = DEFAULT.zh_locale
 
 
 class Exporter:

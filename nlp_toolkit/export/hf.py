@@ -1,12 +1,16 @@
 """Hugging Face dataset folder: ``OUT_DIR/hf/`` loads with ``datasets.load_dataset("OUT_DIR/hf")`` as a
 translation dataset (split ``train``).
 
-- ``data/train-00000-of-0000N.jsonl`` (``.gz``/``.zst`` with ``ExportOptions.compression``): one translation
-  unit a line, shards of about ``ExportOptions.shard_size`` records cut at document boundaries (0: one shard);
-- ``README.md``: the dataset card, whose YAML header declares the data files and the features, built from the
-  published Arrow schema (``schema.py``). With the features fixed, a shard whose records all have empty
-  ``entities`` lists loads together with one that has entities (inferred per shard, it would be typed
-  ``list<null>`` and fail to concatenate).
+- ``data/train-00000-of-0000N-<fingerprint>.jsonl`` (``.gz``/``.zst`` with ``ExportOptions.compression``): one
+  translation unit a line, shards of about ``ExportOptions.shard_size`` records cut at document boundaries (0: one
+  shard). ``<fingerprint>`` is a hash of the records: the card's ``configs:`` block names the files by it, and
+  ``datasets`` keys its cache by that block (not by the files' contents), so two different exports loaded into
+  one cache each get their own rows, and the same export loaded twice reuses its cache;
+- ``README.md``: the dataset card, whose YAML header declares the data files, the licence field and the
+  features, built from the published Arrow schema (``schema.py``); its text names the source (the articles and
+  the toolkit's signature), lists the features and says what loading needs (``zstandard`` for ``.zst``). With
+  the features fixed, a shard whose records all have empty ``entities`` lists loads together with one that has
+  entities (inferred per shard, it would be typed ``list<null>`` and fail to concatenate).
 
 Paragraph units (the default) are whole ``pairs.jsonl`` records: every key written, ``translation`` as a
 ``Translation(languages=["en", "zh"])`` feature, ``score_parts`` as a struct of the aligner's four parts (the
@@ -17,6 +21,7 @@ features have no map type; a unit without parts has them null). Sentence units
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pyarrow as pa
@@ -35,20 +40,47 @@ def schema_for(unit: str) -> pa.Schema:
     return SENTENCE_RECORD if unit == "sentence" else HF_PAIR_RECORD
 
 
-def dataset_card(unit: str, num_examples: int) -> str:
-    """README.md of the folder: YAML metadata (configs, features), then a short description."""
+#: how many source files the card lists by name (the rest are counted)
+CARD_SOURCES = 20
+
+
+def dataset_card(unit: str, num_examples: int, fingerprint: str = "", suffix: str = ".jsonl",
+                 sources: tuple = (), signatures: tuple = ()) -> str:
+    """README.md of the folder: YAML metadata (licence, configs naming the data files, features), then the
+    source, the features and what loading needs."""
+    schema = schema_for(unit)
+    pattern = f"data/train-*-{fingerprint}{suffix}" if fingerprint else f"data/train-*{suffix}"
     meta = {
         "language": ["en", "zh"],
+        "license": "unknown",
         "task_categories": ["translation"],
-        "configs": [{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]}],
+        "configs": [{"config_name": "default", "data_files": [{"split": "train", "path": pattern}]}],
         "dataset_info": {
-            "features": hf_features(schema_for(unit)),
+            "features": hf_features(schema),
         },
     }
     what = "sentence pairs" if unit == "sentence" else "aligned paragraph units"
+    listed = "".join(f"- `{src}`\n" for src in sources[:CARD_SOURCES])
+    if len(sources) > CARD_SOURCES:
+        listed += f"- and {len(sources) - CARD_SOURCES} more (see `documents.jsonl` of the export)\n"
+    made_by = "".join(f"- `{sig}`\n" for sig in signatures)
+    features = "".join(f"| `{f.name}` | `{f.type}` |\n" for f in schema)
+    if suffix.endswith(".zst"):
+        needs = ("The data files are zstandard-compressed (`.jsonl.zst`): loading needs the `zstandard` package "
+                 "(`pip install zstandard`) besides `datasets`.")
+    elif suffix.endswith(".gz"):
+        needs = "The data files are gzip-compressed (`.jsonl.gz`); `datasets` reads them as they are."
+    else:
+        needs = ("The data files are plain JSON Lines. (An export made with `--compress zst` needs the "
+                 "`zstandard` package to load.)")
     return (f"---\n{yaml_block(meta)}---\n\n# nlp_toolkit export\n\n{num_examples} English/Chinese {what} exported by "
-            f"nlp_toolkit; one translation unit a line in `data/`. Load with "
-            f"`datasets.load_dataset(\"path/to/this/folder\")`.\n")
+            f"nlp_toolkit; one translation unit a line in `data/` (1-0/0-1 units left out). Load with "
+            f"`datasets.load_dataset(\"path/to/this/folder\")` (split `train`).\n\n"
+            f"## Source\n\nAligned from {len(sources)} article(s):\n\n{listed}\nby nlp_toolkit with:\n\n{made_by}\n"
+            f"## Licence\n\nThe texts keep the licence of the articles they come from, which the toolkit does not "
+            f"know: the `license` field above is `unknown`; set it before publishing.\n\n"
+            f"## Features\n\n| name | type |\n| --- | --- |\n{features}\n"
+            f"## Loading\n\n{needs}\n")
 
 
 class HfExporter(Exporter):
@@ -62,13 +94,16 @@ class HfExporter(Exporter):
         self.root = self.out_dir / self.folder
         self._suffix = ".jsonl" + (f".{options.compression}" if options.compression else "")
         self._schema = schema_for(options.unit)
+        self._digest = hashlib.sha256(options.unit.encode("utf-8"))
         self._shards: list[AtomicWriter] = [self._writer()]
+        self._sources: list[str] = []
+        self._signatures: dict[str, None] = {}
         self.count = 0
 
     def _writer(self) -> AtomicWriter:
         # the final name (with the shard count) is given on close
         return AtomicWriter(self.root / "data" / f"shard-{len(getattr(self, '_shards', []))}{self._suffix}",
-                            self.options.compression)
+                            self.options.compression, digest=self._digest)
 
     def _record(self, unit: dict) -> dict:
         if self.options.unit == "sentence":
@@ -80,6 +115,8 @@ class HfExporter(Exporter):
 
     def add(self, document: dict, pairs: list[dict]) -> None:
         units = list(translation_units(pairs, self.options.unit))
+        self._sources.append(str(document.get("source", document.get("doc_id", ""))))
+        self._signatures[document.get("signature", "")] = None
         for u in units:
             u["signature"] = document.get("signature", "")
         size, current = self.options.shard_size, self._shards[-1]
@@ -92,16 +129,22 @@ class HfExporter(Exporter):
     def close(self) -> None:
         n = len(self._shards)
         names = set()
+        fingerprint = self.fingerprint()
         for i, w in enumerate(self._shards):
-            w.path = self.root / "data" / f"train-{i:05d}-of-{n:05d}{self._suffix}"
+            w.path = self.root / "data" / f"train-{i:05d}-of-{n:05d}-{fingerprint}{self._suffix}"
             names.add(w.path.name)
             w.commit()
         for stale in (self.root / "data").glob("train-*"):  # shards of an earlier export into this folder
             if stale.name not in names:
                 stale.unlink()
         card = AtomicWriter(self.root / "README.md")
-        card.f.write(dataset_card(self.options.unit, self.count))
+        card.f.write(dataset_card(self.options.unit, self.count, fingerprint, self._suffix, tuple(self._sources),
+                                  tuple(s for s in self._signatures if s)))
         card.commit()
+
+    def fingerprint(self) -> str:
+        """12 hex digits of SHA-256 over the unit kind and every record line written so far."""
+        return self._digest.hexdigest()[:12]
 
     def files(self) -> list:
         return list(self._shards)

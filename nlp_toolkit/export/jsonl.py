@@ -60,10 +60,12 @@ class AtomicWriter:
     A path that is a symbolic link, or exists and is not a regular file (``/dev/stdout``, a FIFO), is written
     through in place, without the temporary file.
     An error while writing or closing is an ``OSError`` naming the file (a full disk: ``ENOSPC``); the temporary
-    file is then removed."""
+    file is then removed. ``digest`` (a ``hashlib`` object, or None) is fed every record's line as written:
+    a fingerprint of the content without reading the file back."""
 
-    def __init__(self, path: str | Path, compression: str = ""):
+    def __init__(self, path: str | Path, compression: str = "", digest=None):
         self.path = Path(path)
+        self.digest = digest
         if compression not in ("", "gz", "zst"):
             raise ValueError(f"unknown compression {compression!r}: use 'gz' or 'zst'")
         if self.path.is_dir():
@@ -94,8 +96,11 @@ class AtomicWriter:
         self.count = 0
 
     def write_record(self, record: dict) -> None:
+        line = dumps(record) + "\n"
+        if self.digest is not None:
+            self.digest.update(line.encode("utf-8"))
         try:
-            self.f.write(dumps(record) + "\n")
+            self.f.write(line)
         except OSError as err:
             raise _named(err, self.path) from None
         self.count += 1

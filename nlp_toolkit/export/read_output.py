@@ -31,12 +31,16 @@ def _open_text(path: Path):
 
 
 def read_jsonl(paths: Iterable[Path]) -> Iterable[dict]:
-    """The records of JSONL files (plain, ``.gz`` or ``.zst``), in order; blank lines skipped."""
+    """The records of JSONL files (plain, ``.gz`` or ``.zst``), in order; blank lines skipped. A line that is
+    not JSON raises ``ValueError`` naming the file and the line."""
     for path in paths:
         with _open_text(path) as f:
-            for line in f:
+            for n, line in enumerate(f, 1):
                 if line.strip():
-                    yield json.loads(line)
+                    try:
+                        yield json.loads(line)
+                    except json.JSONDecodeError as err:
+                        raise ValueError(f"{path} line {n}: not JSON ({err.msg})") from None
 
 
 def output_files(folder: Path, stem: str) -> list[Path]:

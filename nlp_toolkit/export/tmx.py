@@ -4,8 +4,11 @@
 The header carries the seven attributes the TMX 1.4b DTD requires (creationtool, creationtoolversion, segtype,
 o-tmf, adminlang, srclang, datatype); the file validates against that DTD (``models/tmx14b.dtd``). Each ``<tu>``
 has a ``tuid`` (``doc_id:pair`` or ``doc_id:pair:sentence``) and ``x-`` properties linking it back to the JSONL
-records (document, pair index, sentence index, alignment score, bead). 1-0/0-1 units are left out. Characters
-XML 1.0 cannot hold (control characters other than tab and line breaks) are dropped from the text.
+records (document, pair index, sentence index, alignment score, bead), and a ``<note>`` per warning of a paragraph
+unit (``code (severity): message``; sentence units carry none: a warning is about its pair). The Chinese side's
+``xml:lang`` is ``ExportOptions.zh_locale`` (``zh-CN`` by default, as CAT tools expect; ``--zh-locale zh-TW``).
+1-0/0-1 units are left out. Characters XML 1.0 cannot hold (control characters other than tab and line breaks)
+are dropped from the text.
 
 >>> seg("R&D <b> \\x0c")
 'R&amp;D &lt;b&gt; '
@@ -18,7 +21,7 @@ import re
 from .. import __version__
 from .base import Exporter, ExportOptions
 from .jsonl import AtomicWriter
-from .translation_units import translation_units
+from .translation_units import one_line, translation_units
 
 #: characters outside the XML 1.0 Char production
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -38,6 +41,15 @@ def attr(value) -> str:
     """A value as a double-quoted XML attribute."""
     v = seg(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
     return f'"{v}"'
+
+
+def note(warning: dict) -> str:
+    """A warning as the text of a ``<note>``.
+
+    >>> note({"code": "claim_mismatch", "severity": "error", "message": "EN 38% vs ZH 28%"})
+    'claim_mismatch (error): EN 38% vs ZH 28%'
+    """
+    return f"{warning.get('code', '')} ({warning.get('severity', 'warning')}): {one_line(warning.get('message', ''))}"
 
 
 def header(unit: str) -> str:
@@ -68,10 +80,12 @@ class TmxExporter(Exporter):
             if u["sentence"] is not None:
                 props.append(("x-sentence", u["sentence"]))
             props += [("x-bead", f"{len(u['en_ids'])}-{len(u['zh_ids'])}"), ("x-score", u["score"])]
+            warnings = u["record"].get("warnings") or [] if u["sentence"] is None else []
             out.append(f"<tu tuid={attr(tuid)}>"
+                       + "".join(f'<note xml:lang="en">{seg(note(w))}</note>' for w in warnings)
                        + "".join(f"<prop type={attr(t)}>{seg(v)}</prop>" for t, v in props)
                        + f'<tuv xml:lang="en"><seg>{seg(u["en"])}</seg></tuv>'
-                       + f'<tuv xml:lang="zh"><seg>{seg(u["zh"])}</seg></tuv></tu>\n')
+                       + f'<tuv xml:lang={attr(self.options.zh_locale)}><seg>{seg(u["zh"])}</seg></tuv></tu>\n')
         self._w.f.write("".join(out))
         self.count += len(units)
 

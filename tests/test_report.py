@@ -19,6 +19,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+#: the page's own inline script, the only one a page may have (its CSP allows it by its hash)
+SCRIPT = (Path(nlp_toolkit.__file__).parent / "templates" / "report.js").read_text(encoding="utf-8")
 
 # An article whose text carries markup: it must be shown as text and never run.
 SCRIPTED = """Tesla said <script>window.__pwned = 1; document.title = "pwned"</script> its R&D budget rose 20% to $3 billion <img src=x onerror="window.__pwned=2">.
@@ -70,7 +72,12 @@ def test_example_report_in_chromium(browser, example, tmp_path):
         assert rows.count() == len(pairs) == 15
         assert page.locator("table.pairs tr.section-row").count() == len(document["sections"])
         assert page.locator("table.advantages tbody tr").count() == len(document["sections"])
-        assert page.locator("figure.chart svg").count() == len(document["sections"])
+        # a section with a verdict shows its evidence as values per competitor, one without a chart of its claims
+        with_rows = {r["section"] for r in document["comparison"]}
+        assert page.locator("figure.evidence").count() == len(with_rows) == 3
+        assert page.locator("figure.chart svg").count() == len(document["sections"]) - len(with_rows)
+        price = page.locator("figure.evidence").first.locator("table.evidence tr", has_text="BYD")
+        assert price.locator("b.value").all_inner_texts() == ["69,800 CNY", "< 10,000 USD"]
         # side by side: the row of unit i shows unit i's English and Chinese text
         for i in (0, len(pairs) - 1):
             assert rows.nth(i).locator("td.en").inner_text().startswith(pairs[i]["en"][:40])
@@ -108,7 +115,8 @@ def test_markup_in_an_article_is_shown_as_text_and_not_run(browser, pipeline, tm
     try:
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.title() != "pwned"
-        assert page.evaluate("document.querySelectorAll('script, img, h2 b').length") == 0
+        assert page.evaluate("document.querySelectorAll('img, h2 b').length") == 0
+        assert page.evaluate("Array.from(document.scripts, s => s.textContent)") == [SCRIPT]  # the page's own
         row = page.locator("table.pairs tr.pair").first
         assert '<script>window.__pwned = 1; document.title = "pwned"</script>' in row.locator("td.en").inner_text()
         assert '<img src=x onerror="window.__pwned=2">' in row.locator("td.en").inner_text()
@@ -152,7 +160,8 @@ def test_report_escapes_all_article_text(pipeline):
 
     article = nlp_toolkit.process_text(SCRIPTED, doc_id="<b>scripted</b>")
     html = render_page([(article.to_dict(), article.pair_dicts())])  # the renderer sees records only
-    assert "<script" not in html.lower() and "<img" not in html.lower() and "<b>scripted" not in html
+    assert html.lower().count("<script") == 1 and f"<script>{SCRIPT}</script>" in html  # only the page's own
+    assert "<img" not in html.lower() and "<b>scripted" not in html
     assert "&lt;b&gt;scripted&lt;/b&gt;" in html
     assert "&lt;script&gt;window.__pwned = 3&lt;/script&gt;" in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing from the network
@@ -261,7 +270,8 @@ def _replace(value, path, new):
 
 def _assert_inert(page: str):
     p = _Tags(page)
-    assert {"img", "script", "iframe", "object"}.isdisjoint(p.tags)
+    assert {"img", "iframe", "object"}.isdisjoint(p.tags)
+    assert p.tags.count("script") == 1 and f"<script>{SCRIPT}</script>" in page  # the page's own, no other
     assert not [a for a in p.attrs if a[1].startswith("on")]
 
 
@@ -275,8 +285,8 @@ def test_every_field_of_a_tampered_record_is_escaped(example):
     page = render_page([(document, pairs)])
     read_from = [f'{s["advantage"]["evidence"]}, {s["advantage"]["source"]}' for s in document["sections"]
                  if s.get("advantage")]
-    assert read_from and all(f"<td>{e}</td><td></td></tr>" in page or f"<td>{e}</td><td class" in page
-                             for e in read_from)
+    assert read_from and all(f'<td>{e}</td><td></td><td class="vdec">' in page
+                             or f'<td>{e}</td><td class="disagree">' in page for e in read_from)
     pair = next(p for p in pairs if p["entities"] and p["claims"] and p["claim_links"] and p["sentences"])
     doc_paths = [pth for pth, _ in _leaves(document)]
     pair_paths = [pth for pth, _ in _leaves(pair)]

@@ -1,11 +1,13 @@
 """The HTML review page, in a real headless Chromium (Debian's ``chromium`` driven by Playwright from PyPI; no
 browser download) and without one (the CLI, escaping).
 
-The example test saves a screenshot: ``tests/artifacts/report_example.png`` (git-ignored).
+The example test saves a screenshot: ``tests/artifacts/report_example.png`` (git-ignored). The page as a review
+tool (filters, keys, decisions) is tested in ``test_review_page.py``.
 """
 
 import re
 import shutil
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,10 +17,8 @@ import nlp_toolkit
 from nlp_toolkit.cli import main
 from nlp_toolkit.commands import write_report
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import ARTIFACTS, open_page  # noqa: E402
 #: the page's own inline script, the only one a page may have (its CSP allows it by its hash)
 SCRIPT = (Path(nlp_toolkit.__file__).parent / "templates" / "report.js").read_text(encoding="utf-8")
 
@@ -37,30 +37,6 @@ Shops were busy in May, and prices rose 5%.
 def example(example_path, pipeline):
     article = nlp_toolkit.process_file(example_path)
     return article.to_dict(), article.pair_dicts()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is absent (apt-get install -y chromium): the report's browser tests need it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (the test extra) is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-def open_page(browser, path: Path):
-    """The page at ``path`` and what it said: console errors, page errors, requests other than the page itself."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    seen = {"errors": [], "requests": []}
-    url = path.resolve().as_uri()
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("request", lambda r: seen["requests"].append(r.url) if r.url != url else None)
-    page.goto(url)
-    page.wait_for_load_state("load")
-    return page, seen
 
 
 def test_example_report_in_chromium(browser, example, tmp_path):

@@ -82,7 +82,7 @@ def review_out(tmp_path_factory, pipeline) -> Path:
     for old, new in REVIEW_EDITS:
         assert old in text, old
         text = text.replace(old, new)
-    source = root / "tesla_vs_byd_review.bilingual.txt"
+    source = root / EXAMPLE.name  # the same name, the same doc_id: a re-run on the input after it was edited
     source.write_text(text + REVIEW_TAIL, encoding="utf-8")
     return _process(source, root / "out")
 
@@ -91,3 +91,9 @@ def review_out(tmp_path_factory, pipeline) -> Path:
 def seed_out(tmp_path_factory, seed_path, pipeline) -> Path:
     """An output directory (every format) of the seed article, one run per session, read-only."""
     return _process(seed_path, tmp_path_factory.mktemp("review_seed") / "out")
+
+
+@pytest.fixture(scope="session")
+def example_out(tmp_path_factory, pipeline) -> Path:
+    """An output directory (every format) of the bundled example as it is, one run per session, read-only."""
+    return _process(EXAMPLE, tmp_path_factory.mktemp("review_plain") / "out")

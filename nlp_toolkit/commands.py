@@ -230,7 +230,8 @@ def _exports(out: Path, rewrite: _Rewrite, removed: set[tuple[str, int]],
     ids = out / "corpus.ids"
     if ids.is_file():
         prefixes = {f"{one_line(str(d))}\t{i}" for d, i in removed}
-        lines = {ext: (out / f"corpus.{ext}").read_text(encoding="utf-8").split("\n")[:-1] for ext in ("en", "zh", "ids")}
+        lines = {ext: (out / f"corpus.{ext}").read_text(encoding="utf-8").split("\n")[:-1]
+                 for ext in ("en", "zh", "ids")}
         drop = {n for n, line in enumerate(lines["ids"]) if line in prefixes or line.rsplit("\t", 1)[0] in prefixes}
         if drop:
             for ext, ls in lines.items():

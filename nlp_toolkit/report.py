@@ -53,7 +53,7 @@ import html
 import json
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from importlib import resources
 from string import Template
 from typing import Optional

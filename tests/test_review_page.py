@@ -28,7 +28,7 @@ pytest.importorskip("playwright.sync_api", reason="playwright (the test extra) i
 from playwright.sync_api import expect  # noqa: E402
 
 HOSTILE_DOC = 'x"><img src=x onerror="window.__pwned=1">'
-HOSTILE = f"""Tesla said <script>window.__pwned = 2</script> it would spend $3 billion <img src=x onerror="window.__pwned=3;alert(3)">.
+HOSTILE = """Tesla said <script>window.__pwned = 2</script> it would spend $3 billion <img src=x onerror="window.__pwned=3;alert(3)">.
 
 特斯拉表示,<script>window.__pwned = 4</script>将投入30亿美元。
 
@@ -305,6 +305,7 @@ def test_article_text_cannot_run_in_the_review_page(browser, pipeline, tmp_path)
         assert page.evaluate("document.querySelectorAll('img').length") == 0
         assert page.evaluate("document.scripts.length") == 1
         assert seen["dialogs"] == [] and seen["errors"] == []
+        assert all(u.startswith("blob:") for u in seen["requests"])  # the download only, nothing from the network
         assert '<script>window.__pwned = 2</script>' in page.locator("tr.pair td.en").first.inner_text()
         [unit] = decisions["units"].values()
         assert unit["doc_id"] == HOSTILE_DOC and all(k.startswith(HOSTILE_DOC + "/") for k in decisions["units"])

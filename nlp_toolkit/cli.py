@@ -350,8 +350,28 @@ def _parser_report(sub) -> None:
     p.set_defaults(func=_cmd_report)
 
 
+# -- apply-decisions -----------------------------------------------------------------------------------------
+def _cmd_apply_decisions(args) -> int:
+    from .commands import apply_decisions
+
+    result = apply_decisions(args.out_dir, args.decisions)
+    print(f"apply-decisions: {result.summary()}", file=sys.stderr)
+    for line in result.unmatched_lines():
+        print(line, file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _parser_apply_decisions(sub) -> None:
+    p = sub.add_parser("apply-decisions", help="apply a reviewer's decisions.json (downloaded from the report page) "
+                       "to an output directory: rejected units leave the exports, corrected verdicts are written")
+    p.add_argument("out_dir", metavar="OUT_DIR", help="an output directory of nlp-toolkit process")
+    p.add_argument("decisions", metavar="DECISIONS_JSON", help="the decisions.json the report page downloaded")
+    p.set_defaults(func=_cmd_apply_decisions)
+
+
 # -- subcommands end -----------------------------------------------------------------------------------------
-PARSERS = [_parser_process, _parser_align, _parser_claims, _parser_entities, _parser_report]
+PARSERS = [_parser_process, _parser_align, _parser_claims, _parser_entities, _parser_report,
+           _parser_apply_decisions]
 
 
 def build_parser() -> argparse.ArgumentParser:

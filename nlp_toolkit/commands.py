@@ -9,14 +9,21 @@ or write files themselves (DESIGN.md: one direction of flow).
 - :func:`report`: the HTML review page of an article file (processed now) or of an output directory (read back
   with :mod:`nlp_toolkit.export.read_output`), rendered by :mod:`nlp_toolkit.report` from the records alone;
 - :func:`align_sentence_files`: whole-document sentence alignment of two files (``nlp-toolkit align-sentences``):
-  the beads, their scores, and the sentences the ids count (:func:`align_outputs`).
+  the beads, their scores, and the sentences the ids count (:func:`align_outputs`);
+- :func:`apply_decisions`: a reviewer's ``decisions.json`` (from the review page) applied to an output directory
+  (``nlp-toolkit apply-decisions``): the records changed by :func:`nlp_toolkit.decisions.decide`, the exports
+  rewritten here, every file under a temporary name until all are renamed into place together.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
+from .decisions import Applied, Decisions, decide, parse_decisions
 from .document import InputError
 from .export.jsonl import _in_place, write_jsonl, write_text
 from .export.read_output import Articles, load_output
@@ -168,3 +175,200 @@ def align_sentence_files(src_path, tgt_path, out_path, presplit: bool = False, s
             for key, sentences in (("src", sides[0]), ("tgt", sides[1])):
                 write_lines((" ".join(t.split("\n")) for t in sentences), files[key])
     return n
+
+
+# -- a reviewer's decisions -------------------------------------------------------------------------------------------
+def load_decisions(path) -> Decisions:
+    """Read and check a ``decisions.json``; any problem is one InputError naming the file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a decisions file") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
+    try:
+        data = json.loads(text)
+    except ValueError as err:
+        raise InputError(f"{path}: not JSON ({err})") from None
+    return parse_decisions(data, path)
+
+
+def _compression(path: Path) -> str:
+    return {".gz": "gz", ".zst": "zst"}.get(path.suffix, "")
+
+
+class _Rewrite:
+    """The files of one application: written under temporary names, renamed into place together."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.writers: list = []
+        self.later: list = []  # (names, callable) run after the renames: exporters that publish on close
+
+    def text(self, path: Path, text: str) -> None:
+        from .export.jsonl import AtomicWriter
+
+        w = AtomicWriter(path, _compression(path))
+        self.writers.append(w)
+        w.f.write(text)
+
+    def lines(self, path: Path, lines: Iterable[str]) -> None:
+        self.text(path, "".join(line + "\n" for line in lines))
+
+    def records(self, path: Path, records: Iterable[dict]) -> None:
+        from .export.jsonl import dumps
+
+        self.lines(path, (dumps(r) for r in records))
+
+    def names(self) -> list[str]:
+        return [str(Path(w.path).relative_to(self.out)) for w in self.writers] + [n for ns, _ in self.later
+                                                                                  for n in ns]
+
+    def commit(self) -> None:
+        for w in self.writers:
+            w.commit()
+        for _, publish in self.later:
+            publish()
+
+    def discard(self) -> None:
+        for w in self.writers:
+            w.discard()
+
+
+def _exports(out: Path, rewrite: _Rewrite, removed: set[tuple[str, int]],
+             articles: list[tuple[dict, list[dict]]]) -> None:
+    """Leave the removed units out of every translation export the folder holds, and rebuild its Parquet
+    tables from the records (the units left, the corrected verdicts)."""
+    from .export.read_output import output_files, read_jsonl
+    from .export.translation_units import one_line
+
+    gone = lambda doc_id, index: (doc_id, index) in removed  # noqa: E731
+    for path in output_files(out, "pairs"):
+        records = list(read_jsonl([path]))
+        kept = [r for r in records if not gone(r.get("doc_id"), r.get("index"))]
+        if len(kept) != len(records):
+            rewrite.records(path, kept)
+    tmx = out / "corpus.tmx"
+    if tmx.is_file():
+        text = tmx.read_text(encoding="utf-8").splitlines()
+        if any(line.startswith("<tu ") and _tu_gone(line, gone, tmx) for line in text):
+            rewrite.lines(tmx, [line for line in text if not (line.startswith("<tu ") and _tu_gone(line, gone, tmx))])
+    ids = out / "corpus.ids"
+    if ids.is_file():
+        prefixes = {f"{one_line(str(d))}\t{i}" for d, i in removed}
+        lines = {ext: (out / f"corpus.{ext}").read_text(encoding="utf-8").split("\n")[:-1]
+                 for ext in ("en", "zh", "ids")}
+        drop = {n for n, line in enumerate(lines["ids"]) if line in prefixes or line.rsplit("\t", 1)[0] in prefixes}
+        if drop:
+            for ext, ls in lines.items():
+                rewrite.lines(out / f"corpus.{ext}", (l for n, l in enumerate(ls) if n not in drop))
+    _hf(out, rewrite, gone, articles)
+    if (out / "parquet" / "pairs.parquet").is_file():
+        from .export.parquet import ParquetExporter
+
+        ex = ParquetExporter(out)
+        try:
+            for document, pairs in articles:
+                ex.add({k: v for k, v in document.items() if k != "review"}, pairs)
+        except BaseException:
+            ex.abort()
+            raise
+        rewrite.later.append(([str(p.relative_to(out)) for p in ex.published()], ex.close))
+
+
+def _hf(out: Path, rewrite: _Rewrite, gone, articles: list[tuple[dict, list[dict]]]) -> None:
+    """The hf export without the removed units, written again by its exporter: its data files are named by a
+    fingerprint of their records (datasets keys its cache by the card's file pattern), so kept names would
+    load the old rows. Unit kind, compression and shard size are read off the files there."""
+    from .export.base import ExportOptions
+    from .export.hf import HfExporter
+    from .export.read_output import read_jsonl
+
+    shards = sorted((out / "hf" / "data").glob("train-*")) if (out / "hf" / "data").is_dir() else []
+    if not shards:
+        return
+    by_shard = [list(read_jsonl([p])) for p in shards]
+    records = [r for rs in by_shard for r in rs]
+    key = lambda r: (r.get("doc_id"), r["index"] if "index" in r else r.get("pair"))  # noqa: E731
+    if not any(gone(*key(r)) for r in records):
+        return
+    unit = "sentence" if any("sentence" in r for r in records) else "paragraph"
+    size = max(map(len, by_shard)) if len(shards) > 1 else 0
+    ex = HfExporter(out, ExportOptions(unit=unit, shard_size=size, compression=_compression(shards[0])))
+    kept: dict = {}
+    for r in records:
+        if not gone(*key(r)):
+            kept.setdefault(r.get("doc_id"), []).append(r)
+    try:
+        for document, _pairs in articles:
+            if document.get("doc_id") in kept:
+                ex.add_records(document, kept[document["doc_id"]])
+    except BaseException:
+        ex.abort()
+        raise
+    rewrite.later.append(([str(p.relative_to(out)) for p in ex.published()], ex.close))
+
+
+_PROP = re.compile(r'<prop type="x-(doc_id|pair)">([^<]*)</prop>')
+
+
+def _tu_gone(line: str, gone, path: Path) -> bool:
+    props = dict(_PROP.findall(line))
+    if "doc_id" not in props or not props.get("pair", "").isdigit():
+        raise InputError(f"{path}: a <tu> without its x-doc_id and x-pair properties (not written by nlp-toolkit "
+                         f"process; rerun it)")
+    return gone(html.unescape(props["doc_id"]), int(props["pair"]))
+
+
+def apply_decisions(out_dir, decisions) -> Applied:
+    """Apply a reviewer's decisions (a ``decisions.json`` path, or :class:`~nlp_toolkit.decisions.Decisions`) to
+    an output directory of ``nlp-toolkit process`` (:mod:`nlp_toolkit.decisions` says what changes); return what
+    was done. A bad file or folder raises InputError naming it; the folder is locked while it is rewritten."""
+    from .export.read_output import load_output, output_files, read_jsonl
+    from .outdir import OutputLock, remove_partials
+
+    out = Path(out_dir)
+    name = "decisions"
+    if not isinstance(decisions, Decisions):
+        name = Path(decisions).name
+        decisions = load_decisions(decisions)
+    if not out.is_dir():
+        raise InputError(f"{out}: not a folder (give the output directory of nlp-toolkit process)")
+    with OutputLock(out):
+        try:
+            try:
+                articles = load_output(out)
+            except FileNotFoundError as err:
+                raise InputError(f"{err} (apply-decisions needs the jsonl export)") from None
+            except (ValueError, KeyError, TypeError) as err:
+                raise InputError(f"{out}: a record is not one of nlp-toolkit process ({type(err).__name__}: "
+                                 f"{err})") from None
+            result, removed = decide(articles, decisions, name, str(out))
+            if not result.changed:
+                return result
+            rewrite = _Rewrite(out)
+            try:
+                by_id = {document.get("doc_id"): document for document, _ in articles}
+                for path in output_files(out, "documents"):
+                    rewrite.records(path, [by_id.get(r.get("doc_id"), r) for r in read_jsonl([path])])
+                if removed or result.counts["corrected"]:
+                    _exports(out, rewrite, removed, articles)
+                if result.counts["corrected"] and any((out / f).is_file() for f in ("comparison.csv",
+                                                                                    "comparison.parquet")):
+                    from .export.comparison import write_comparison
+
+                    rows = [r for document, _ in articles for r in document.get("comparison") or []]
+                    rewrite.later.append((["comparison.csv", "comparison.parquet"],
+                                          lambda: write_comparison(rows, out)))
+            except BaseException:
+                rewrite.discard()
+                raise
+            result.files = rewrite.names()
+            rewrite.commit()
+            return result
+        finally:
+            remove_partials(out)

@@ -7,16 +7,27 @@ gets the records (processing an article file, or reading an output directory wit
 
 The page shows, from the export records (``documents.jsonl`` / ``pairs.jsonl``, contract v1):
 
+- a warnings index per article (worst severity first), each entry a link to its unit's anchor;
 - the aligned paragraphs side by side, one table row per aligned unit (``tr.pair``), with the sentence
-  alignment of each unit on demand (a ``<details>`` element);
-- entities highlighted, an English entity and the Chinese entities linked to it sharing a colour (the same
-  ``canonical`` name, the same colour; unlinked entities grey);
+  alignment of each unit on demand (a ``<details>`` element) and each warning labelled with its severity;
+- entities highlighted: a name whose canonical name is also an entity's on the other side of its unit is
+  *linked* (coloured, the same colour on both sides: ten hues, light and dark, ``report.css``); any other is
+  grey and labelled ``no ZH link`` / ``no EN link``; the names an entity warning (``entity_mismatch``,
+  ``entity_missing``) is about are outlined in red, by its spans, and labelled (``not in ZH``, ``≠ ZH``); every
+  name shows its type, without hover (labels are drawn from ``data-label``, no part of the text);
 - numeric claims underlined; a claim in a cross-language link that disagrees (``claim_links`` with
-  ``agree: false``) is marked in red, and the unit's ``warnings`` are listed under it; the names an entity
-  warning (``entity_mismatch``, ``entity_missing``) is about are outlined in red, by its spans;
+  ``agree: false``) is marked in red;
 - the section advantage table (``sections``), with the other language's reading when EN and ZH disagree;
-- a small inline SVG chart of each section's evidence (the comparison's evidence per competitor, else the
-  section's claims per language).
+- per section, its evidence per competitor as the values themselves (sign, number, unit, the words it was read
+  from, a link to the unit), or for a section without a verdict a small SVG chart of its claims per language.
+
+The page's one inline script (``templates/report.js``) adds search, filters (warning kind and severity, low
+score, unaligned units, section, decision), keyboard navigation (``j``/``n`` next warning, ``k``/``p`` previous,
+``a``/``r`` accept or reject the current unit, ``/`` search) and the reviewer's decisions: units accepted or
+rejected, warnings confirmed or dismissed, verdicts corrected, kept in local storage and downloaded as
+``decisions.json`` (a Blob), keyed as :mod:`nlp_toolkit.decisions` says so that ``nlp-toolkit apply-decisions``
+finds them after a re-run. The script never writes markup (``textContent`` only); every control is a real
+button, input or select.
 
 Escaping does not depend on the CSP. The records may have been edited by hand or by anyone: every value taken
 from them, whatever its type (text, a number, a list where a number belongs), reaches the page through one helper,
@@ -25,8 +36,10 @@ belongs, a scalar at a leaf), so that a tampered record renders as text rather t
 controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C) never reach the page raw: :func:`esc` replaces each
 by a visible mark (``⟨RLO⟩``, titled with the character's name in element content), so an unclosed override in
 one cell cannot reverse the text of the cells after it; each cell of article text is also isolated (``<bdi>``,
-``dir="auto"``) against right-to-left script it contains. The page has no script, loads nothing from the network
-and sets a Content-Security-Policy that forbids both. Templates are package data (``nlp_toolkit/templates``).
+``dir="auto"``) against right-to-left script it contains. The page loads nothing from the network, and its
+Content-Security-Policy forbids any script but its own, allowed by the SHA-256 of its text computed when the
+page is rendered (:func:`script_hash`; no ``'unsafe-inline'`` for scripts). Templates are package data
+(``nlp_toolkit/templates``).
 
 >>> _mark("a<b> Tesla", [(5, 10, "ent e0", "ORG")])
 'a&lt;b&gt; <span class="ent e0" title="ORG">Tesla</span>'
@@ -34,27 +47,27 @@ and sets a Content-Security-Policy that forbids both. Templates are package data
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from importlib import resources
 from string import Template
 from typing import Optional
 
 from . import __version__
+from .decisions import digest, section_keys, unit_keys, warning_keys
 from .export.read_output import Articles
 
 
-def entity_colour(i: int) -> str:
-    """The background of the ``i``-th linked name of an article: hues a golden angle apart, so names near each
-    other in the article never share a colour, and two lightness steps.
-
-    >>> entity_colour(0), entity_colour(1)
-    ('hsl(50.0, 85%, 80%)', 'hsl(187.5, 85%, 86%)')
-    """
-    return f"hsl({(50 + i * 137.508) % 360:.1f}, 85%, {80 if i % 2 == 0 else 86}%)"
+#: how many entity colours the style sheet defines (``.c0`` ... ``.c9``, light and dark: ``report.css``); the
+#: ``i``-th linked name of an article gets ``c{i % PALETTE}``, so the first ten never share a hue
+PALETTE = 10
+#: a warning's severities, worst first (``Notice.severity``)
+SEVERITIES = ("error", "warning", "info")
 
 
 #: bidirectional formatting characters -> their short names (the embeddings, overrides, isolates and marks)
@@ -157,11 +170,12 @@ def _template(name: str) -> str:
 
 
 # -- marking up text ------------------------------------------------------------------------------------------
-def _mark(text: str, spans: list[tuple[int, int, str, str]]) -> str:
-    """``text`` escaped, each span ``(start, end, css classes, title)`` wrapped in a ``<span>``; where spans
-    overlap, the piece carries the classes and titles of all of them."""
+def _mark(text: str, spans: list[tuple]) -> str:
+    """``text`` escaped, each span ``(start, end, css classes, title[, after])`` wrapped in a ``<span>``; where
+    spans overlap, the piece carries the classes and titles of all of them. ``after`` (markup made here, never
+    record text unescaped) follows the span's last piece: a visible label."""
     n = len(text)
-    spans = [(max(0, _int(s)), min(n, _int(e)), c, t) for s, e, c, t in spans
+    spans = [(max(0, _int(s)), min(n, _int(e)), c, t, *rest) for s, e, c, t, *rest in spans
              if _int(s) is not None and _int(e) is not None]
     spans = [sp for sp in spans if sp[0] < sp[1]]
     cuts = sorted({0, n} | {s for s, *_ in spans} | {e for _, e, *_ in spans})
@@ -172,11 +186,12 @@ def _mark(text: str, spans: list[tuple[int, int, str, str]]) -> str:
         if not active:
             out.append(piece)
             continue
-        classes = " ".join(dict.fromkeys(c for _, _, cs, _ in active for c in cs.split()))
-        title = " | ".join(dict.fromkeys(t for *_, t in active if t))
+        classes = " ".join(dict.fromkeys(c for _, _, cs, *_ in active for c in cs.split()))
+        title = " | ".join(dict.fromkeys(sp[3] for sp in active if sp[3]))
         out.append(f'<span class="{esc(classes)}" title="{esc(title)}">{piece}</span>')
-        if any("mismatch" in cs.split() and e == b for _, e, cs, _ in active):
+        if any("mismatch" in cs.split() and "claim" in cs.split() and e == b for _, e, cs, *_ in active):
             out.append('<sup class="flag" title="cross-language mismatch">&#8800;</sup>')
+        out += [sp[4] for sp in active if len(sp) > 4 and sp[1] == b and sp[4]]
     return "".join(out)
 
 
@@ -205,40 +220,51 @@ def claim_title(c: dict) -> str:
 
 
 class _Colours:
-    """canonical name -> colour class, in order of first appearance."""
+    """canonical name of a linked entity -> colour class, in order of first appearance."""
 
     def __init__(self):
         self.index: dict[str, int] = {}
         self.surfaces: dict[str, dict[str, list[str]]] = {}
 
     def add(self, entity: dict) -> str:
-        canonical = entity.get("canonical")
-        if not canonical:
-            return "ent nolink"
-        canonical = str(canonical)
+        canonical = str(entity.get("canonical"))
         if canonical not in self.index:
             self.index[canonical] = len(self.index)
             self.surfaces[canonical] = {"en": [], "zh": []}
         forms = self.surfaces[canonical].setdefault(entity.get("lang", "en"), [])
         if entity.get("text") and entity["text"] not in forms:
             forms.append(entity["text"])
-        return f"ent e{self.index[canonical]}"
+        i = self.index[canonical]
+        return f"ent linked e{i} c{i % PALETTE}"
 
-    def css(self, anchor: str) -> str:
-        """The colour rules of the names of the article ``anchor``."""
-        return "".join(f"#{esc(anchor)} .e{i}{{background-color:{entity_colour(i)}}}" for i in self.index.values())
+
+#: the other language of a side, as the page names it
+OTHER = {"en": "ZH", "zh": "EN"}
+
+
+def _tag(text: str, css: str = "lbl") -> str:
+    """A small label after a name (its type, "no ZH link", "not in ZH"), visible without hover: drawn by the
+    style sheet from ``data-label``, so it is no part of the text (copied, searched or read as the unit's)."""
+    return f'<span class="{css}" data-label="{esc(text)}"></span>'
 
 
 def _side(pair: dict, lang: str, colours: _Colours, flagged: set[int], linked: set[int]) -> str:
+    """One side of a unit, marked up. An entity is *linked* when its canonical name is also an entity's on the
+    other side of the unit (coloured, the same colour on both sides); otherwise *unlinked* (grey, labelled). The
+    names an entity warning is about are outlined in red and labelled with what is wrong."""
     text = _text(pair.get(lang))
     if not text:
         return '<span class="empty">(no counterpart)</span>'
     spans = []
+    other = {_text(e.get("canonical")) for e in pair.get("entities", []) if e.get("lang") != lang
+             and e.get("canonical")}
     for e in pair.get("entities", []):
         if e.get("lang") == lang:
-            css = colours.add(e)
+            is_linked = bool(e.get("canonical")) and _text(e.get("canonical")) in other
+            css = colours.add(e) if is_linked else "ent nolink"
             title = _text(e.get("label")) + (f" → {e['canonical']}" if e.get("canonical") else " (not linked)")
-            spans.append((e.get("start"), e.get("end"), css, title))
+            label = _text(e.get("label")) + ("" if is_linked else f" · no {OTHER[lang]} link")
+            spans.append((e.get("start"), e.get("end"), css, title, _tag(label)))
     for i, c in enumerate(pair.get("claims", [])):
         if c.get("lang") == lang:
             css = "claim" + (" mismatch" if i in flagged else " linked" if i in linked else "")
@@ -247,8 +273,12 @@ def _side(pair: dict, lang: str, colours: _Colours, flagged: set[int], linked: s
     for w in pair.get("warnings", []):  # the names an entity warning is about, outlined
         span = w.get(f"{lang}_span")
         if _text(w.get("code")).startswith("entity_") and len(span or []) == 2:
-            css = "entity-flag" + (" mismatch" if w.get("code") == "entity_mismatch" else "")
-            spans.append((span[0], span[1], css, f"{_text(w.get('code'))}: {_text(w.get('message'))}"))
+            mismatch = w.get("code") == "entity_mismatch"
+            css = "entity-flag" + (" mismatch" if mismatch else "")
+            what = f"≠ {OTHER[lang]}" if mismatch else f"not in {OTHER[lang]}" if w.get("lang") == lang else \
+                "missing on the other side"
+            spans.append((span[0], span[1], css, f"{_text(w.get('code'))}: {_text(w.get('message'))}",
+                          _tag(what, "lbl bad")))
     return f"<bdi>{_mark(text, spans)}</bdi>"
 
 
@@ -293,40 +323,86 @@ def _section_title(s: dict) -> str:
     return " / ".join(parts) if parts else ("Introduction" if s.get("index") == 0 else "(no heading)")
 
 
-def _pairs_table(anchor: str, document: dict, pairs: list[dict], colours: _Colours) -> str:
+def _severity(w: dict) -> str:
+    sev = _text(w.get("severity")) or "warning"
+    return sev if sev in SEVERITIES else "warning"
+
+
+def _warning_item(w: dict, key: str, unit: str) -> str:
+    """A warning in its unit's list: severity and code as visible labels, the message, confirm/dismiss buttons."""
+    code, sev = _text(w.get("code")) or "warning", _severity(w)
+    return (f'<li class="warning sev-{sev}" dir="auto" data-wkey="{esc(key)}" data-unit="{esc(unit)}" '
+            f'data-code="{esc(code)}" data-severity="{sev}"><span class="sev">{sev}</span> '
+            f"<code>{esc(code)}</code> {txt(w.get('message'))} "
+            '<span class="wdec"><button type="button" data-wset="confirmed" aria-pressed="false">confirm</button>'
+            '<button type="button" data-wset="dismissed" aria-pressed="false">dismiss</button></span></li>')
+
+
+def _review_cell(pair: dict) -> str:
+    """The unit's number, bead and score, and the reviewer's controls: accept, reject, a note."""
+    idx = pair.get("index")
+    return (f'<td class="idx">#{esc(idx)}<br>{esc(pair.get("bead"))}<br>score {esc(_number(pair.get("score")))}'
+            f'<div class="udec"><button type="button" data-set="accepted" aria-pressed="false">accept</button>'
+            f'<button type="button" data-set="rejected" aria-pressed="false">reject</button>'
+            f'<span class="state"></span>'
+            f'<input type="text" class="note" placeholder="note" aria-label="note on unit #{esc(idx)}"></div></td>')
+
+
+def _pairs_table(anchor: str, document: dict, pairs: list[dict], colours: _Colours, keys: list[str]) -> str:
     starts = {}
     for s in document.get("sections", []):
         rng = s.get("pairs") or [None]
         if _int(rng[0]) is not None:
             starts.setdefault(rng[0], s)
     rows = []
-    for pair in pairs:
+    for pair, key in zip(pairs, keys):
         idx = pair.get("index")
         if _int(idx) is not None and idx in starts:
             s = starts[idx]
             rows.append(f'<tr class="section-row" id="{esc(anchor)}-s{esc(s.get("index"))}"><th colspan="3">'
                         f'Section {esc(s.get("index"))}: {txt(_section_title(s))}</th></tr>')
         flagged, linked, notes = _link_sets(pair)
-        warnings = [f"{_text(w.get('code', 'warning'))}: {_text(w.get('message', ''))}"
-                    for w in pair.get("warnings", [])]
-        warn_html = ""
-        items = notes + [w for w in warnings if not (notes and w.startswith("claim_mismatch"))]
-        if items:
-            warn_html = ('<ul class="warnings">' + "".join(f'<li dir="auto">&#9888; {txt(w)}</li>' for w in items)
-                         + "</ul>")
+        warnings = pair.get("warnings", [])
+        items = [_warning_item(w, wkey, key) for w, wkey in zip(warnings, warning_keys(key, warnings))]
+        if not any(_text(w.get("code")).startswith("claim_") for w in warnings):  # a link's own description
+            items += [f'<li class="detail" dir="auto">&#9888; {txt(n)}</li>' for n in notes]
+        warn_html = f'<ul class="warnings">{"".join(items)}</ul>' if items else ""
         classes = ["pair"]
         if not pair.get("en") or not pair.get("zh"):
             classes.append("unaligned")
         if flagged or warnings:
             classes.append("flagged")
+        marks = " ".join(f"{_text(w.get('code'))}:{_severity(w)}" for w in warnings)
         rows.append(
-            f'<tr class="{esc(" ".join(classes))}" id="{esc(anchor)}-p{esc(idx)}" data-bead="{esc(pair.get("bead"))}">'
-            f'<td class="idx">#{esc(idx)}<br>{esc(pair.get("bead"))}<br>score {esc(_number(pair.get("score")))}</td>'
+            f'<tr class="{esc(" ".join(classes))}" id="{esc(anchor)}-p{esc(idx)}" data-bead="{esc(pair.get("bead"))}" '
+            f'data-key="{esc(key)}" data-doc="{esc(document.get("doc_id"))}" data-index="{esc(idx)}" '
+            f'data-score="{esc(pair.get("score"))}" data-section="{esc(anchor)}-s{esc(pair.get("section"))}" '
+            f'data-warn="{esc(marks)}" tabindex="-1">'
+            f"{_review_cell(pair)}"
             f'<td class="en" lang="en" dir="auto">{_side(pair, "en", colours, flagged, linked)}{warn_html}'
             f"{_sentences(pair)}</td>"
             f'<td class="zh" lang="zh" dir="auto">{_side(pair, "zh", colours, flagged, linked)}</td></tr>')
-    return ('<table class="pairs"><thead><tr><th>unit</th><th>English</th><th>中文</th></tr></thead>'
+    return ('<table class="pairs"><thead><tr><th>unit, review</th><th>English</th><th>中文</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _warnings_index(anchor: str, document: dict, pairs: list[dict], keys: list[str]) -> str:
+    """Every warning of the article, worst first then in document order, each a link to its unit (an article's
+    own warning links to the section advantages)."""
+    items = []
+    for pair, key in zip(pairs, keys):
+        for w in pair.get("warnings", []):
+            items.append((w, f"{anchor}-p{_text(pair.get('index'))}", f"unit #{_text(pair.get('index'))}"))
+    items += [(w, f"{anchor}-adv", "article") for w in document.get("warnings", [])]
+    if not items:
+        return '<p class="muted windex-empty">No warnings.</p>'
+    items.sort(key=lambda it: SEVERITIES.index(_severity(it[0])))
+    lis = "".join(
+        f'<li class="wi sev-{_severity(w)}" data-code="{esc(_text(w.get("code")))}" '
+        f'data-severity="{_severity(w)}" data-target="{esc(target)}"><a href="#{esc(target)}">{esc(where)}</a> '
+        f'<span class="sev">{_severity(w)}</span> <code>{esc(w.get("code"))}</code> '
+        f'<span dir="auto">{txt(w.get("message"))}</span></li>' for w, target, where in items)
+    return f'<ol class="windex">{lis}</ol>'
 
 
 def _advantage_cell(a: Optional[dict]) -> str:
@@ -352,9 +428,29 @@ def _read_from(a: Optional[dict], section: dict) -> str:
     return f"{esc(a.get('evidence'))}, {where}"
 
 
-def _advantages_table(document: dict) -> str:
+def _competitors(document: dict) -> list[str]:
+    """The competitors of an article: those its comparison names, then the winners its sections read."""
+    names = [n for r in document.get("comparison", []) for n in r.get("competitors") or []]
+    names += [a.get("winner") for s in document.get("sections", []) for a in (s.get("advantage"),
+                                                                               s.get("advantage_alt")) if a]
+    return list(dict.fromkeys(_text(n) for n in names if n))
+
+
+def _verdict_control(s: dict, key: str, names: list[str]) -> str:
+    """A select of the section's verdict as the reviewer corrects it (a competitor, a tie, both), and a note."""
+    options = "".join(f'<option value="winner:{esc(n)}">{esc(n)}</option>' for n in names)
+    title = f"section {_text(s.get('index'))}"
+    return (f'<td class="vdec"><select class="verdict" data-vkey="{esc(key)}" data-section="{esc(s.get("index"))}" '
+            f'aria-label="corrected verdict of {esc(title)}"><option value="">as read</option>{options}'
+            f'<option value="tie">tie</option><option value="shared">both</option></select>'
+            f'<input type="text" class="vnote" placeholder="note" aria-label="note on the verdict of {esc(title)}">'
+            "</td>")
+
+
+def _advantages_table(document: dict, anchor: str = "a0") -> str:
     rows = []
-    for s in document.get("sections", []):
+    names = _competitors(document)
+    for s, key in zip(document.get("sections", []), section_keys(document)):
         a, alt = s.get("advantage"), s.get("advantage_alt")
         aspect = s.get("aspect") or {}
         rng = s.get("pairs") or []
@@ -365,11 +461,12 @@ def _advantages_table(document: dict) -> str:
             f"<td dir=\"auto\">{txt(aspect.get('en'))}</td><td lang=\"zh\" dir=\"auto\">{txt(aspect.get('zh'))}</td>"
             f'<td class="winner">{_advantage_cell(a)}</td><td>{esc(a.get("margin")) if a else ""}</td>'
             f'<td>{txt(a.get("gaining")) if a and a.get("gaining") else ""}</td>'
-            f'<td>{_read_from(a, s)}</td>{alt_cell}</tr>')
+            f'<td>{_read_from(a, s)}</td>{alt_cell}{_verdict_control(s, key, names)}</tr>')
     if not rows:
-        return '<p class="muted">No sections.</p>'
-    return ('<table class="advantages"><thead><tr><th>section</th><th>units</th><th>aspect</th><th>方面</th>'
-            "<th>advantage</th><th>margin</th><th>gaining</th><th>read from</th><th>other reading</th></tr></thead>"
+        return f'<p class="muted" id="{esc(anchor)}-adv">No sections.</p>'
+    return (f'<table class="advantages" id="{esc(anchor)}-adv" data-doc="{esc(document.get("doc_id"))}"><thead><tr>'
+            "<th>section</th><th>units</th><th>aspect</th><th>方面</th><th>advantage</th><th>margin</th>"
+            "<th>gaining</th><th>read from</th><th>other reading</th><th>review</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -400,7 +497,53 @@ def bar_chart(title: str, bars: list[tuple[str, float, str]], width: int = 320) 
     return "".join(parts)
 
 
-def _charts(document: dict, pairs: list[dict]) -> str:
+#: a claim's qualifier as the sign before its value
+QUALIFIER_SIGNS = {"approx": "≈", "more_than": ">", "less_than": "<", "at_least": "≥", "at_most": "≤"}
+
+
+def evidence_value(e: dict) -> str:
+    """A piece of evidence as its value: sign, number in base units, unit, period (pass to :func:`esc`).
+
+    >>> evidence_value({"value": 13000000, "unit": "package", "qualifier": "more_than", "period": "day"})
+    '> 13,000,000 package/day'
+    >>> evidence_value({"value": 69800, "unit": "CNY", "qualifier": "exact"})
+    '69,800 CNY'
+    """
+    sign = QUALIFIER_SIGNS.get(_text(e.get("qualifier")), "")
+    unit = f" {e['unit']}" if e.get("unit") else ""
+    period = f"/{e['period']}" if e.get("period") else ""
+    return f"{sign + ' ' if sign else ''}{_number(e.get('value'))}{unit}{period}"
+
+
+def _evidence_table(anchor: str, rows: list[dict]) -> str:
+    """The evidence of a section per competitor, as the values themselves (each with the words it was read
+    from and a link to its unit): what a reader weighs against the verdict, rather than how many claims each
+    side has."""
+    evidence = [e for r in rows for e in (r.get("evidence") or [])]
+    winners = {_text(r.get("winner")) for r in rows if r.get("winner")}
+    gaining = {_text(r.get("gaining")) for r in rows if r.get("gaining")}
+    by_name: dict[str, list[dict]] = {}
+    for n in [n for r in rows for n in (r.get("competitors") or [])]:
+        by_name.setdefault(_text(n), [])
+    for e in evidence:
+        by_name.setdefault(_text(e.get("competitor")) or "(no competitor)", []).append(e)
+    lines = []
+    for name, items in by_name.items():
+        role = (_tag("winner", "lbl win") if name in winners else "") + (_tag("gaining", "lbl gain")
+                                                                         if name in gaining else "")
+        values = "".join(
+            f'<li><b class="value">{esc(evidence_value(e))}</b> '
+            f'<span class="muted" dir="auto">“{txt(e.get("text") or e.get("zh"))}”'
+            + (f' / <span lang="zh">{txt(e.get("zh"))}</span>' if e.get("text") and e.get("zh") else "")
+            + f'</span> <a href="#{esc(anchor)}-p{esc(e.get("pair"))}">#{esc(e.get("pair"))}</a></li>'
+            for e in items) or '<li class="muted">no figures</li>'
+        lines.append(f'<tr><th scope="row">{txt(name)} {role}</th><td><ul class="values">{values}</ul></td></tr>')
+    return f'<table class="evidence"><tbody>{"".join(lines)}</tbody></table>'
+
+
+def _charts(document: dict, pairs: list[dict], anchor: str = "a0") -> str:
+    """Per section: the evidence per competitor as values (a section with a verdict), else a small chart of
+    the section's numeric claims per language and its mismatched links."""
     rows_by_section = defaultdict(list)
     for r in document.get("comparison", []):
         rows_by_section[r.get("section")].append(r)
@@ -409,34 +552,22 @@ def _charts(document: dict, pairs: list[dict]) -> str:
     for s in document.get("sections", []):
         rows = rows_by_section.get(s.get("index"), [])
         title = f"Section {s.get('index')}: {_section_title(s)}"
-        evidence = [e for r in rows for e in (r.get("evidence") or [])]
         if rows:
-            winners = {r.get("winner") for r in rows}
-            gaining = {r.get("gaining") for r in rows}
-            counts = Counter(e.get("competitor") or "(no competitor)" for e in evidence)
-            names = list(dict.fromkeys([n for r in rows for n in (r.get("competitors") or [])] + list(counts)))
-            bars = [(n, counts.get(n, 0), "#2f6fde" if n in winners else "#e0a100" if n in gaining else "#9aa5b8")
-                    for n in names if counts.get(n, 0) or n in winners]
-            caption = "evidence per competitor (blue: the section's winner)"
-            items = "".join(f'<li dir="auto">{txt(e.get("competitor"))}: {txt(e.get("text"))}'
-                            + (f' / <span lang="zh">{txt(e.get("zh"))}</span>' if e.get("zh") else "")
-                            + f' <span class="muted">(unit #{esc(e.get("pair"))})</span></li>' for e in evidence)
-            detail = (f"<details><summary>Evidence ({esc(len(evidence))})</summary><ul>{items}</ul></details>"
-                      if evidence else "")
-        else:
-            rng = (s.get("pairs") or [])[:2]
-            lo, hi = (_int(rng[0]), _int(rng[-1])) if rng else (None, None)
-            units = [p for i, p in by_index.items() if lo is not None and hi is not None and _int(i) is not None
-                     and lo <= i <= hi]
-            claims = [c for p in units for c in p.get("claims", [])]
-            mism = sum(len(_link_sets(p)[0]) // 2 for p in units)
-            bars = [("English claims", sum(c.get("lang") == "en" for c in claims), "#9aa5b8"),
-                    ("Chinese claims", sum(c.get("lang") == "zh" for c in claims), "#9aa5b8"),
-                    ("mismatched links", mism, "#c0262d")]
-            caption = "no verdict: the section's numeric claims"
-            detail = ""
+            winner = _advantage_cell(s.get("advantage")) if s.get("advantage") else "—"
+            figures.append(f'<figure class="evidence"><figcaption>{esc(title)} <span class="muted">· advantage: '
+                           f"{winner}</span></figcaption>{_evidence_table(anchor, rows)}</figure>")
+            continue
+        rng = (s.get("pairs") or [])[:2]
+        lo, hi = (_int(rng[0]), _int(rng[-1])) if rng else (None, None)
+        units = [p for i, p in by_index.items() if lo is not None and hi is not None and _int(i) is not None
+                 and lo <= i <= hi]
+        claims = [c for p in units for c in p.get("claims", [])]
+        mism = sum(len(_link_sets(p)[0]) // 2 for p in units)
+        bars = [("English claims", sum(c.get("lang") == "en" for c in claims), "#6b7a90"),
+                ("Chinese claims", sum(c.get("lang") == "zh" for c in claims), "#6b7a90"),
+                ("mismatched links", mism, "#c0262d")]
         figures.append(f'<figure class="chart"><figcaption>{esc(title)}</figcaption>{bar_chart(title, bars)}'
-                       f'<div class="muted">{esc(caption)}</div>{detail}</figure>')
+                       f'<div class="muted">no verdict: the section\'s numeric claims</div></figure>')
     return f'<div class="charts">{"".join(figures)}</div>' if figures else '<p class="muted">No sections.</p>'
 
 
@@ -447,7 +578,7 @@ def _legend(colours: _Colours) -> str:
     for name, i in colours.index.items():
         forms = colours.surfaces[name]
         zh = " / ".join(map(_text, forms.get("zh", [])))
-        items.append(f'<li class="ent e{i}">{txt(name)}'
+        items.append(f'<li class="ent linked e{i} c{i % PALETTE}">{txt(name)}'
                      + (f' = <span lang="zh">{txt(zh)}</span>' if zh else "") + "</li>")
     return f'<ul class="legend">{"".join(items)}</ul>'
 
@@ -456,7 +587,8 @@ def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str
     """One article as an ``<article>`` element (from records of any shape: see :func:`_shaped`)."""
     document, pairs = _shaped(document, "document"), [_shaped(p, "pair") for p in pairs]
     colours = _Colours()
-    table = _pairs_table(anchor, document, pairs, colours)  # fills the colours in document order
+    keys = unit_keys(pairs)
+    table = _pairs_table(anchor, document, pairs, colours, keys)  # fills the colours in document order
     n_ent = sum(len(p.get("entities", [])) for p in pairs)
     n_claims = sum(len(p.get("claims", [])) for p in pairs)
     n_links = sum(len(p.get("claim_links", [])) for p in pairs)
@@ -464,30 +596,85 @@ def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str
     n_warn = sum(len(p.get("warnings", [])) for p in pairs)
     n_ent_warn = sum(_text(w.get("code")).startswith("entity_") for p in pairs for w in p.get("warnings", []))
     n_unaligned = sum(not p.get("en") or not p.get("zh") for p in pairs)
-    doc_warn = "".join(f'<li dir="auto">&#9888; {esc(w.get("code"))}: {txt(w.get("message"))}</li>'
-                       for w in document.get("warnings", []))
+    doc_id = _text(document.get("doc_id"))
+    doc_warnings = document.get("warnings", [])
+    doc_warn = "".join(_warning_item(w, k, "") for w, k in zip(doc_warnings, warning_keys(doc_id, doc_warnings)))
     removed = document.get("removed", [])
     removed_html = ("<details><summary>Removed as boilerplate ({})</summary><ul>{}</ul></details>".format(
         esc(len(removed)), "".join(f"<li dir=\"auto\">line {esc(r.get('line'))}: {txt(r.get('text'))} "
                               f"<span class=\"muted\">({esc(r.get('rule'))})</span></li>" for r in removed))
                     if removed else "")
-    stats = [("aligned units", len(pairs)), ("without counterpart", n_unaligned), ("entities", n_ent),
-             ("claims", n_claims), ("claim links", n_links), ("mismatched links", n_bad), ("unit warnings", n_warn),
-             ("entity warnings", n_ent_warn)]
-    return (f'<article class="doc" id="{esc(anchor)}" data-doc-id="{esc(document.get("doc_id"))}">'
-            f"<style>{colours.css(anchor)}</style>"
-            f'<h2>{txt(document.get("doc_id"))}</h2>'
+    to_index = f"#{anchor}-warnings"
+    stats = [("aligned units", len(pairs), ""), ("without counterpart", n_unaligned, ""), ("entities", n_ent, ""),
+             ("claims", n_claims, ""), ("claim links", n_links, ""), ("mismatched links", n_bad, ""),
+             ("unit warnings", n_warn, to_index), ("entity warnings", n_ent_warn, to_index)]
+    stats_html = "".join(f'<li><a href="{esc(href)}"><b>{esc(v)}</b> {esc(k)}</a></li>' if href and v else
+                         f"<li><b>{esc(v)}</b> {esc(k)}</li>" for k, v, href in stats)
+    return (f'<article class="doc" id="{esc(anchor)}" data-doc-id="{esc(doc_id)}">'
+            f'<h2>{txt(doc_id)}</h2>'
             f'<p class="meta">source <code>{txt(document.get("source"))}</code> · encoding '
             f'{esc(document.get("encoding"))} · signature <code>{esc(document.get("signature"))}</code></p>'
-            f'<ul class="stats">{"".join(f"<li><b>{esc(v)}</b> {esc(k)}</li>" for k, v in stats)}</ul>'
-            + (f'<ul class="warnings">{doc_warn}</ul>' if doc_warn else "") + removed_html
-            + f"<h3>Section advantages</h3>{_advantages_table(document)}"
-            + f"<h3>Evidence per section</h3>{_charts(document, pairs)}"
+            f'<ul class="stats">{stats_html}</ul>'
+            + (f'<ul class="warnings doc-warnings">{doc_warn}</ul>' if doc_warn else "") + removed_html
+            + f'<h3 id="{esc(anchor)}-warnings">Warnings</h3>{_warnings_index(anchor, document, pairs, keys)}'
+            + f"<h3>Section advantages</h3>{_advantages_table(document, anchor)}"
+            + f"<h3>Evidence per section</h3>{_charts(document, pairs, anchor)}"
             + f"<h3>Entities</h3>{_legend(colours)}"
-            + '<p class="muted">Entities of one colour are linked across languages (grey: not linked). '
-              "Numeric claims are underlined: double when linked to their translation, "
+            + '<p class="muted">A coloured name is linked: the same name, in the same colour, is on the other side '
+              "of its unit. A grey name marked <i>no ZH link</i> / <i>no EN link</i> has no counterpart found there; "
+              "a red outline labelled <i>not in ZH</i> or <i>&#8800; ZH</i> is a name the entity check flags. "
+              "Each name shows its type. Numeric claims are underlined: double when linked to their translation, "
               "red with &#8800; when the two languages disagree.</p>"
             + f"<h3>Aligned paragraphs</h3>{table}</article>")
+
+
+def _toolbar(articles: list[tuple[dict, list[dict]]]) -> str:
+    """Search, filters, decisions and the keys: what the page's script works (every control a real input or
+    button, reachable with Tab)."""
+    codes = sorted({_text(w.get("code")) for d, pairs in articles
+                    for w in [w for p in pairs for w in p.get("warnings", [])] + d.get("warnings", [])})
+    sections = [(f"a{i}-s{_text(s.get('index'))}", (f"{_text(d.get('doc_id'))}: " if len(articles) > 1 else "")
+                 + f"{_text(s.get('index'))}. {_section_title(s)}")
+                for i, (d, _) in enumerate(articles) for s in d.get("sections", [])]
+
+    def select(ident: str, label: str, options: list[tuple[str, str]]) -> str:
+        opts = "".join(f'<option value="{esc(v)}">{esc(t)}</option>' for v, t in options)
+        return f'<label>{esc(label)} <select id="{ident}"><option value="">all</option>{opts}</select></label>'
+
+    return ('<nav class="tools" aria-label="review tools"><div class="row">'
+            '<label>Search <input type="search" id="f-search" placeholder="words, names, numbers" '
+            'aria-describedby="keys"></label>'
+            + select("f-kind", "Warning", [(c, c) for c in codes])
+            + select("f-severity", "Severity", [(s, s) for s in SEVERITIES])
+            + '<label><input type="checkbox" id="f-flagged"> with warnings</label>'
+              '<label><input type="checkbox" id="f-unaligned"> unaligned (1-0, 0-1)</label>'
+              '<label><input type="checkbox" id="f-low"> score below</label>'
+              '<input type="number" id="f-score" value="0.3" min="0" max="1" step="0.05" '
+              'aria-label="score threshold">'
+            + select("f-section", "Section", sections)
+            + select("f-decision", "Decision", [("none", "undecided"), ("accepted", "accepted"),
+                                                ("rejected", "rejected")])
+            + '<output id="f-count" aria-live="polite"></output></div><div class="row">'
+              '<button type="button" id="d-download">Download decisions.json</button>'
+              '<label class="load">Load decisions.json <input type="file" id="d-load" '
+              'accept=".json,application/json"></label>'
+              '<button type="button" id="d-clear">Clear decisions</button>'
+              '<output id="d-count" aria-live="polite"></output></div>'
+              '<p class="keys" id="keys">Keys: <kbd>j</kbd> or <kbd>n</kbd> next warning, <kbd>k</kbd> or '
+              "<kbd>p</kbd> previous warning, <kbd>a</kbd> accept and <kbd>r</kbd> reject the current unit, "
+              "<kbd>/</kbd> search, <kbd>Esc</kbd> leave a field. Decisions stay in this browser (local storage) "
+              "until cleared; apply them with <code>nlp-toolkit apply-decisions OUT_DIR decisions.json</code>."
+              "</p><noscript><p>Scripts are off: the page reads, but filters, keys and decisions need its "
+              "script.</p></noscript></nav>")
+
+
+def script_hash(script: str) -> str:
+    """The CSP source of an inline script: ``'sha256-...'`` of its text, exactly as it sits in the page.
+
+    >>> script_hash("")
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+    """
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 def render_page(articles: Articles, title: Optional[str] = None) -> str:
@@ -504,6 +691,9 @@ def render_page(articles: Articles, title: Optional[str] = None) -> str:
             for i, (d, p) in enumerate(articles)) + "</ol></nav>")
     body = "\n".join(render_article(d, p, f"a{i}") for i, (d, p) in enumerate(articles))
     meta = f"{len(articles)} article(s), {sum(len(p) for _, p in articles)} aligned units"
+    script = _template("report.js")
     return Template(_template("report.html")).substitute(
         title=esc(title), style=_template("report.css"), meta=esc(meta), toc=toc, body=body,
+        tools=_toolbar(articles), script=script, script_src=script_hash(script),
+        page=esc(digest(*sorted(_text(d.get("doc_id")) for d, _ in articles))),
         generator=esc(f"nlp_toolkit {__version__}"))

@@ -1,11 +1,13 @@
 """The HTML review page, in a real headless Chromium (Debian's ``chromium`` driven by Playwright from PyPI; no
 browser download) and without one (the CLI, escaping).
 
-The example test saves a screenshot: ``tests/artifacts/report_example.png`` (git-ignored).
+The example test saves a screenshot: ``tests/artifacts/report_example.png`` (git-ignored). The page as a review
+tool (filters, keys, decisions) is tested in ``test_review_page.py``.
 """
 
 import re
 import shutil
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,10 +17,10 @@ import nlp_toolkit
 from nlp_toolkit.cli import main
 from nlp_toolkit.commands import write_report
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import ARTIFACTS, open_page  # noqa: E402
+#: the page's own inline script, the only one a page may have (its CSP allows it by its hash)
+SCRIPT = (Path(nlp_toolkit.__file__).parent / "templates" / "report.js").read_text(encoding="utf-8")
 
 # An article whose text carries markup: it must be shown as text and never run.
 SCRIPTED = """Tesla said <script>window.__pwned = 1; document.title = "pwned"</script> its R&D budget rose 20% to $3 billion <img src=x onerror="window.__pwned=2">.
@@ -37,30 +39,6 @@ def example(example_path, pipeline):
     return article.to_dict(), article.pair_dicts()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is absent (apt-get install -y chromium): the report's browser tests need it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (the test extra) is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-def open_page(browser, path: Path):
-    """The page at ``path`` and what it said: console errors, page errors, requests other than the page itself."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    seen = {"errors": [], "requests": []}
-    url = path.resolve().as_uri()
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("request", lambda r: seen["requests"].append(r.url) if r.url != url else None)
-    page.goto(url)
-    page.wait_for_load_state("load")
-    return page, seen
-
-
 def test_example_report_in_chromium(browser, example, tmp_path):
     document, pairs = example
     out = write_report(document, pairs, tmp_path / "report.html")
@@ -70,7 +48,12 @@ def test_example_report_in_chromium(browser, example, tmp_path):
         assert rows.count() == len(pairs) == 15
         assert page.locator("table.pairs tr.section-row").count() == len(document["sections"])
         assert page.locator("table.advantages tbody tr").count() == len(document["sections"])
-        assert page.locator("figure.chart svg").count() == len(document["sections"])
+        # a section with a verdict shows its evidence as values per competitor, one without a chart of its claims
+        with_rows = {r["section"] for r in document["comparison"]}
+        assert page.locator("figure.evidence").count() == len(with_rows) == 3
+        assert page.locator("figure.chart svg").count() == len(document["sections"]) - len(with_rows)
+        price = page.locator("figure.evidence").first.locator("table.evidence tr", has_text="BYD")
+        assert price.locator("b.value").all_inner_texts() == ["69,800 CNY", "< 10,000 USD"]
         # side by side: the row of unit i shows unit i's English and Chinese text
         for i in (0, len(pairs) - 1):
             assert rows.nth(i).locator("td.en").inner_text().startswith(pairs[i]["en"][:40])
@@ -108,7 +91,8 @@ def test_markup_in_an_article_is_shown_as_text_and_not_run(browser, pipeline, tm
     try:
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.title() != "pwned"
-        assert page.evaluate("document.querySelectorAll('script, img, h2 b').length") == 0
+        assert page.evaluate("document.querySelectorAll('img, h2 b').length") == 0
+        assert page.evaluate("Array.from(document.scripts, s => s.textContent)") == [SCRIPT]  # the page's own
         row = page.locator("table.pairs tr.pair").first
         assert '<script>window.__pwned = 1; document.title = "pwned"</script>' in row.locator("td.en").inner_text()
         assert '<img src=x onerror="window.__pwned=2">' in row.locator("td.en").inner_text()
@@ -152,7 +136,8 @@ def test_report_escapes_all_article_text(pipeline):
 
     article = nlp_toolkit.process_text(SCRIPTED, doc_id="<b>scripted</b>")
     html = render_page([(article.to_dict(), article.pair_dicts())])  # the renderer sees records only
-    assert "<script" not in html.lower() and "<img" not in html.lower() and "<b>scripted" not in html
+    assert html.lower().count("<script") == 1 and f"<script>{SCRIPT}</script>" in html  # only the page's own
+    assert "<img" not in html.lower() and "<b>scripted" not in html
     assert "&lt;b&gt;scripted&lt;/b&gt;" in html
     assert "&lt;script&gt;window.__pwned = 3&lt;/script&gt;" in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing from the network
@@ -261,7 +246,8 @@ def _replace(value, path, new):
 
 def _assert_inert(page: str):
     p = _Tags(page)
-    assert {"img", "script", "iframe", "object"}.isdisjoint(p.tags)
+    assert {"img", "iframe", "object"}.isdisjoint(p.tags)
+    assert p.tags.count("script") == 1 and f"<script>{SCRIPT}</script>" in page  # the page's own, no other
     assert not [a for a in p.attrs if a[1].startswith("on")]
 
 
@@ -275,8 +261,8 @@ def test_every_field_of_a_tampered_record_is_escaped(example):
     page = render_page([(document, pairs)])
     read_from = [f'{s["advantage"]["evidence"]}, {s["advantage"]["source"]}' for s in document["sections"]
                  if s.get("advantage")]
-    assert read_from and all(f"<td>{e}</td><td></td></tr>" in page or f"<td>{e}</td><td class" in page
-                             for e in read_from)
+    assert read_from and all(f'<td>{e}</td><td></td><td class="vdec">' in page
+                             or f'<td>{e}</td><td class="disagree">' in page for e in read_from)
     pair = next(p for p in pairs if p["entities"] and p["claims"] and p["claim_links"] and p["sentences"])
     doc_paths = [pth for pth, _ in _leaves(document)]
     pair_paths = [pth for pth, _ in _leaves(pair)]

@@ -126,6 +126,18 @@ class HfExporter(Exporter):
             self._shards[-1].write_record(self._record(u))
         self.count += len(units)
 
+    def add_records(self, document: dict, records: list[dict]) -> None:
+        """Records of this export's kind already built (an earlier export's, some left out: apply-decisions),
+        written as :meth:`add` writes a document's, so that the names and card follow the new contents."""
+        self._sources.append(str(document.get("source", document.get("doc_id", ""))))
+        self._signatures[document.get("signature", "")] = None
+        size, current = self.options.shard_size, self._shards[-1]
+        if size and current.count and current.count + len(records) > size:
+            self._shards.append(self._writer())
+        for r in records:
+            self._shards[-1].write_record(conform(r, self._schema))
+        self.count += len(records)
+
     def close(self) -> None:
         n = len(self._shards)
         names = set()

@@ -1,1 +1,1 @@
-"""Templates of the HTML review page (``nlp_toolkit.report``): the page skeleton and its style sheet."""
+"""Templates of the HTML review page (``nlp_toolkit.report``): the page skeleton, its style sheet and its script."""

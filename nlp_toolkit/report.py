@@ -219,12 +219,30 @@ def claim_title(c: dict) -> str:
     return f"{c.get('kind', 'claim')}: {value}{unit}{period} ({c.get('qualifier', 'exact')}){subject}"
 
 
-class _Colours:
-    """canonical name of a linked entity -> colour class, in order of first appearance."""
+#: the other language of a side, as the page names it
+OTHER = {"en": "ZH", "zh": "EN"}
+LANG_NAMES = ("en", "zh")
 
-    def __init__(self):
+
+class _Colours:
+    """The names of an article: canonical name of a linked entity -> colour class, in order of first appearance;
+    and every form a canonical name is written in, per language (:meth:`written`)."""
+
+    def __init__(self, pairs: list[dict] = ()):
         self.index: dict[str, int] = {}
         self.surfaces: dict[str, dict[str, list[str]]] = {}
+        self.forms: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"en": set(), "zh": set()})
+        for p in pairs:
+            for e in p.get("entities", []):
+                if e.get("canonical") and e.get("lang") in LANG_NAMES and len(_text(e.get("text"))) > 1:
+                    self.forms[_text(e["canonical"])][e["lang"]].add(_text(e["text"]))
+
+    def written(self, canonical: str, lang: str, text: str) -> bool:
+        """A form of ``canonical`` (any the article's entities give it in ``lang``, or the English name itself)
+        is written in ``text``: the name is there although no entity was recognized on it."""
+        forms = self.forms[canonical][lang] | ({canonical} if lang == "en" else set())
+        return any(re.search(rf"(?<![^\W\d_]){re.escape(f)}(?![^\W\d_])", text) if f.isascii() else f in text
+                   for f in forms if len(f) > 1)
 
     def add(self, entity: dict) -> str:
         canonical = str(entity.get("canonical"))
@@ -238,8 +256,6 @@ class _Colours:
         return f"ent linked e{i} c{i % PALETTE}"
 
 
-#: the other language of a side, as the page names it
-OTHER = {"en": "ZH", "zh": "EN"}
 
 
 def _tag(text: str, css: str = "lbl") -> str:
@@ -250,17 +266,21 @@ def _tag(text: str, css: str = "lbl") -> str:
 
 def _side(pair: dict, lang: str, colours: _Colours, flagged: set[int], linked: set[int]) -> str:
     """One side of a unit, marked up. An entity is *linked* when its canonical name is also an entity's on the
-    other side of the unit (coloured, the same colour on both sides); otherwise *unlinked* (grey, labelled). The
-    names an entity warning is about are outlined in red and labelled with what is wrong."""
+    other side of the unit, or one of its forms is written there (coloured, the same colour on both sides);
+    otherwise *unlinked* (grey, labelled). The names an entity warning is about are outlined in red and labelled
+    with what is wrong."""
     text = _text(pair.get(lang))
     if not text:
         return '<span class="empty">(no counterpart)</span>'
     spans = []
+    other_lang = "zh" if lang == "en" else "en"
     other = {_text(e.get("canonical")) for e in pair.get("entities", []) if e.get("lang") != lang
              and e.get("canonical")}
     for e in pair.get("entities", []):
         if e.get("lang") == lang:
-            is_linked = bool(e.get("canonical")) and _text(e.get("canonical")) in other
+            name = _text(e.get("canonical"))
+            is_linked = bool(name) and (name in other
+                                        or colours.written(name, other_lang, _text(pair.get(other_lang))))
             css = colours.add(e) if is_linked else "ent nolink"
             title = _text(e.get("label")) + (f" → {e['canonical']}" if e.get("canonical") else " (not linked)")
             label = _text(e.get("label")) + ("" if is_linked else f" · no {OTHER[lang]} link")
@@ -586,7 +606,7 @@ def _legend(colours: _Colours) -> str:
 def render_article(document: dict, pairs: list[dict], anchor: str = "a0") -> str:
     """One article as an ``<article>`` element (from records of any shape: see :func:`_shaped`)."""
     document, pairs = _shaped(document, "document"), [_shaped(p, "pair") for p in pairs]
-    colours = _Colours()
+    colours = _Colours(pairs)
     keys = unit_keys(pairs)
     table = _pairs_table(anchor, document, pairs, colours, keys)  # fills the colours in document order
     n_ent = sum(len(p.get("entities", [])) for p in pairs)

@@ -115,27 +115,24 @@ class HfExporter(Exporter):
 
     def add(self, document: dict, pairs: list[dict]) -> None:
         units = list(translation_units(pairs, self.options.unit))
-        self._sources.append(str(document.get("source", document.get("doc_id", ""))))
-        self._signatures[document.get("signature", "")] = None
         for u in units:
             u["signature"] = document.get("signature", "")
-        size, current = self.options.shard_size, self._shards[-1]
-        if size and current.count and current.count + len(units) > size:
-            self._shards.append(self._writer())
-        for u in units:
-            self._shards[-1].write_record(self._record(u))
-        self.count += len(units)
+        self._write(document, [self._record(u) for u in units])
 
     def add_records(self, document: dict, records: list[dict]) -> None:
         """Records of this export's kind already built (an earlier export's, some left out: apply-decisions),
         written as :meth:`add` writes a document's, so that the names and card follow the new contents."""
+        self._write(document, [conform(r, self._schema) for r in records])
+
+    def _write(self, document: dict, records: list[dict]) -> None:
+        """One document's records, into the current shard or a new one (shards are cut between documents)."""
         self._sources.append(str(document.get("source", document.get("doc_id", ""))))
         self._signatures[document.get("signature", "")] = None
         size, current = self.options.shard_size, self._shards[-1]
         if size and current.count and current.count + len(records) > size:
             self._shards.append(self._writer())
         for r in records:
-            self._shards[-1].write_record(conform(r, self._schema))
+            self._shards[-1].write_record(r)
         self.count += len(records)
 
     def close(self) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import __version__
 from .document import InputError
-from .export.select import DEDUP_MODES, FilterOptions, parse_split
+from .export.select import DEDUP_MODES, PAIR_FILTERS, FilterOptions, parse_split
 from .settings import BatchOptions, Settings, SettingsError, parse_assignment
 
 
@@ -414,15 +414,13 @@ def _cmd_filter(args) -> int:
 
 
 def _parser_filter(sub) -> None:
-    from .pairfilter import DEFAULT_FILTERS
-
     p = sub.add_parser("filter", help="score and filter a parallel corpus given as two files, one pair a line "
                        "(quality, filters and duplicates as the training exports of 'process')")
     p.add_argument("en_file", help="English side, one segment a line")
     p.add_argument("zh_file", help="Chinese side, line n the translation of line n of EN_FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="writes OUT.en and OUT.zh (the pairs kept) and OUT.jsonl (every pair: kept, reasons, quality)")
-    _add_filter_flags(p, DEFAULT_FILTERS)
+    _add_filter_flags(p, PAIR_FILTERS)
     p.add_argument("--checks", action=argparse.BooleanOptionalAction, default=True,
                    help="run the claims and entity checks (numbers and names that differ lower quality; default on)")
     _add_settings_flags(p)

@@ -212,7 +212,9 @@ class SqliteStore:
                  cache_kib: int = CACHE_KIB):
         self.bands, self.rows = bands, rows
         self._tmpdir = None if workdir is not None else tempfile.mkdtemp(prefix="nlp_toolkit-dedup-")
-        fd, self.path = tempfile.mkstemp(prefix="dedup-", suffix=".sqlite", dir=workdir or self._tmpdir)
+        # a temporary name (".dedup-*.sqlite.part"): the next run into an output folder removes one that a killed
+        # run left (nlp_toolkit.outdir.remove_partials)
+        fd, self.path = tempfile.mkstemp(prefix=".dedup-", suffix=".sqlite.part", dir=workdir or self._tmpdir)
         os.close(fd)
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._finalizer = weakref.finalize(self, _remove, self._db, self.path, self._tmpdir)

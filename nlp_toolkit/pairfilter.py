@@ -5,7 +5,9 @@ paragraph pairs given one a line instead of articles the toolkit aligned.
 The signals come from the same components: the encoder's cosine of each pair, its margin (vecalign's: the
 similarity minus the average of each side's best ``MARGIN_K`` matches among the other pairs of its block of
 ``MARGIN_BLOCK`` consecutive pairs, so that an English sentence whose own translation sits elsewhere in the
-corpus is seen to be misaligned), the corpus's own length ratio, the language of each side, site furniture,
+corpus is seen to be misaligned; the matches are counted over distinct texts in the right language, so that a
+repeated pair or an untranslated copy does not lower its original's margin), the corpus's own length ratio, the
+language of each side, site furniture,
 and, with ``checks``, the claims and entity checks of the pipeline (their ``error`` warnings). Then
 :class:`~nlp_toolkit.export.select.Selector` decides, in corpus order.
 """
@@ -18,14 +20,14 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .export.select import FilterOptions, Selector
+from .export.select import PAIR_FILTERS, FilterOptions, Selector
 from .settings import DEFAULT, Settings
 
 #: neighbours a margin averages over, and how many consecutive pairs share one similarity matrix
 MARGIN_K = 4
 MARGIN_BLOCK = 8192
 #: the filters :func:`filter_pairs` applies unless told otherwise
-DEFAULT_FILTERS = FilterOptions(min_quality=0.5, dedup="near")
+DEFAULT_FILTERS = PAIR_FILTERS
 
 
 @dataclass
@@ -56,19 +58,27 @@ def similarities(en: Sequence[str], zh: Sequence[str], settings: Settings = DEFA
     from .encoders import get_encoder
     from .script import to_simplified
 
+    from .langid import zh_share
+
     encoder = encoder or get_encoder(settings.encoder, settings.pooling)
     n = len(en)
     sim, margin = np.zeros(n), np.full(n, np.nan)
     for start in range(0, n, MARGIN_BLOCK):
         stop = min(n, start + MARGIN_BLOCK)
-        E = _unit(np.asarray(encoder.encode(list(en[start:stop])), dtype=np.float32))
-        Z = _unit(np.asarray(encoder.encode([to_simplified(t) for t in zh[start:stop]]), dtype=np.float32))
+        en_u, en_of = np.unique(np.array(list(en[start:stop]), dtype=object), return_inverse=True)
+        zh_u, zh_of = np.unique(np.array([to_simplified(t) for t in zh[start:stop]], dtype=object),
+                                return_inverse=True)
+        E = _unit(np.asarray(encoder.encode(list(en_u)), dtype=np.float32))
+        Z = _unit(np.asarray(encoder.encode(list(zh_u)), dtype=np.float32))
         S = E @ Z.T
-        sim[start:stop] = np.diag(S)
-        if stop - start > MARGIN_K:
-            row = np.sort(S, axis=1)[:, -MARGIN_K:].mean(axis=1)
-            col = np.sort(S, axis=0)[-MARGIN_K:, :].mean(axis=0)
-            margin[start:stop] = sim[start:stop] - 0.5 * (row + col)
+        sim[start:stop] = S[en_of, zh_of]
+        # candidates: English texts that are English, Chinese texts that are Chinese
+        rows = np.array([zh_share(t, settings) <= settings.en_max_share for t in en_u])
+        cols = np.array([zh_share(t, settings) >= settings.zh_min_share / 2 for t in zh_u])
+        if rows.sum() > MARGIN_K and cols.sum() > MARGIN_K:
+            row = np.sort(S[:, cols], axis=1)[:, -MARGIN_K:].mean(axis=1)
+            col = np.sort(S[rows, :], axis=0)[-MARGIN_K:, :].mean(axis=0)
+            margin[start:stop] = sim[start:stop] - 0.5 * (row[en_of] + col[zh_of])
     return sim, margin
 
 

@@ -194,3 +194,51 @@ def test_apply_decisions_keeps_the_splits(run, tmp_path):
     ids = (out / f"corpus.{split}.ids").read_text(encoding="utf-8").splitlines()
     assert f"{target['doc_id']}\t{target['index']}" not in ids
     assert "Filters: quality>=0.5" in (out / "hf" / "README.md").read_text(encoding="utf-8")
+
+
+# -- duplicates across a batch ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def duplicated(tmp_path_factory, example_path):
+    """Three articles: the example, a copy of it (every unit an exact duplicate), and a rewrite of it with one
+    word changed in each long paragraph (near duplicates) and one paragraph pair of new text."""
+    folder = tmp_path_factory.mktemp("dups")
+    text = example_path.read_text(encoding="utf-8")
+    (folder / "a_original.txt").write_text(text, encoding="utf-8")
+    (folder / "b_copy.txt").write_text(text.replace("\n", "\r\n"), encoding="utf-8")  # other bytes, same text
+    paragraphs = text.split("\n\n")
+    edited = [p.replace(" the ", " this ", 1) if len(p.split()) > 25 else p for p in paragraphs]
+    edited.append("BYD also plans a research centre in Szeged with 500 engineers.\n\n"
+                  "比亚迪还计划在塞格德设立一个拥有500名工程师的研发中心。\n")
+    (folder / "c_rewrite.txt").write_text("\n\n".join(edited), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_exact_and_near_duplicate_articles(duplicated, tmp_path, engine):
+    from nlp_toolkit.cli import main
+
+    if engine == "dask":
+        pytest.importorskip("distributed")
+    out = tmp_path / "o"
+    assert main(["process", str(duplicated), "-o", str(out), "--format", "jsonl,moses", "--dedup", "near",
+                 "--engine", engine, "--workers", "1" if engine == "dask" else "0"]) == 0
+    filtered = _jsonl(out / "filtered.jsonl")
+    by_doc: dict = {}
+    for e in filtered:
+        by_doc.setdefault(e["doc_id"], []).append(e)
+    assert "a_original" not in by_doc  # the first occurrence is kept
+    pairs = [p for p in _jsonl(out / "pairs.jsonl") if p["doc_id"] == "a_original" and p["en"] and p["zh"]]
+    copies = by_doc["b_copy"]
+    assert len(copies) == len(pairs) and all(e["duplicate_kind"] == "exact" for e in copies)
+    assert [e["duplicate_of"] for e in copies] == [f"a_original#{p['index']}" for p in pairs]
+    rewrites = {e["en"]: e for e in by_doc["c_rewrite"]}
+    assert not any("research centre" in en for en in rewrites)  # new text is kept
+    near = [e for e in rewrites.values() if e["duplicate_kind"] == "near"]
+    assert near and all(0.7 <= e["duplicate_similarity"] < 1 and " this " in e["en"] for e in near)
+    moses = (out / "corpus.en").read_text(encoding="utf-8").splitlines()
+    assert len(moses) == len(set(moses)) == len(pairs) + len(
+        [p for p in _jsonl(out / "pairs.jsonl") if p["doc_id"] == "c_rewrite" and p["en"] and p["zh"]]) - len(
+        rewrites)
+    summary = json.loads((out / "summary.json").read_text())["selection"]
+    assert summary["by_reason"] == {"duplicate": len(filtered)} and summary["filters"] == "dedup=near(0.7)"
+    assert not list(out.rglob("*.sqlite*"))  # the index is gone with the run

@@ -242,3 +242,28 @@ def test_exact_and_near_duplicate_articles(duplicated, tmp_path, engine):
     summary = json.loads((out / "summary.json").read_text())["selection"]
     assert summary["by_reason"] == {"duplicate": len(filtered)} and summary["filters"] == "dedup=near(0.7)"
     assert not list(out.rglob("*.sqlite*"))  # the index is gone with the run
+
+
+def test_a_split_whose_units_are_all_dropped_has_no_files_and_still_loads(duplicated, tmp_path, monkeypatch):
+    """Copies of one article in every split but the first: deduplication empties the others."""
+    datasets = pytest.importorskip("datasets")
+    from nlp_toolkit.cli import main
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
+    text = (duplicated / "a_original.txt").read_text(encoding="utf-8")
+    archive = tmp_path / "copies"
+    archive.mkdir()
+    for i in range(8):
+        (archive / f"copy_{i}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["process", str(archive), "-o", str(out), "--format", "hf", "--dedup", "exact", "--workers", "0",
+                 "--split", "train=0.4,dev=0.3,test=0.3"]) == 0
+    splits = json.loads((out / "summary.json").read_text())["selection"]["splits"]
+    with_units = {name for name, v in splits.items() if v["units"]}
+    assert len(with_units) == 1 and sum(v["documents"] for v in splits.values()) == 8
+    assert sum(1 for v in splits.values() if v["documents"]) >= 2  # a split with documents and no units
+    assert {p.name.split("-")[0] for p in (out / "hf" / "data").iterdir()} == with_units
+    assert set(datasets.load_dataset(str(out / "hf"), cache_dir=str(tmp_path / "c"))) == with_units
+    assert not list(out.rglob("*.part"))

@@ -149,6 +149,8 @@ class HfExporter(Exporter):
         self._sources.append(str(document.get("source", document.get("doc_id", ""))))
         self._signatures[document.get("signature", "")] = None
         split = document.get("split") or "train"
+        if not records:  # a split whose documents lose every unit to the filters must get no (empty) file
+            return
         if split not in self._shards:
             self._shards[split] = [self._writer(split)]
         shards = self._shards[split]

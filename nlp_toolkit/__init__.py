@@ -8,6 +8,7 @@ The public API::
     article = nlp_toolkit.process_pair("a.en.txt", "a.zh.txt")     # an article as two files
     nlp_toolkit.export_jsonl([article], "out/")                    # pairs.jsonl, documents.jsonl, errors.jsonl
     nlp_toolkit.apply_decisions("out/", "decisions.json")          # a reviewer's decisions from the report page
+    verdicts = nlp_toolkit.filter_pairs(en_lines, zh_lines)        # quality, filters, duplicates of given pairs
 
 Options are one :class:`Settings` object (``process_file(path, skip_score=0.1)`` overrides one field).
 """
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "get_pipeline": "api", "process_file": "api", "process_pair": "api", "process_text": "api",
     "process_inputs": "batch", "export_jsonl": "export.jsonl", "apply_decisions": "commands", "Pipeline": "pipeline", "Settings": "settings",
+    "filter_pairs": "pairfilter", "UnitVerdict": "pairfilter", "FilterOptions": "export.select",
     **{name: "document" for name in ("Advantage", "AlignedPair", "Article", "Claim", "ClaimLink", "Entity",
                                      "ComparisonRow", "Evidence", "InputError", "Notice", "Paragraph", "Removed",
                                      "Section", "SentencePair")},
@@ -46,5 +48,5 @@ __all__ = [
     "__version__", "process_file", "process_text", "process_pair", "process_inputs", "export_jsonl", "apply_decisions",
     "get_pipeline", "Pipeline", "Settings", "Article", "Paragraph", "AlignedPair", "SentencePair", "Entity",
     "Claim", "ClaimLink", "Section", "Advantage", "Notice", "Warning", "Removed", "InputError", "ComparisonRow",
-    "Evidence",
+    "Evidence", "filter_pairs", "UnitVerdict", "FilterOptions",
 ]

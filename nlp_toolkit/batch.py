@@ -77,6 +77,9 @@ class Report:
     unaligned: dict[str, int] = field(default_factory=lambda: {"1-0": 0, "0-1": 0})
     #: warnings of the units and of the articles: {code: {severity: count}}
     warnings: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: what the filters and splits of the training exports did (``export/select.py``), when any were asked for:
+    #: {filters, kept, dropped, by_reason, splits?}
+    selection: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -109,7 +112,8 @@ class Report:
                 "warnings": {"total": sum(self.severities().values()), "by_severity": self.severities(),
                              "by_code": {code: dict(sorted(v.items())) for code, v in sorted(self.warnings.items())}},
                 "failed": len(self.errors), "errors_file": "errors.jsonl",
-                "failed_inputs": [{"source": e.get("source", ""), "error": e.get("error", "")} for e in self.errors]}
+                "failed_inputs": [{"source": e.get("source", ""), "error": e.get("error", "")} for e in self.errors],
+                **({"selection": self.selection} if self.selection else {})}
 
     def summary(self) -> str:
         """The end-of-run lines: counts, warnings by severity and code, failed inputs, the next command."""
@@ -130,6 +134,15 @@ class Report:
             lines.append(f"warnings: {sum(severities.values())} ({'; '.join(parts)})")
         else:
             lines.append("warnings: none")
+        if self.selection:
+            sel = self.selection
+            reasons = ", ".join(f"{r} {n}" for r, n in sorted(sel["by_reason"].items(), key=lambda kv: (-kv[1], kv[0])))
+            lines.append(f"training exports: {sel['kept']} units kept, {sel['dropped']} left out"
+                         + (f" ({reasons}; see {Path(out) / 'filtered.jsonl'})" if sel["dropped"] else "")
+                         + f"; filters: {sel['filters']}")
+            if "splits" in sel:
+                lines.append("splits: " + ", ".join(f"{name} {v['documents']} documents / {v['units']} units"
+                                                    for name, v in sel["splits"].items()))
         if self.errors:
             shown = "; ".join(e["error"] for e in self.errors[:3]) + ("; ..." if len(self.errors) > 3 else "")
             lines.append(f"failed: {len(self.errors)} input{'s' if len(self.errors) > 1 else ''} (see "
@@ -665,10 +678,18 @@ def _run(jobs: list[Job], out: Path, settings: Settings, options: BatchOptions, 
                 _store(cache, key, result)
             bar.update(1)
 
+    from .export.select import Selector
+
     formats = [c.name for c in exporter_classes]
     exporters = [cls(out, export) for cls in exporter_classes]
     if "jsonl" in formats:
         exporters.append(get_exporter("comparison")(out, export))
+    if export.filters.active:  # what the filters left out, always written when they are on
+        from .export.filtered import FilteredExporter
+
+        exporters.append(FilteredExporter(out, export))
+    # filters, duplicates and splits: decided here, in input order, whatever the engine (export/select.py)
+    selector = Selector(export.filters, export.unit, export.split, workdir=cache)
     try:
         for j in jobs:
             result = failed.get(j.key) or _load(cache, j.key)
@@ -677,13 +698,23 @@ def _run(jobs: list[Job], out: Path, settings: Settings, options: BatchOptions, 
                 for ex in exporters:
                     ex.add_error(result["error"])
                 continue
+            document, pairs = selector.select(result["document"], result["pairs"])
             for ex in exporters:
-                ex.add(result["document"], result["pairs"])
-            report.add(result["document"], result["pairs"])
+                ex.add(document, pairs)
+            report.add(document, pairs)
     except BaseException:
         for ex in exporters:
             ex.abort()
         raise
+    finally:
+        selector.close()
+    if selector.active:
+        report.selection = {"filters": export.filters.describe(), **selector.stats.to_dict()}
+        if export.filters.active:
+            report.selection["filtered_file"] = "filtered.jsonl"
+        if export.split:
+            report.selection["splits"] = {name: selector.stats.splits.get(name, {"documents": 0, "units": 0})
+                                          for name, _ in export.split}
     published = []
     for ex in exporters:
         ex.close()

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import __version__
 from .document import InputError
+from .export.select import DEDUP_MODES, FilterOptions, parse_split
 from .settings import BatchOptions, Settings, SettingsError, parse_assignment
 
 
@@ -204,13 +205,44 @@ def _cmd_process(args) -> int:
         flag = f"--{err.field.replace('_', '-')}" if err.field else "option"
         raise UsageError(f"{flag}: {_problem(err)}") from None
     settings = _checked_settings(args, remote=bool(args.scheduler))
+    filters = _filter_options(args)
+    try:
+        split = parse_split(args.split) if args.split else ()
+    except ValueError as err:
+        raise UsageError(str(err)) from None
     export = ExportOptions(unit=args.unit, shard_size=args.shard_size, compression=args.compress or "",
-                           zh_locale=settings.zh_locale)
+                           zh_locale=settings.zh_locale, filters=filters, split=split)
     _output_dir(args.output)
     report = process_inputs(inputs, args.output, settings=settings, pairs=args.pair or [],
                             options=options, export=export)
     print(report.summary(), file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def _add_filter_flags(g, defaults: FilterOptions) -> None:
+    """The filter flags (``process`` and ``filter``), each the :class:`FilterOptions` field of its name."""
+    g.add_argument("--min-quality", type=float, default=defaults.min_quality, metavar="Q",
+                   help=f"leave out units whose quality score is below Q (0-1; default {defaults.min_quality:g}"
+                   + (": keep all)" if not defaults.min_quality else ")"))
+    g.add_argument("--min-score", type=float, default=defaults.min_score, metavar="S",
+                   help="leave out units whose alignment score is below S")
+    g.add_argument("--drop-warnings", metavar="CODE,...",
+                   help="leave out units with any of these warnings (e.g. claim_mismatch,entity_mismatch)")
+    g.add_argument("--dedup", choices=DEDUP_MODES, default=defaults.dedup,
+                   help=f"duplicates: off, exact (normalized text), near (MinHash, and exact); default "
+                   f"{defaults.dedup}; the first occurrence is kept")
+    g.add_argument("--dedup-threshold", type=float, default=defaults.dedup_threshold, metavar="J",
+                   help=f"least Jaccard similarity of a near duplicate (default {defaults.dedup_threshold:g})")
+
+
+def _filter_options(args) -> FilterOptions:
+    try:
+        return FilterOptions(min_quality=args.min_quality, min_score=args.min_score,
+                             drop_warnings=tuple(c.strip() for c in (args.drop_warnings or "").split(",")
+                                                 if c.strip()),
+                             dedup=args.dedup, dedup_threshold=args.dedup_threshold)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
 
 
 def _parser_process(sub) -> None:
@@ -225,6 +257,12 @@ def _parser_process(sub) -> None:
     p.add_argument("--unit", choices=["paragraph", "sentence"], default="paragraph",
                    help="translation unit of the tmx, moses and hf exports")
     p.add_argument("--shard-size", type=int, default=0, metavar="N", help="pair records per JSONL shard")
+    g = p.add_argument_group("training exports (tmx, moses, hf): filters and splits; what is left out goes to "
+                             "OUT_DIR/filtered.jsonl")
+    _add_filter_flags(g, FilterOptions())
+    g.add_argument("--split", metavar="NAME=FRACTION,...",
+                   help="split by document, e.g. train=0.98,dev=0.01,test=0.01 (deterministic: a hash of each "
+                   "document's id)")
     p.add_argument("--compress", choices=["gz", "zst"], help="compress the JSONL files")
     p.add_argument("--zh-locale", dest="zh_locale", metavar="LOCALE",
                    help=f"xml:lang of the Chinese side in the TMX export (default {Settings.zh_locale}; zh-TW, zh-HK, "
@@ -361,6 +399,36 @@ def _cmd_apply_decisions(args) -> int:
     return 0 if result.ok else 1
 
 
+# -- filter a parallel corpus ------------------------------------------------------------------------------
+def _cmd_filter(args) -> int:
+    from .commands import filter_files, filter_outputs
+
+    settings = _checked_settings(args)
+    for path in filter_outputs(args.output).values():
+        _output_file(str(path))
+    kept, total, files = filter_files(args.en_file, args.zh_file, args.output, settings=settings,
+                                      options=_filter_options(args), checks=args.checks)
+    print(f"{kept} of {total} pairs kept -> {files['en']}, {files['zh']}; every pair's quality and reasons: "
+          f"{files['verdicts']}", file=sys.stderr)
+    return 0
+
+
+def _parser_filter(sub) -> None:
+    from .pairfilter import DEFAULT_FILTERS
+
+    p = sub.add_parser("filter", help="score and filter a parallel corpus given as two files, one pair a line "
+                       "(quality, filters and duplicates as the training exports of 'process')")
+    p.add_argument("en_file", help="English side, one segment a line")
+    p.add_argument("zh_file", help="Chinese side, line n the translation of line n of EN_FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="writes OUT.en and OUT.zh (the pairs kept) and OUT.jsonl (every pair: kept, reasons, quality)")
+    _add_filter_flags(p, DEFAULT_FILTERS)
+    p.add_argument("--checks", action=argparse.BooleanOptionalAction, default=True,
+                   help="run the claims and entity checks (numbers and names that differ lower quality; default on)")
+    _add_settings_flags(p)
+    p.set_defaults(func=_cmd_filter)
+
+
 def _parser_apply_decisions(sub) -> None:
     p = sub.add_parser("apply-decisions", help="apply a reviewer's decisions.json (downloaded from the report page) "
                        "to an output directory: rejected units leave the exports, corrected verdicts are written")
@@ -371,7 +439,7 @@ def _parser_apply_decisions(sub) -> None:
 
 # -- subcommands end -----------------------------------------------------------------------------------------
 PARSERS = [_parser_process, _parser_align, _parser_claims, _parser_entities, _parser_report,
-           _parser_apply_decisions]
+           _parser_apply_decisions, _parser_filter]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -177,6 +177,42 @@ def align_sentence_files(src_path, tgt_path, out_path, presplit: bool = False, s
     return n
 
 
+# -- filtering a parallel corpus ------------------------------------------------------------------------------------
+def filter_outputs(out) -> dict[str, Path]:
+    """The files ``nlp-toolkit filter -o OUT`` writes: the kept pairs (``OUT.en``, ``OUT.zh``) and every pair's
+    verdict (``OUT.jsonl``)."""
+    return {"en": Path(f"{out}.en"), "zh": Path(f"{out}.zh"), "verdicts": Path(f"{out}.jsonl")}
+
+
+def _segments(path) -> list[str]:
+    from .read import decode, read_bytes
+
+    text, _ = decode(read_bytes(path), str(path))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:-1].split("\n") if text.endswith("\n") else (text.split("\n") if text else [])
+
+
+def filter_files(en_path, zh_path, out, settings: Settings = DEFAULT, options=None, checks: bool = True
+                 ) -> tuple[int, int, dict[str, Path]]:
+    """Score and filter the pairs of two line-parallel files (:func:`nlp_toolkit.pairfilter.filter_pairs`) and
+    write :func:`filter_outputs`, each atomically; returns (kept, total, files). Files of different line counts
+    raise InputError naming both."""
+    from .export.jsonl import write_lines
+    from .pairfilter import DEFAULT_FILTERS, filter_pairs
+
+    en, zh = _segments(en_path), _segments(zh_path)
+    if len(en) != len(zh):
+        raise InputError(f"{en_path}: {len(en)} lines, {zh_path}: {len(zh)} lines (line-parallel files must have "
+                         f"one pair a line)")
+    verdicts = filter_pairs(en, zh, settings, options or DEFAULT_FILTERS, checks=checks)
+    files = filter_outputs(out)
+    write_jsonl(({**v.to_dict(), "en": en[v.index], "zh": zh[v.index]} for v in verdicts), files["verdicts"])
+    kept = [v.index for v in verdicts if v.kept]
+    write_lines((en[i] for i in kept), files["en"])
+    write_lines((zh[i] for i in kept), files["zh"])
+    return len(kept), len(verdicts), files
+
+
 # -- a reviewer's decisions -------------------------------------------------------------------------------------------
 def load_decisions(path) -> Decisions:
     """Read and check a ``decisions.json``; any problem is one InputError naming the file."""
@@ -257,15 +293,15 @@ def _exports(out: Path, rewrite: _Rewrite, removed: set[tuple[str, int]],
         text = tmx.read_text(encoding="utf-8").splitlines()
         if any(line.startswith("<tu ") and _tu_gone(line, gone, tmx) for line in text):
             rewrite.lines(tmx, [line for line in text if not (line.startswith("<tu ") and _tu_gone(line, gone, tmx))])
-    ids = out / "corpus.ids"
-    if ids.is_file():
-        prefixes = {f"{one_line(str(d))}\t{i}" for d, i in removed}
-        lines = {ext: (out / f"corpus.{ext}").read_text(encoding="utf-8").split("\n")[:-1]
+    prefixes = {f"{one_line(str(d))}\t{i}" for d, i in removed}
+    for ids in sorted(out.glob("corpus*.ids")):  # corpus.ids, or corpus.<split>.ids with splits
+        stem = ids.name[:-len(".ids")]
+        lines = {ext: (out / f"{stem}.{ext}").read_text(encoding="utf-8").split("\n")[:-1]
                  for ext in ("en", "zh", "ids")}
         drop = {n for n, line in enumerate(lines["ids"]) if line in prefixes or line.rsplit("\t", 1)[0] in prefixes}
         if drop:
             for ext, ls in lines.items():
-                rewrite.lines(out / f"corpus.{ext}", (l for n, l in enumerate(ls) if n not in drop))
+                rewrite.lines(out / f"{stem}.{ext}", (l for n, l in enumerate(ls) if n not in drop))
     _hf(out, rewrite, gone, articles)
     if (out / "parquet" / "pairs.parquet").is_file():
         from .export.parquet import ParquetExporter
@@ -288,9 +324,12 @@ def _hf(out: Path, rewrite: _Rewrite, gone, articles: list[tuple[dict, list[dict
     from .export.hf import HfExporter
     from .export.read_output import read_jsonl
 
-    shards = sorted((out / "hf" / "data").glob("train-*")) if (out / "hf" / "data").is_dir() else []
+    from .export.select import FilterOptions
+
+    shards = sorted((out / "hf" / "data").glob("*-of-*")) if (out / "hf" / "data").is_dir() else []
     if not shards:
         return
+    splits = list(dict.fromkeys(p.name.split("-", 1)[0] for p in shards))
     by_shard = [list(read_jsonl([p])) for p in shards]
     records = [r for rs in by_shard for r in rs]
     key = lambda r: (r.get("doc_id"), r["index"] if "index" in r else r.get("pair"))  # noqa: E731
@@ -298,7 +337,13 @@ def _hf(out: Path, rewrite: _Rewrite, gone, articles: list[tuple[dict, list[dict
         return
     unit = "sentence" if any("sentence" in r for r in records) else "paragraph"
     size = max(map(len, by_shard)) if len(shards) > 1 else 0
-    ex = HfExporter(out, ExportOptions(unit=unit, shard_size=size, compression=_compression(shards[0])))
+    card = out / "hf" / "README.md"
+    filters = re.search(r"Filters: (.+?) \(the units", card.read_text(encoding="utf-8")) if card.is_file() else None
+    ex = HfExporter(out, ExportOptions(unit=unit, shard_size=size, compression=_compression(shards[0]),
+                                       split=tuple((name, 0.0) for name in splits) if splits != ["train"] else (),
+                                       filters=FilterOptions()))
+    if filters and filters.group(1) != "none":
+        ex.filters_text = filters.group(1)
     kept: dict = {}
     for r in records:
         if not gone(*key(r)):

@@ -137,10 +137,13 @@ class SentencePair:
     en: str
     zh: str
     score: float
+    #: fitness to train on (nlp_toolkit/quality.py): ``{score, reasons, signals}``; None before the quality
+    #: stage and for a sentence without a counterpart
+    quality: Optional[dict] = None
 
     def to_dict(self) -> dict:
         return {"en_ids": list(self.en_ids), "zh_ids": list(self.zh_ids), "en": self.en, "zh": self.zh,
-                "score": round(float(self.score), 4)}
+                "score": round(float(self.score), 4), "quality": self.quality}
 
 
 @dataclass
@@ -161,6 +164,9 @@ class AlignedPair:
     warnings: list[Notice] = field(default_factory=list)
     #: the score's parts (similarity, anchors, length), so a reviewer sees why a pair scored what it did
     score_parts: dict[str, float] = field(default_factory=dict)
+    #: fitness to train on (nlp_toolkit/quality.py): ``{score, reasons, signals}``; None before the quality
+    #: stage and for a 1-0/0-1 unit
+    quality: Optional[dict] = None
     #: transient, never exported: the entity stage's spaCy parse of ``en``, which the comparison stage reads for
     #: claim subjects and then drops (so an English text is parsed once per article)
     en_doc: Any = field(default=None, repr=False, compare=False)
@@ -190,6 +196,7 @@ class AlignedPair:
             "claim_links": [l.to_dict() for l in self.claim_links],
             "sentences": [s.to_dict() for s in self.sentences],
             "warnings": [w.to_dict() for w in self.warnings],
+            "quality": self.quality,
             "signature": signature,
         }
 

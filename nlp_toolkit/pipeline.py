@@ -53,6 +53,8 @@ STAGES: dict[str, StageSpec] = {
     "claims": StageSpec("nlp_toolkit.claims:annotate_claims", ("article.pairs", "pair.entities"), ("pair.claims", "pair.claim_links")),
     "sections": StageSpec("nlp_toolkit.sections:annotate_sections", ("article.pairs", "pair.entities"), ("article.sections", "section.advantage", "pair.section")),
     "comparison": StageSpec("nlp_toolkit.comparison:annotate_comparison", ("pair.entities", "pair.claims", "pair.claim_links", "section.advantage"), ("claim.subject", "article.comparison_rows")),
+    # after the checks: a unit's quality reads their error warnings
+    "quality": StageSpec("nlp_toolkit.quality:assess_article", ("article.pairs",), ("pair.quality", "sentence.quality")),
 }
 
 DEFAULT_STAGES: tuple[str, ...] = tuple(STAGES)

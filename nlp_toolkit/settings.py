@@ -143,6 +143,25 @@ class Settings:
 
     # --- sections and advantages --------------------------------------------------------------------------
 
+    # --- quality of translation units (nlp_toolkit/quality.py) ---------------------------------------------
+    #: embedding cosine at which a unit's similarity factor is 0 and from which it is 1 (USE-m3 on real news
+    #: sentence pairs: faithful pairs 0.45 at the 1st percentile, a neighbour's translation 0.24 at the median)
+    quality_sim_low: float = 0.25
+    quality_sim_high: float = 0.55
+    #: margin (similarity minus the neighbours' best) at which the margin factor is 0 and from which it is 1,
+    #: used in articles of at least ``quality_margin_min`` paragraphs a side
+    quality_margin_low: float = -0.05
+    quality_margin_high: float = 0.05
+    quality_margin_min: int = 3
+    #: Chinese characters per English character when an article has too little text to measure its own
+    quality_zh_ratio: float = 0.33
+    #: |log| of the length ratio against the expected one: factor 1 up to ``quality_length_ok``, 0 at
+    #: ``quality_length_max`` (x2.5 and x5 the expected length)
+    quality_length_ok: float = 0.9
+    quality_length_max: float = 1.6
+    #: the site-furniture rules (models/furniture.txt or a path): CLASS<TAB>pattern a line
+    quality_furniture: str = "furniture.txt"
+
     # --- exports --------------------------------------------------------------------------------------------
     #: the locale the TMX export gives the Chinese side (``xml:lang``): CAT tools match ``zh-CN`` / ``zh-TW``,
     #: not a bare ``zh``. Changes only how the export labels text, never a record: left out of the signature
@@ -252,7 +271,10 @@ _RANGES = (("zh_min_share", 0, 1), ("en_max_share", 0, 1), ("latin_word_weight",
            ("heading_merge_penalty", -_INF, _INF), ("band", 0, _INF), ("sent_max_side", 1, _INF),
            ("sent_max_total", 2, _INF), ("sent_margin_k", 1, _INF), ("sent_length_smooth", 0, _INF),
            ("sent_band", 0, _INF), ("sent_blas_threads", 0, _INF), ("lac_threads", 1, _INF),
-           ("translit_min_similarity", 0, 1), ("claims_period_window", 0, _INF))
+           ("translit_min_similarity", 0, 1), ("claims_period_window", 0, _INF),
+           ("quality_sim_low", -1, 1), ("quality_sim_high", -1, 1), ("quality_margin_low", -2, 2),
+           ("quality_margin_high", -2, 2), ("quality_margin_min", 1, _INF), ("quality_zh_ratio", 0.01, 100),
+           ("quality_length_ok", 0, _INF), ("quality_length_max", 0, _INF))
 
 
 def _check_type(name: str, kind: str, value: Any) -> None:

@@ -4,11 +4,12 @@ import dataclasses
 
 import pytest
 
-from nlp_toolkit.document import AlignedPair, Article, Claim, Paragraph, Section
+from nlp_toolkit.document import AlignedPair, Article, Claim, Paragraph, Section, SentencePair
 from nlp_toolkit.pipeline import DEFAULT_STAGES, READER_PROVIDES, STAGES, Pipeline, check_order, load_stage
 from nlp_toolkit.read import read_file, read_text
 
-OWNERS = {"article": Article, "paragraph": Paragraph, "pair": AlignedPair, "section": Section, "claim": Claim}
+OWNERS = {"article": Article, "paragraph": Paragraph, "pair": AlignedPair, "section": Section, "claim": Claim,
+          "sentence": SentencePair}
 
 TEXT = ("Tesla delivered 1.8 million cars in 2023.\n\n"
         "特斯拉在2023年交付了180万辆汽车。\n\n"
@@ -60,7 +61,8 @@ def test_a_consistent_subset_runs_on_real_text():
 def _values(article: Article, attr: str) -> list:
     owner, _, field = attr.partition(".")
     objects = {"article": [article], "paragraph": article.paragraphs, "pair": article.pairs,
-               "section": article.sections, "claim": [c for p in article.pairs for c in p.claims]}[owner]
+               "section": article.sections, "claim": [c for p in article.pairs for c in p.claims],
+               "sentence": [s for p in article.pairs for s in p.sentences]}[owner]
     return [getattr(o, field) for o in objects]
 
 

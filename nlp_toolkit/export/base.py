@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..settings import DEFAULT
+from .select import FilterOptions
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class ExportOptions:
     compression: str = ""
     #: ``xml:lang`` of the Chinese side in the TMX export (``Settings.zh_locale``, ``--zh-locale``)
     zh_locale: str = DEFAULT.zh_locale
+    #: what the training exports (tmx, moses, hf) leave out (``export/select.py``)
+    filters: FilterOptions = FilterOptions()
+    #: splits by document, ((name, fraction), ...) (``select.parse_split``); () for none (hf: one ``train``)
+    split: tuple = ()
 
 
 class Exporter:

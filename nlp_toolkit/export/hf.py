@@ -28,33 +28,39 @@ import pyarrow as pa
 
 from .base import Exporter, ExportOptions
 from .jsonl import AtomicWriter
-from .schema import PAIR_RECORD, SCORE_PARTS_STRUCT, SENTENCE_RECORD, conform, hf_features, yaml_block
+from .schema import DROPPED, PAIR_RECORD, SCORE_PARTS_STRUCT, SENTENCE_RECORD, conform, hf_features, yaml_block
 from .translation_units import translation_units
 
 #: the features of paragraph units: the pair record, ``score_parts`` as a struct
+#: (a unit the filters dropped never reaches this export: no ``dropped`` fields)
 HF_PAIR_RECORD = pa.schema([pa.field("score_parts", SCORE_PARTS_STRUCT) if f.name == "score_parts" else f
-                            for f in PAIR_RECORD])
+                            for f in PAIR_RECORD if f.name not in {n for n, _ in DROPPED}])
 
 
 def schema_for(unit: str) -> pa.Schema:
     return SENTENCE_RECORD if unit == "sentence" else HF_PAIR_RECORD
 
 
+_DROPPED_KEYS = frozenset(n for n, _ in DROPPED)
+
 #: how many source files the card lists by name (the rest are counted)
 CARD_SOURCES = 20
 
 
 def dataset_card(unit: str, num_examples: int, fingerprint: str = "", suffix: str = ".jsonl",
-                 sources: tuple = (), signatures: tuple = ()) -> str:
-    """README.md of the folder: YAML metadata (licence, configs naming the data files, features), then the
-    source, the features and what loading needs."""
+                 sources: tuple = (), signatures: tuple = (), splits: dict | None = None,
+                 filters: str = "none", files: tuple | None = None) -> str:
+    """README.md of the folder: YAML metadata (licence, configs naming each split's data files, features), then
+    the source, the splits and filters, the features and what loading needs."""
     schema = schema_for(unit)
-    pattern = f"data/train-*-{fingerprint}{suffix}" if fingerprint else f"data/train-*{suffix}"
+    splits = splits or {"train": num_examples}
+    files = [{"split": name, "path": f"data/{name}-*-{fingerprint}{suffix}" if fingerprint
+              else f"data/{name}-*{suffix}"} for name in (files if files is not None else splits)]
     meta = {
         "language": ["en", "zh"],
         "license": "unknown",
         "task_categories": ["translation"],
-        "configs": [{"config_name": "default", "data_files": [{"split": "train", "path": pattern}]}],
+        "configs": [{"config_name": "default", "data_files": files}],
         "dataset_info": {
             "features": hf_features(schema),
         },
@@ -65,6 +71,7 @@ def dataset_card(unit: str, num_examples: int, fingerprint: str = "", suffix: st
         listed += f"- and {len(sources) - CARD_SOURCES} more (see `documents.jsonl` of the export)\n"
     made_by = "".join(f"- `{sig}`\n" for sig in signatures)
     features = "".join(f"| `{f.name}` | `{f.type}` |\n" for f in schema)
+    split_rows = "".join(f"| `{name}` | {n} |\n" for name, n in splits.items())
     if suffix.endswith(".zst"):
         needs = ("The data files are zstandard-compressed (`.jsonl.zst`): loading needs the `zstandard` package "
                  "(`pip install zstandard`) besides `datasets`.")
@@ -75,8 +82,13 @@ def dataset_card(unit: str, num_examples: int, fingerprint: str = "", suffix: st
                  "`zstandard` package to load.)")
     return (f"---\n{yaml_block(meta)}---\n\n# nlp_toolkit export\n\n{num_examples} English/Chinese {what} exported by "
             f"nlp_toolkit; one translation unit a line in `data/` (1-0/0-1 units left out). Load with "
-            f"`datasets.load_dataset(\"path/to/this/folder\")` (split `train`).\n\n"
+            f"`datasets.load_dataset(\"path/to/this/folder\")` (split{'s' if len(splits) > 1 else ''} "
+            f"{', '.join(f'`{n}`' for n in splits)}).\n\n"
             f"## Source\n\nAligned from {len(sources)} article(s):\n\n{listed}\nby nlp_toolkit with:\n\n{made_by}\n"
+            f"## Splits and filters\n\n| split | units |\n| --- | --- |\n{split_rows}\n"
+            f"Splits are by document (no article in two; a hash of its id decides); a split with no units has no "
+            f"data files (`datasets` cannot load an empty split). Filters: {filters} (the units "
+            f"they left out are listed in `filtered.jsonl` beside this folder).\n\n"
             f"## Licence\n\nThe texts keep the licence of the articles they come from, which the toolkit does not "
             f"know: the `license` field above is `unknown`; set it before publishing.\n\n"
             f"## Features\n\n| name | type |\n| --- | --- |\n{features}\n"
@@ -84,7 +96,7 @@ def dataset_card(unit: str, num_examples: int, fingerprint: str = "", suffix: st
 
 
 class HfExporter(Exporter):
-    """``hf/README.md`` and ``hf/data/train-*.jsonl``."""
+    """``hf/README.md`` and ``hf/data/<split>-*.jsonl`` (split ``train`` unless the run splits by document)."""
 
     name = "hf"
     folder = "hf"
@@ -95,23 +107,30 @@ class HfExporter(Exporter):
         self._suffix = ".jsonl" + (f".{options.compression}" if options.compression else "")
         self._schema = schema_for(options.unit)
         self._digest = hashlib.sha256(options.unit.encode("utf-8"))
-        self._shards: list[AtomicWriter] = [self._writer()]
+        #: split -> its shards, in the order the run's splits are declared (``train`` alone without splits)
+        self._shards: dict[str, list[AtomicWriter]] = {}
+        self._counts: dict[str, int] = {name: 0 for name, _ in options.split} or {"train": 0}
         self._sources: list[str] = []
         self._signatures: dict[str, None] = {}
         self.count = 0
+        #: the card's filters line when the records come from an earlier export (apply-decisions keeps it)
+        self.filters_text = ""
 
-    def _writer(self) -> AtomicWriter:
+    def _writer(self, split: str) -> AtomicWriter:
         # the final name (with the shard count) is given on close
-        return AtomicWriter(self.root / "data" / f"shard-{len(getattr(self, '_shards', []))}{self._suffix}",
-                            self.options.compression, digest=self._digest)
+        n = len(self._shards.get(split, []))
+        return AtomicWriter(self.root / "data" / f"shard-{split}-{n}{self._suffix}", self.options.compression,
+                            digest=self._digest)
 
     def _record(self, unit: dict) -> dict:
         if self.options.unit == "sentence":
             rec = {k: unit[k] for k in ("doc_id", "pair", "sentence", "en_ids", "zh_ids", "en", "zh", "score")}
             rec["translation"] = {"en": unit["en"], "zh": unit["zh"]}
+            rec["quality"] = unit["record"].get("quality")
+            rec["split"] = unit.get("split")
             rec["signature"] = unit.get("signature", "")
             return conform(rec, self._schema)
-        return conform(unit["record"], self._schema)
+        return conform({k: v for k, v in unit["record"].items() if k not in _DROPPED_KEYS}, self._schema)
 
     def add(self, document: dict, pairs: list[dict]) -> None:
         units = list(translation_units(pairs, self.options.unit))
@@ -125,38 +144,56 @@ class HfExporter(Exporter):
         self._write(document, [conform(r, self._schema) for r in records])
 
     def _write(self, document: dict, records: list[dict]) -> None:
-        """One document's records, into the current shard or a new one (shards are cut between documents)."""
+        """One document's records, into its split's current shard or a new one (shards are cut between
+        documents)."""
         self._sources.append(str(document.get("source", document.get("doc_id", ""))))
         self._signatures[document.get("signature", "")] = None
-        size, current = self.options.shard_size, self._shards[-1]
+        split = document.get("split") or "train"
+        if split not in self._shards:
+            self._shards[split] = [self._writer(split)]
+        shards = self._shards[split]
+        size, current = self.options.shard_size, shards[-1]
         if size and current.count and current.count + len(records) > size:
-            self._shards.append(self._writer())
+            shards.append(self._writer(split))
         for r in records:
-            self._shards[-1].write_record(r)
+            shards[-1].write_record(r)
         self.count += len(records)
+        self._counts[split] = self._counts.get(split, 0) + len(records)
 
     def close(self) -> None:
-        n = len(self._shards)
         names = set()
         fingerprint = self.fingerprint()
-        for i, w in enumerate(self._shards):
-            w.path = self.root / "data" / f"train-{i:05d}-of-{n:05d}-{fingerprint}{self._suffix}"
-            names.add(w.path.name)
-            w.commit()
-        for stale in (self.root / "data").glob("train-*"):  # shards of an earlier export into this folder
+        for split, shards in self._split_shards().items():
+            n = len(shards)
+            for i, w in enumerate(shards):
+                w.path = self.root / "data" / f"{split}-{i:05d}-of-{n:05d}-{fingerprint}{self._suffix}"
+                names.add(w.path.name)
+                w.commit()
+        for stale in (self.root / "data").glob("*-of-*"):  # shards of an earlier export into this folder
             if stale.name not in names:
                 stale.unlink()
         card = AtomicWriter(self.root / "README.md")
         card.f.write(dataset_card(self.options.unit, self.count, fingerprint, self._suffix, tuple(self._sources),
-                                  tuple(s for s in self._signatures if s)))
+                                  tuple(s for s in self._signatures if s), splits=dict(self._counts),
+                                  files=tuple(self._split_shards()),
+                                  filters=self.filters_text or self.options.filters.describe()))
         card.commit()
+
+    def _split_shards(self) -> dict[str, list[AtomicWriter]]:
+        """The shards of every split that has records (``datasets`` refuses to load an empty split: "corresponds
+        to no data"; the card still counts it), or one empty ``train`` shard when no split has any."""
+        if not any(self._counts.values()):
+            first = next(iter(self._counts))
+            if first not in self._shards:
+                self._shards[first] = [self._writer(first)]
+        return {split: self._shards[split] for split in self._counts if split in self._shards}
 
     def fingerprint(self) -> str:
         """12 hex digits of SHA-256 over the unit kind and every record line written so far."""
         return self._digest.hexdigest()[:12]
 
     def files(self) -> list:
-        return list(self._shards)
+        return [w for shards in self._split_shards().values() for w in shards]
 
     def published(self) -> list[Path]:
         return super().published() + [self.root / "README.md"]

@@ -2,7 +2,9 @@
 one file the translation of line *n* of the other; ``corpus.ids`` says where each line comes from
 (``doc_id<TAB>pair`` or ``doc_id<TAB>pair<TAB>sentence``).
 
-Units are aligned pairs, or sentence pairs with ``ExportOptions.unit == "sentence"``; 1-0/0-1 units are left out.
+Units are aligned pairs, or sentence pairs with ``ExportOptions.unit == "sentence"``; 1-0/0-1 units are left out,
+and so are units the run's filters dropped. With splits (``ExportOptions.split``) each split has its own three
+files, ``corpus.<split>.en`` / ``.zh`` / ``.ids`` (every split's files exist, empty or not).
 Line breaks inside a segment (a 1-2 unit joins two paragraphs) become one space each, so the files stay in step.
 """
 
@@ -21,17 +23,20 @@ class MosesExporter(Exporter):
 
     def __init__(self, out_dir, options: ExportOptions = ExportOptions()):
         super().__init__(out_dir, options)
-        self._files = {ext: AtomicWriter(self.out_dir / f"{self.stem}.{ext}") for ext in ("en", "zh", "ids")}
+        names = [name for name, _ in options.split] or [None]
+        self._files = {name: {ext: AtomicWriter(self.out_dir / ".".join(
+            p for p in (self.stem, name, ext) if p)) for ext in ("en", "zh", "ids")} for name in names}
         self.count = 0
 
     def add(self, document: dict, pairs: list[dict]) -> None:
         units = list(translation_units(pairs, self.options.unit))
+        files = self._files[document.get("split") if self.options.split else None]
         for lang in ("en", "zh"):
-            self._files[lang].f.write("".join(one_line(u[lang]) + "\n" for u in units))
-        self._files["ids"].f.write("".join(
+            files[lang].f.write("".join(one_line(u[lang]) + "\n" for u in units))
+        files["ids"].f.write("".join(
             "\t".join(one_line(str(v)) for v in (u["doc_id"], u["pair"], u["sentence"]) if v is not None) + "\n"
             for u in units))
         self.count += len(units)
 
     def files(self) -> list:
-        return list(self._files.values())
+        return [w for files in self._files.values() for w in files.values()]

@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from .base import Exporter, ExportOptions
 from .jsonl import publish
-from .schema import DOCUMENT_RECORD, PAIR_RECORD, SCHEMAS, conform
+from .schema import DOCUMENT_RECORD, OPTIONAL_KEYS, PAIR_RECORD, SCHEMAS, conform
 
 __all__ = ["ParquetExporter", "SCHEMAS", "read_records", "table_rows"]
 
@@ -120,6 +120,12 @@ def _unmap(value):
     return None if value is None else dict(value)
 
 
+def _trim(record: dict) -> dict:
+    """Without the optional keys a JSONL record would not have (null or empty in the table)."""
+    return {k: v for k, v in record.items() if not (k in OPTIONAL_KEYS and (v is None or (hasattr(v, "__len__")
+                                                                                          and len(v) == 0)))}
+
+
 def read_records(folder: str | Path) -> tuple[list[dict], list[dict]]:
     """The ``documents.jsonl`` and ``pairs.jsonl`` records, rebuilt from the tables in ``folder`` (the
     ``parquet/`` directory of an export) with pandas; keys in ``to_dict()`` order."""
@@ -130,20 +136,20 @@ def read_records(folder: str | Path) -> tuple[list[dict], list[dict]]:
         for row in sorted(_records(folder / f"{table}.parquet"), key=lambda r: r[ordinal]):
             key = (row.pop("doc_id"), row.pop("pair"))
             row.pop(ordinal)
-            groups[key].append(row)
+            groups[key].append(_trim(row))
         nested[table] = groups
     pairs = []
     for row in _records(folder / "pairs.parquet"):
         row["score_parts"] = _unmap(row["score_parts"])
         key = (row["doc_id"], row["index"])
-        pairs.append({f.name: nested[f.name].get(key, []) if f.name in _NESTED else row[f.name]
-                      for f in PAIR_RECORD})
+        pairs.append(_trim({f.name: nested[f.name].get(key, []) if f.name in _NESTED else row[f.name]
+                            for f in PAIR_RECORD}))
     comparison: dict[str, list[dict]] = defaultdict(list)
     for row in _records(folder / "comparison.parquet"):
         comparison[row["doc_id"]].append(row)
     documents = []
     for row in _records(folder / "documents.parquet"):
         row["warning_counts"] = _unmap(row["warning_counts"])
-        documents.append({f.name: comparison.get(row["doc_id"], []) if f.name == "comparison" else row[f.name]
-                          for f in DOCUMENT_RECORD})
+        documents.append(_trim({f.name: comparison.get(row["doc_id"], []) if f.name == "comparison"
+                                else row[f.name] for f in DOCUMENT_RECORD}))
     return documents, pairs

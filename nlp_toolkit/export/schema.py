@@ -37,7 +37,16 @@ WARNING = pa.struct([("code", _s), ("message", _s), ("lang", _s), ("severity", _
                      ("zh_span", pa.list_(_i)), ("reason", _s)])
 #: list fields whose null means something (a warning's span on a side it is not about): kept null, not ``[]``
 NULL_LISTS = frozenset({"en_span", "zh_span"})
-SENTENCE = pa.struct([("en_ids", pa.list_(_i)), ("zh_ids", pa.list_(_i)), ("en", _s), ("zh", _s), ("score", _f)])
+#: a unit's fitness to train on (``nlp_toolkit.quality``); the signals a unit lacks are null
+QUALITY = pa.struct([("score", _f), ("reasons", pa.list_(_s)), ("signals", pa.struct(
+    [("similarity", _f), ("margin", _f), ("length", _f), ("zh_share_zh", _f), ("zh_share_en", _f)]))])
+#: what the filters of a run's training exports said of a unit left out of them (``export/select.py``)
+DROPPED = [("dropped", pa.list_(_s)), ("duplicate_of", _s), ("duplicate_kind", _s), ("duplicate_similarity", _f)]
+#: keys a JSONL record has only when set (a run's split, what its filters dropped): a table's null (or ``[]``)
+#: for them means "absent"
+OPTIONAL_KEYS = frozenset(["split"] + [n for n, _ in DROPPED])
+SENTENCE = pa.struct([("en_ids", pa.list_(_i)), ("zh_ids", pa.list_(_i)), ("en", _s), ("zh", _s), ("score", _f),
+                      ("quality", QUALITY)] + DROPPED)
 #: the parts of the paragraph alignment score (``nlp_toolkit.paralign``): name -> value, ``{}`` for a 1-0/0-1 unit
 SCORE_PARTS = pa.map_(_s, _f)
 #: the same as a struct of the parts the aligner writes, for formats without a map type (Hugging Face features)
@@ -56,7 +65,8 @@ PAIR_RECORD = pa.schema([
     ("doc_id", _s), ("index", _i), ("en", _s), ("zh", _s), ("en_ids", pa.list_(_i)), ("zh_ids", pa.list_(_i)),
     ("bead", _s), ("score", _f), ("score_parts", SCORE_PARTS), ("section", _i), ("translation", TRANSLATION),
     ("entities", pa.list_(ENTITY)), ("claims", pa.list_(CLAIM)), ("claim_links", pa.list_(CLAIM_LINK)),
-    ("sentences", pa.list_(SENTENCE)), ("warnings", pa.list_(WARNING)), ("signature", _s),
+    ("sentences", pa.list_(SENTENCE)), ("warnings", pa.list_(WARNING)), ("quality", QUALITY), ("signature", _s),
+    ("split", _s), *DROPPED,
 ])
 
 
@@ -69,13 +79,14 @@ DOCUMENT_RECORD = pa.schema([
     ("doc_id", _s), ("source", _s), ("encoding", _s), ("paragraphs", pa.struct([("en", _i), ("zh", _i)])),
     ("pairs", _i), ("sections", pa.list_(SECTION)), ("comparison", pa.list_(_comparison_row())),
     ("removed", pa.list_(REMOVED)), ("warnings", pa.list_(WARNING)), ("warning_counts", WARNING_COUNTS),
-    ("signature", _s),
+    ("signature", _s), ("split", _s),
 ])
 
 #: one translation unit of the sentence-level exports (hf with ``unit="sentence"``)
 SENTENCE_RECORD = pa.schema([
     ("doc_id", _s), ("pair", _i), ("sentence", _i), ("en_ids", pa.list_(_i)), ("zh_ids", pa.list_(_i)),
-    ("en", _s), ("zh", _s), ("score", _f), ("translation", TRANSLATION), ("signature", _s),
+    ("en", _s), ("zh", _s), ("score", _f), ("translation", TRANSLATION), ("quality", QUALITY), ("signature", _s),
+    ("split", _s),
 ])
 
 _KEYS = [("doc_id", _s), ("pair", _i)]

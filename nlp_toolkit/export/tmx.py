@@ -80,6 +80,11 @@ class TmxExporter(Exporter):
             if u["sentence"] is not None:
                 props.append(("x-sentence", u["sentence"]))
             props += [("x-bead", f"{len(u['en_ids'])}-{len(u['zh_ids'])}"), ("x-score", u["score"])]
+            quality = (u["record"].get("quality") or {}).get("score")
+            if quality is not None:
+                props.append(("x-quality", quality))
+            if u.get("split"):
+                props.append(("x-split", u["split"]))
             warnings = u["record"].get("warnings") or [] if u["sentence"] is None else []
             out.append(f"<tu tuid={attr(tuid)}>"
                        + "".join(f'<note xml:lang="en">{seg(note(w))}</note>' for w in warnings)

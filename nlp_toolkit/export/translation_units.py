@@ -1,7 +1,8 @@
 """Translation units for the translation-only exports (tmx, moses, hf): aligned pairs or sentence pairs.
 
 A unit with an empty side (a 1-0 or 0-1 bead: a paragraph or sentence with no counterpart) is no translation and
-is left out; the jsonl and parquet exports keep it.
+is left out; the jsonl and parquet exports keep it. So is a unit the run's filters marked ``dropped``
+(:mod:`nlp_toolkit.export.select`).
 
 >>> pairs = [{"doc_id": "d", "index": 0, "en": "Hi.", "zh": "你好。", "en_ids": [0], "zh_ids": [0], "score": 0.5,
 ...           "sentences": []},
@@ -39,22 +40,24 @@ def one_line(text: str) -> str:
 
 
 def translation_units(pairs: Iterable[dict], unit: str = "paragraph") -> Iterator[dict]:
-    """``{doc_id, pair, sentence, en, zh, en_ids, zh_ids, score, record}`` for each unit with text on both sides,
-    in document order; ``sentence`` is None for paragraph units and ``record`` is the source record."""
+    """``{doc_id, pair, sentence, en, zh, en_ids, zh_ids, score, record}`` for each unit with text on both sides
+    and not ``dropped``, in document order; ``sentence`` is None for paragraph units and ``record`` is the source
+    record."""
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}: use 'paragraph' or 'sentence'")
     for pair in pairs:
         if unit == "paragraph":
-            if is_translation(pair["en"], pair["zh"]):
+            if is_translation(pair["en"], pair["zh"]) and not pair.get("dropped"):
                 yield {"doc_id": pair["doc_id"], "pair": pair["index"], "sentence": None, "en": pair["en"],
                        "zh": pair["zh"], "en_ids": pair["en_ids"], "zh_ids": pair["zh_ids"],
-                       "score": pair["score"], "record": pair}
+                       "score": pair["score"], "split": pair.get("split"), "record": pair}
             continue
         sentences = pair.get("sentences") or []
         if not sentences and is_translation(pair["en"], pair["zh"]):
             raise ValueError(f"unit 'sentence': pair {pair['index']} of document {pair['doc_id']!r} has no "
                              f"sentence alignment (run the sentences stage)")
         for i, s in enumerate(sentences):
-            if is_translation(s["en"], s["zh"]):
+            if is_translation(s["en"], s["zh"]) and not s.get("dropped"):
                 yield {"doc_id": pair["doc_id"], "pair": pair["index"], "sentence": i, "en": s["en"], "zh": s["zh"],
-                       "en_ids": s["en_ids"], "zh_ids": s["zh_ids"], "score": s["score"], "record": s}
+                       "en_ids": s["en_ids"], "zh_ids": s["zh_ids"], "score": s["score"],
+                       "split": pair.get("split"), "record": s}

@@ -31,7 +31,12 @@ Tools (``--tools``, comma-separated):
   for en/zh (scripts Latin/Han), after a ``remove_duplicates`` step, run by the ``opusfilter`` command in a
   temporary folder.
 - ``opusfilter-clustering``: the same, with ``opusfilter-autogen``'s own default method (``clustering``: its
-  filter set, thresholds chosen by clustering the scores of the very stream being filtered).
+  filter set, thresholds chosen by clustering the scores of the very stream being filtered). Not repeatable:
+  OpusFilter 3.3.1 drops the filters a random forest finds unimportant by ``permutation_importance`` without a
+  random state, so the filter set (2 to 4 filters here) and the figures change from run to run.
+
+No filter of either default set needs a download: the language identification is lingua's (its models ship in
+the ``lingua-language-detector`` wheel).
 
 OpusFilter is installed in its own venv, never in the project's (``--opusfilter-bin``)::
 
@@ -552,6 +557,8 @@ def print_report(units: list[Unit], runs: list[ToolRun], figures: dict, seed: in
                   f"({info['autogen_seconds']}s of the time): remove_duplicates, then {len(names)} filters: "
                   + ", ".join(names))
             print(f"  clean units removed by (a unit may fail several): {info['clean_removed_by'] or 'none'}")
+            if info["autogen_method"] == "clustering":
+                print("  (its filter set is chosen with an unseeded permutation_importance: it varies run to run)")
         else:
             print(f"\n{run.name}: {run.info['call']}; reasons of removed units: {run.info['dropped_reasons']}")
     acc = figures.get("acceptance")

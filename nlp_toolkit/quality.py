@@ -19,7 +19,7 @@ reason             signal and factor (the thresholds are ``Settings.quality_*``)
 ``not_english``    the English side is mostly Chinese: as above with the English side's Chinese share
 ``identical``      both sides the same text once case, spaces and punctuation are set aside: 0
 ``boilerplate``    a short side matches a site-furniture rule (``models/furniture.txt``: prompts, legal notices,
-                   credits, navigation, contact lines) or is nothing but a URL: 0.1
+                   credits, navigation, contact lines, page metadata) or is nothing but a URL: 0.1
 ``url``            a URL, e-mail address or @handle inside otherwise real text: 0.7
 ``numbers_differ`` an ``error`` warning of the claims check on the unit (a value, scale, currency or date
                    differs, a figure missing): 0.6
@@ -89,8 +89,8 @@ def _short(text: str, lang: str) -> bool:
 
 
 def furniture(text: str, lang: str, settings: Settings = DEFAULT) -> Optional[str]:
-    """The furniture class of a short side (``prompt``, ``legal``, ``credit``, ``nav``, ``contact``, ``url``: a
-    side that is only links), or None.
+    """The furniture class of a short side (``prompt``, ``legal``, ``credit``, ``nav``, ``contact``, ``meta``:
+    times, reading time, an article's age, comments; ``url``: a side that is only links), or None.
 
     >>> furniture("Photo: Getty Images", "en"), furniture("点击这里阅读全文", "zh")
     ('credit', 'nav')

@@ -88,7 +88,7 @@ def _short(text: str, lang: str) -> bool:
     return len(text.split()) <= FURNITURE_MAX_WORDS if lang == "en" else len(text) <= FURNITURE_MAX_CHARS
 
 
-def furniture(text: str, lang: str, settings: Settings = DEFAULT) -> Optional[str]:
+def furniture(text: str, lang: str, settings: Settings = DEFAULT, memo: Optional[dict] = None) -> Optional[str]:
     """The furniture class of a short side (``prompt``, ``legal``, ``credit``, ``nav``, ``contact``, ``meta``:
     times, reading time, an article's age, comments; ``url``: a side that is only links), or None.
 
@@ -101,7 +101,15 @@ def furniture(text: str, lang: str, settings: Settings = DEFAULT) -> Optional[st
     """
     if not text.strip() or not _short(text, lang):
         return None
-    for kind, pattern in furniture_rules(settings.quality_furniture):
+    if memo is None:
+        return _furniture(text, settings.quality_furniture)
+    if text not in memo:
+        memo[text] = _furniture(text, settings.quality_furniture)
+    return memo[text]
+
+
+def _furniture(text: str, rules: str) -> Optional[str]:
+    for kind, pattern in furniture_rules(rules):
         if pattern.search(text):
             return kind
     if (URL.search(text) or _HANDLE.search(text)) and len(_NON_TEXT.sub("", _HANDLE.sub("", URL.sub("", text)))) < 4:
@@ -127,12 +135,14 @@ def _ramp(x: float, lo: float, hi: float) -> float:
 
 def assess(en: str, zh: str, similarity: Optional[float] = None, margin: Optional[float] = None,
            expected_ratio: Optional[float] = None, warnings: Iterable[dict] = (),
-           settings: Settings = DEFAULT) -> dict:
+           settings: Settings = DEFAULT, memo: Optional[dict] = None) -> dict:
     """The quality record of one unit: ``{score, reasons, signals}`` (see the module docstring).
 
     ``similarity`` and ``margin`` come from the aligner (None: not measured, no factor); ``expected_ratio`` is
     the article's (or corpus's) Chinese-to-English length ratio (default ``Settings.quality_zh_ratio``);
-    ``warnings`` are the unit's warning records (``Notice.to_dict``)."""
+    ``warnings`` are the unit's warning records (``Notice.to_dict``); ``memo``: a dict that keeps the furniture
+    rules' answer per text for the caller's scope (one article: a one-sentence paragraph is judged as a
+    paragraph unit and again as its sentence, and the rules are most of the cost)."""
     s = settings
     factors: dict[str, float] = {}
     signals: dict[str, Optional[float]] = {"similarity": None, "margin": None}
@@ -155,7 +165,7 @@ def assess(en: str, zh: str, similarity: Optional[float] = None, margin: Optiona
     ce, cz = comparable(en), comparable(zh)
     if ce and ce == cz:
         factors["identical"] = FACTORS["identical"]
-    if furniture(en, "en", s) or furniture(zh, "zh", s):
+    if furniture(en, "en", s, memo) or furniture(zh, "zh", s, memo):
         factors["boilerplate"] = FACTORS["boilerplate"]
     elif URL.search(en) or URL.search(zh) or _HANDLE.search(en) or _HANDLE.search(zh):
         factors["url"] = FACTORS["url"]
@@ -202,6 +212,7 @@ def assess_article(article: Article, settings: Settings = DEFAULT) -> None:
     ratio = article_ratio(article, settings)
     sides = (sum(1 for p in article.paragraphs if p.side == "en"), sum(1 for p in article.paragraphs if p.side == "zh"))
     with_margin = min(sides) >= settings.quality_margin_min
+    memo: dict = {}  # this article's texts only
     for pair in article.pairs:
         if not (pair.en.strip() and pair.zh.strip()):
             pair.quality = None
@@ -209,8 +220,8 @@ def assess_article(article: Article, settings: Settings = DEFAULT) -> None:
         warnings = [w.to_dict() for w in pair.warnings]
         parts = pair.score_parts or {}
         pair.quality = assess(pair.en, pair.zh, parts.get("similarity"),
-                              parts.get("margin") if with_margin else None, ratio, warnings, settings)
+                              parts.get("margin") if with_margin else None, ratio, warnings, settings, memo)
         for s in pair.sentences:
             if s.en.strip() and s.zh.strip():
                 s.quality = assess(s.en, s.zh, s.score, None, ratio,
-                                   sentence_warnings(pair.en, pair.zh, s.en, s.zh, warnings), settings)
+                                   sentence_warnings(pair.en, pair.zh, s.en, s.zh, warnings), settings, memo)

@@ -267,3 +267,23 @@ def test_a_split_whose_units_are_all_dropped_has_no_files_and_still_loads(duplic
     assert {p.name.split("-")[0] for p in (out / "hf" / "data").iterdir()} == with_units
     assert set(datasets.load_dataset(str(out / "hf"), cache_dir=str(tmp_path / "c"))) == with_units
     assert not list(out.rglob("*.part"))
+
+
+def test_a_resumed_run_with_filters_dedup_and_splits_is_byte_identical(duplicated, tmp_path):
+    from nlp_toolkit.cli import main
+
+    args = ["--format", "jsonl,hf,moses,tmx,parquet", "--min-quality", "0.5", "--dedup", "near", "--split",
+            "train=0.5,dev=0.25,test=0.25", "--workers", "0"]
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["process", str(duplicated), "-o", str(first), *args]) == 0
+    assert main(["process", str(duplicated), "-o", str(second), *args]) == 0
+    cache = second / ".nlp_toolkit_cache"
+    next(p for p in sorted(cache.rglob("*")) if p.is_file()).unlink()  # one input to do again
+    assert main(["process", str(duplicated), "-o", str(second), "--resume", *args]) == 0
+
+    def files(root):
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+                if p.is_file() and ".nlp_toolkit_cache" not in p.parts and p.name != ".nlp_toolkit.lock"}
+
+    assert files(first) == files(second) and "filtered.jsonl" in files(first)
+    assert not [p for p in second.rglob("*") if p.name.endswith(".part")]

@@ -116,8 +116,11 @@ _SHAPES: dict[str, dict[str, tuple[str, str]]] = {
     "row": {"evidence": ("records", "leaf"), "competitors": ("scalars", "")},
     "pair": {"entities": ("records", "leaf"), "claims": ("records", "leaf"), "warnings": ("records", "warning"),
              "claim_links": ("records", "link"), "sentences": ("records", "sentence"),
-             "translation": ("record", "leaf"), "en_ids": ("scalars", ""), "zh_ids": ("scalars", "")},
-    "sentence": {"en_ids": ("scalars", ""), "zh_ids": ("scalars", "")},
+             "translation": ("record", "leaf"), "en_ids": ("scalars", ""), "zh_ids": ("scalars", ""),
+             "quality": ("record", "quality"), "dropped": ("scalars", "")},
+    "sentence": {"en_ids": ("scalars", ""), "zh_ids": ("scalars", ""), "quality": ("record", "quality"),
+                 "dropped": ("scalars", "")},
+    "quality": {"reasons": ("scalars", ""), "signals": ("record", "leaf")},
     "link": {"differences": ("scalars", "")},
     "warning": {"en_span": ("scalars", ""), "zh_span": ("scalars", "")},
     "leaf": {},
@@ -330,7 +333,7 @@ def _sentences(pair: dict) -> str:
         f'<tr><td lang="en" dir="auto">{txt(s.get("en")) or "<span class=empty>—</span>"}</td>'
         f'<td lang="zh" dir="auto">{txt(s.get("zh")) or "<span class=empty>—</span>"}</td>'
         f'<td class="muted">{esc(len(s.get("en_ids", [])))}-{esc(len(s.get("zh_ids", [])))} '
-        f'{esc(_number(s.get("score")))}</td></tr>'
+        f'{esc(_number(s.get("score")))} {_quality(s)}</td></tr>'
         for s in sents)
     return (f'<details class="sentences"><summary>Sentences ({esc(len(sents))})</summary>'
             f'<table class="sentences"><thead><tr><th>English</th><th>中文</th><th>bead, score</th></tr></thead>'
@@ -358,11 +361,29 @@ def _warning_item(w: dict, key: str, unit: str) -> str:
             '<button type="button" data-wset="dismissed" aria-pressed="false">dismiss</button></span></li>')
 
 
+def _quality(unit: dict) -> str:
+    """A unit's quality score and its reasons, and what the run's filters left it out of the training exports
+    for (``dropped``), as visible text; "" when the record has neither."""
+    q = unit.get("quality") if isinstance(unit.get("quality"), dict) else {}
+    out = ""
+    if q.get("score") is not None:
+        reasons = [_text(r) for r in q.get("reasons") or []]
+        out += (f'<span class="quality">quality {esc(_number(q.get("score")))}'
+                + (f' ({esc(", ".join(reasons))})' if reasons else "") + "</span>")
+    dropped = [_text(r) for r in unit.get("dropped") or []]
+    if dropped:
+        dup = f' of {esc(unit.get("duplicate_of"))}' if unit.get("duplicate_of") else ""
+        out += f'<span class="dropped">left out: {esc(", ".join(dropped))}{dup}</span>'
+    return out
+
+
 def _review_cell(pair: dict) -> str:
-    """The unit's number, bead and score, and the reviewer's controls: accept, reject, a note."""
+    """The unit's number, bead, score and quality, and the reviewer's controls: accept, reject, a note."""
     idx = pair.get("index")
+    quality = _quality(pair)
     return (f'<td class="idx">#{esc(idx)}<br>{esc(pair.get("bead"))}<br>score {esc(_number(pair.get("score")))}'
-            f'<div class="udec"><button type="button" data-set="accepted" aria-pressed="false">accept</button>'
+            + (f"<br>{quality}" if quality else "")
+            + f'<div class="udec"><button type="button" data-set="accepted" aria-pressed="false">accept</button>'
             f'<button type="button" data-set="rejected" aria-pressed="false">reject</button>'
             f'<span class="state"></span>'
             f'<input type="text" class="note" placeholder="note" aria-label="note on unit #{esc(idx)}"></div></td>')

@@ -313,3 +313,17 @@ def test_bidi_controls_are_shown_as_marks_and_cannot_leak_into_later_cells(examp
     # the article text of every unit's cells sits in an isolate (<bdi>) inside a dir=auto cell
     assert page.count('<td class="en" lang="en" dir="auto"><bdi>') == len(pairs)
     assert page.count('<td class="zh" lang="zh" dir="auto"><bdi>') == len(pairs)
+
+
+def test_a_units_quality_and_what_the_filters_left_it_out_for_are_shown(example):
+    from nlp_toolkit.report import render_page
+
+    document, pairs = example
+    pair = {**pairs[4], "dropped": ["quality<0.7"], "duplicate_of": "other#3",
+            "quality": {"score": 0.677, "reasons": ["low_similarity"], "signals": {"similarity": 0.45}}}
+    page = render_page([(document, [pair])])
+    assert '<span class="quality">quality 0.677 (low_similarity)</span>' in page
+    assert '<span class="dropped">left out: quality&lt;0.7 of other#3</span>' in page
+    assert all(f'quality {p["quality"]["score"]:g}' in render_page([(document, [p])]) for p in pairs[:3])
+    hostile = {**pair, "dropped": "<b>x</b>", "quality": {"score": "<i>", "reasons": "<u>"}}
+    _assert_inert(render_page([(document, [hostile])]))

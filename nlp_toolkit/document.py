@@ -5,7 +5,8 @@ Every stage takes an :class:`Article` and adds to it. ``to_dict()`` on these cla
 
 The comparison's rows (:class:`ComparisonRow`, :class:`Evidence`) are part of the model too, with the table's
 columns and DataFrame (:func:`comparison_frame`), so the model imports no stage. A stage may leave transient data
-for a later one on the model outside ``to_dict()`` (``AlignedPair.en_doc``: the English parse), never exported.
+on the model outside ``to_dict()`` (``AlignedPair.en_doc``: the entity stage's English Doc, which the comparison
+stage parses where it reads it), never exported.
 
 Offsets (``start``/``end``) are character offsets into the unit's text as exported (``AlignedPair.en`` /
 ``AlignedPair.zh``), ``end`` exclusive.
@@ -167,8 +168,8 @@ class AlignedPair:
     #: fitness to train on (nlp_toolkit/quality.py): ``{score, reasons, signals}``; None before the quality
     #: stage and for a 1-0/0-1 unit
     quality: Optional[dict] = None
-    #: transient, never exported: the entity stage's spaCy parse of ``en``, which the comparison stage reads for
-    #: claim subjects and then drops (so an English text is parsed once per article)
+    #: transient, never exported: the entity stage's spaCy Doc of ``en`` (tags, entities, tok2vec tensor), which
+    #: the comparison stage parses for claim subjects where it needs them and then drops
     en_doc: Any = field(default=None, repr=False, compare=False)
 
     @property

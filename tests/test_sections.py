@@ -134,24 +134,55 @@ def test_example_article_verdicts_agree_across_languages(example_path, pipeline)
     assert not a.warnings
 
 
-def test_claim_subjects_from_the_entity_stage_parse_equal_a_fresh_parse(seed_path):
-    """The comparison reads the entity stage's English parse (``pair.en_doc``) and drops it; parsing the pairs
-    again gives the same subjects."""
+def test_claim_subjects_from_the_comparisons_own_parse_equal_those_of_a_whole_pipeline_parse(seed_path):
+    """The entity stage leaves spaCy's parser out; the comparison parses the units it reads from the entity
+    stage's Docs (and drops them). Its subjects equal those read off Docs of the whole English pipeline (parser
+    and recognizer in one pass, as the entity stage made them before), and those of a fresh parse."""
     from nlp_toolkit.comparison import annotate_comparison, assign_subjects
+    from nlp_toolkit.entities.english import pipe_chunked, pipeline
     from nlp_toolkit.pipeline import Pipeline
     from nlp_toolkit.read import read_file
 
     a = Pipeline(stages=["clean", "langid", "align", "entities", "claims", "sections"])(read_file(seed_path))
-    assert all(p.en_doc is not None for p in a.pairs) and "en_doc" not in a.pairs[0].to_dict("d")
+    assert all(p.en_doc is not None and not p.en_doc.has_annotation("DEP") for p in a.pairs)
     annotate_comparison(a)
     assert all(p.en_doc is None for p in a.pairs)  # dropped once read
     shared = [c.subject for p in a.pairs for c in p.claims]
     assert {"TikTok", "Amazon"} <= set(shared)
-    for p in a.pairs:
+    nlp, other = pipeline()
+    for p, doc in zip(a.pairs, pipe_chunked(nlp, [p.en for p in a.pairs], other)):
+        assert doc.has_annotation("DEP")
+        p.en_doc = doc
         for c in p.claims:
             c.subject = None
-    assign_subjects(a)  # no parse on the pairs now: the comparison parses them itself
+    assign_subjects(a)
     assert [c.subject for p in a.pairs for c in p.claims] == shared
+    for p in a.pairs:
+        p.en_doc = None
+        for c in p.claims:
+            c.subject = None
+    assign_subjects(a)  # no Doc on the pairs: the comparison parses them from their text
+    assert [c.subject for p in a.pairs for c in p.claims] == shared
+
+
+def test_the_parser_alone_on_the_entity_stages_docs_parses_as_the_whole_pipeline():
+    """Texts written for this test, one with sentences that end mid-paragraph and a quotation."""
+    from nlp_toolkit.comparison import _english_docs
+    from nlp_toolkit.document import AlignedPair
+    from nlp_toolkit.entities.english import parse_many, pipe_chunked, pipeline
+
+    texts = ["BYD sold 3 million cars last year. Tesla sold 1.8 million, most of them in the US and China.",
+             '"We control the whole chain," said Stella Li of BYD in Mexico City on Tuesday.',
+             "On Amazon, customers spend about 9.7 minutes a day; on TikTok, users spend two hours."]
+    pairs = [AlignedPair(index=i, en_ids=[i], zh_ids=[i], en=t, zh="", score=0.0) for i, t in enumerate(texts)]
+    for p, doc in zip(pairs, parse_many(texts)):
+        assert not doc.has_annotation("DEP") and doc.tensor.shape[0] == len(doc)
+        p.en_doc = doc
+    parsed = _english_docs(pairs, __import__("nlp_toolkit").Settings())
+    nlp, other = pipeline()
+    for doc, whole in zip(parsed, pipe_chunked(nlp, texts, other)):
+        assert [(t.dep_, t.head.i) for t in doc] == [(t.dep_, t.head.i) for t in whole]
+        assert [(e.start, e.end, e.label_) for e in doc.ents] == [(e.start, e.end, e.label_) for e in whole.ents]
 
 
 CARS = """Two carmakers are fighting for the same buyers: Tesla and BYD.

@@ -3,8 +3,9 @@
 - :func:`recognize` / :func:`recognize_many`: entities of texts in one language (no links: ``canonical`` is the
   English name for English entities and for Latin-script Chinese ones, else null).
 - :func:`annotate_entities`: the pipeline stage; fills ``pair.entities`` for every pair of an article, Chinese
-  entities linked to English ones (:mod:`.linking`), and keeps each English parse on ``pair.en_doc`` (transient,
-  not exported) for the comparison stage. ``annotate_entities.pipe(articles, settings)`` batches.
+  entities linked to English ones (:mod:`.linking`), and keeps each English Doc (tags, entities and the
+  tok2vec tensor, no dependency parse) on ``pair.en_doc`` (transient, not exported) for the comparison stage,
+  which parses the ones it reads from that tensor. ``annotate_entities.pipe(articles, settings)`` batches.
 
 English: :mod:`.english` (spaCy en_core_web_sm + EntityRuler); Chinese: :mod:`.chinese` (spaCy ``blank("zh")``
 with LAC, Latin-script spans, gazetteer, rules and projection components); :mod:`.gazetteer`; :mod:`.linking`.
@@ -80,7 +81,7 @@ def _annotate(articles: list[Article], settings: Settings) -> None:
     docs = parse_many([p.en for p in pairs], settings)
     en = [to_entities(d) for d in docs]
     for p, doc in zip(pairs, docs):
-        p.en_doc = doc  # the comparison's claim subjects read this parse (it drops it)
+        p.en_doc = doc  # the comparison parses the ones it reads, from this Doc's tensor (and drops them)
     k = 0
     for a in articles:  # English consistency is per document, before projection uses the labels
         harmonize(en[k:k + len(a.pairs)])

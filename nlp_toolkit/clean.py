@@ -26,16 +26,18 @@ URL = re.compile(r"(?:https?://|www\.)[^\s\u3000，。；、）)」』”]+|\b[\
 _ONLY_PUNCT = re.compile(r"^[\s\W_]*$", re.U)
 
 
+def compile_pattern(name: str, n: int, pattern: str) -> re.Pattern:
+    """Pattern ``n`` of the list ``name``, case-insensitive; a bad one is a ValueError naming the file and line."""
+    try:
+        return re.compile(pattern.strip(), re.I)
+    except re.error as err:
+        raise ValueError(f"{name}: pattern {n} ({pattern.strip()!r}) is not a valid regular expression: {err}")
+
+
 @functools.lru_cache(maxsize=16)
 def load_patterns(name: str) -> tuple[re.Pattern, ...]:
     """Compile the pattern list ``name`` (a file in models/ or a path); errors name the file and line."""
-    out = []
-    for n, line in enumerate(read_lines(name), 1):
-        try:
-            out.append(re.compile(line.strip(), re.I))
-        except re.error as err:
-            raise ValueError(f"{name}: pattern {n} ({line.strip()!r}) is not a valid regular expression: {err}")
-    return tuple(out)
+    return tuple(compile_pattern(name, n, line) for n, line in enumerate(read_lines(name), 1))
 
 
 def _residue_is_empty(text: str) -> bool:

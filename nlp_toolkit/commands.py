@@ -146,16 +146,14 @@ def align_sentence_files(src_path, tgt_path, out_path, presplit: bool = False, s
     # imports (numpy, the aligner) overlap that load
     from .export.jsonl import write_lines
     from .langid import detect_lang
-    from .read import decode, read_bytes
     from .sentalign import align_sentences
     from .split import split
 
     sides = []
     for path in (src_path, tgt_path):
-        text, _ = decode(read_bytes(path), str(path))
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if presplit:  # one sentence a line; a final newline ends the last line, it adds none
-            sides.append(text[:-1].split("\n") if text.endswith("\n") else text.split("\n"))
+        text = _file_text(path)
+        if presplit:  # one sentence a line
+            sides.append(_lines(text))
         else:
             sides.append(split(text, detect_lang([text]), settings))
     beads = align_sentences(sides[0], sides[1], settings)
@@ -184,12 +182,22 @@ def filter_outputs(out) -> dict[str, Path]:
     return {"en": Path(f"{out}.en"), "zh": Path(f"{out}.zh"), "verdicts": Path(f"{out}.jsonl")}
 
 
-def _segments(path) -> list[str]:
+def _file_text(path) -> str:
+    """A file's text in any common encoding, line breaks made ``\n``."""
     from .read import decode, read_bytes
 
     text, _ = decode(read_bytes(path), str(path))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text[:-1].split("\n") if text.endswith("\n") else (text.split("\n") if text else [])
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _lines(text: str) -> list[str]:
+    """One segment a line; a final newline ends the last line, it adds none."""
+    return text[:-1].split("\n") if text.endswith("\n") else text.split("\n")
+
+
+def _segments(path) -> list[str]:
+    text = _file_text(path)
+    return _lines(text) if text else []
 
 
 def filter_files(en_path, zh_path, out, settings: Settings = DEFAULT, options=None, checks: bool = True
@@ -322,9 +330,8 @@ def _hf(out: Path, rewrite: _Rewrite, gone, articles: list[tuple[dict, list[dict
     load the old rows. Unit kind, compression and shard size are read off the files there."""
     from .export.base import ExportOptions
     from .export.hf import HfExporter
+    from .batch import SUMMARY_NAME
     from .export.read_output import read_jsonl
-
-    from .export.select import FilterOptions
 
     shards = sorted((out / "hf" / "data").glob("*-of-*")) if (out / "hf" / "data").is_dir() else []
     if not shards:
@@ -337,13 +344,12 @@ def _hf(out: Path, rewrite: _Rewrite, gone, articles: list[tuple[dict, list[dict
         return
     unit = "sentence" if any("sentence" in r for r in records) else "paragraph"
     size = max(map(len, by_shard)) if len(shards) > 1 else 0
-    card = out / "hf" / "README.md"
-    filters = re.search(r"Filters: (.+?) \(the units", card.read_text(encoding="utf-8")) if card.is_file() else None
     ex = HfExporter(out, ExportOptions(unit=unit, shard_size=size, compression=_compression(shards[0]),
-                                       split=tuple((name, 0.0) for name in splits) if splits != ["train"] else (),
-                                       filters=FilterOptions()))
-    if filters and filters.group(1) != "none":
-        ex.filters_text = filters.group(1)
+                                       split=tuple((name, 0.0) for name in splits) if splits != ["train"] else ()))
+    try:  # the card names the filters of the run that made the export, as its summary recorded them
+        ex.filters_text = json.loads((out / SUMMARY_NAME).read_text(encoding="utf-8"))["selection"]["filters"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     kept: dict = {}
     for r in records:
         if not gone(*key(r)):

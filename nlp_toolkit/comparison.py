@@ -213,7 +213,8 @@ def _english_docs(pairs: list[AlignedPair], settings: Settings) -> list:
     if tensored:
         for p, doc in zip(tensored, nlp.get_pipe("parser").pipe([p.en_doc for p in tensored], batch_size=64)):
             p.en_doc = doc
-    missing = [p for p in need if p not in tensored]
+    done = {id(p) for p in tensored}  # by identity: equal pairs are not the same pair, and == compares every field
+    missing = [p for p in need if id(p) not in done]
     if missing:
         from .entities.english import UNREAD, pipe_chunked
 

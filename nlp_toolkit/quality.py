@@ -43,10 +43,10 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from typing import Iterable, Optional
 
-from .clean import URL
+from .clean import URL, compile_pattern
+from .dedup import normalize
 from .document import Article
 from .langid import zh_share
 from .resources import read_lines
@@ -77,10 +77,7 @@ def furniture_rules(name: str = "furniture.txt") -> tuple[tuple[str, re.Pattern]
         kind, sep, pattern = line.partition("\t")
         if not sep:
             raise ValueError(f"{name}: rule {n} has no tab between its class and its pattern")
-        try:
-            rules.append((kind.strip(), re.compile(pattern.strip(), re.I)))
-        except re.error as err:
-            raise ValueError(f"{name}: rule {n} ({pattern.strip()!r}) is not a valid regular expression: {err}")
+        rules.append((kind.strip(), compile_pattern(name, n, pattern)))
     return tuple(rules)
 
 
@@ -115,15 +112,6 @@ def _furniture(text: str, rules: str) -> Optional[str]:
     if (URL.search(text) or _HANDLE.search(text)) and len(_NON_TEXT.sub("", _HANDLE.sub("", URL.sub("", text)))) < 4:
         return "url"
     return None
-
-
-def comparable(text: str) -> str:
-    """Text as the identity test sees it: NFKC, case-folded, without spaces, punctuation and symbols.
-
-    >>> comparable("Tesla, Inc. — 2024!") == comparable("tesla inc 2024")
-    True
-    """
-    return _NON_TEXT.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _ramp(x: float, lo: float, hi: float) -> float:
@@ -162,7 +150,7 @@ def assess(en: str, zh: str, similarity: Optional[float] = None, margin: Optiona
         factors["untranslated"] = 0.0 if zh_of_zh < s.zh_min_share / 2 else 0.5
     if zh_of_en > s.en_max_share:
         factors["not_english"] = 0.0 if zh_of_en > (1 + s.en_max_share) / 2 else 0.5
-    ce, cz = comparable(en), comparable(zh)
+    ce, cz = normalize(en), normalize(zh)  # the text exact deduplication compares
     if ce and ce == cz:
         factors["identical"] = FACTORS["identical"]
     if furniture(en, "en", s, memo) or furniture(zh, "zh", s, memo):

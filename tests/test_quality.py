@@ -4,7 +4,8 @@ article."""
 
 import pytest
 
-from nlp_toolkit.quality import REASONS, assess, comparable, furniture, sentence_warnings
+from nlp_toolkit.dedup import normalize
+from nlp_toolkit.quality import REASONS, assess, furniture, sentence_warnings
 
 GOOD_EN = "The battery plant near Szeged will employ about 3,000 people when it opens next year."
 GOOD_ZH = "塞格德附近的电池厂明年投产后将雇用约3000人。"
@@ -48,8 +49,8 @@ def test_length_ratio_far_from_the_articles_own():
 
 
 def test_identity_ignores_case_spaces_and_punctuation():
-    assert comparable("BYD  Seal, 2024!") == comparable("byd seal 2024")
-    assert comparable("BYD Seal 2024") != comparable("BYD Seal 2025")
+    assert normalize("BYD  Seal, 2024!") == normalize("byd seal 2024")
+    assert normalize("BYD Seal 2024") != normalize("BYD Seal 2025")
 
 
 @pytest.mark.parametrize("text, lang, kind", [

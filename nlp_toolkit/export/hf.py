@@ -32,16 +32,15 @@ from .schema import DROPPED, PAIR_RECORD, SCORE_PARTS_STRUCT, SENTENCE_RECORD, c
 from .translation_units import translation_units
 
 #: the features of paragraph units: the pair record, ``score_parts`` as a struct
-#: (a unit the filters dropped never reaches this export: no ``dropped`` fields)
+#: the fields of what the filters said of a dropped unit: such a unit never reaches this export
+_DROPPED_KEYS = frozenset(n for n, _ in DROPPED)
 HF_PAIR_RECORD = pa.schema([pa.field("score_parts", SCORE_PARTS_STRUCT) if f.name == "score_parts" else f
-                            for f in PAIR_RECORD if f.name not in {n for n, _ in DROPPED}])
+                            for f in PAIR_RECORD if f.name not in _DROPPED_KEYS])
 
 
 def schema_for(unit: str) -> pa.Schema:
     return SENTENCE_RECORD if unit == "sentence" else HF_PAIR_RECORD
 
-
-_DROPPED_KEYS = frozenset(n for n, _ in DROPPED)
 
 #: how many source files the card lists by name (the rest are counted)
 CARD_SOURCES = 20

@@ -117,6 +117,42 @@ def test_both_sides_pooled_in_one_pass_give_the_same_spans():
     assert np.allclose(se.spans(ZH, 2, "")[1][1:], enc.encode(ZH), atol=1e-4)
 
 
+def test_spans_precomputed_together_are_those_computed_alone():
+    from nlp_toolkit.encoders.spans import SpanEmbedder
+    from nlp_toolkit.encoders.usem3 import fast_usem3
+
+    se = SpanEmbedder(fast_usem3())
+    se.forget()
+    alone = [se.spans(EN, 3), se.spans(ZH, 3, ""), se.edges(EN), se.edges(ZH)]
+    se.precompute([EN, ZH, EN[:2]], 3)
+    kept = [se.spans(EN, 3), se.spans(ZH, 3, ""), se.edges(EN), se.edges(ZH)]
+    assert ("spans", tuple(EN[:2]), 3) in se.pooler.heads
+    for a, b in zip(alone[:2], kept[:2]):
+        assert a[0] is None and b[0] is None and len(a) == len(b) == 4
+        for x, y in zip(a[1:], b[1:]):
+            assert x.shape == y.shape and np.allclose(x, y, atol=1e-5)
+    for a, b in zip(alone[2:], kept[2:]):
+        assert all(np.allclose(x, y, atol=1e-5) for x, y in zip(a, b))
+    assert se.spans(EN, 2) is not None and ("spans", tuple(EN), 2) not in se.pooler.heads  # another k: computed
+    se.forget()
+    assert not se.pooler.heads
+
+
+def test_the_stage_aligns_each_pair_as_the_aligner_does_alone():
+    # the stage precomputes the span embeddings of runs of pairs together (SpanEmbedder.precompute); each pair's
+    # beads must be those of aligning it alone, on a multi-pair article of our own (the bundled example)
+    from nlp_toolkit.api import process_file
+    from nlp_toolkit.split import split_en, split_zh
+
+    art = process_file(Path(__file__).resolve().parents[1] / "corpora" / "tesla_vs_byd.bilingual.txt")
+    pairs = [p for p in art.pairs if p.en and p.zh]
+    assert len(pairs) >= 10 and sum(len(p.sentences) > 1 for p in pairs) >= 3
+    for p in pairs:
+        beads = align_sentences(split_en([p.en])[0], split_zh(p.zh), Settings(), src_lang="en", tgt_lang="zh")
+        assert [(s.en_ids, s.zh_ids) for s in p.sentences] == [(b.src, b.tgt) for b in beads]
+        assert [s.score for s in p.sentences] == pytest.approx([b.score for b in beads], abs=1e-4)
+
+
 def test_numbers_and_stemmer():
     assert zh_number("二十一") == 21 and zh_number("两百") == 200
     assert en_numbers("he was twenty-one and had three hundred sheep".split()) == {21.0, 300.0}

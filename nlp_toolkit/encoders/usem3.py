@@ -51,6 +51,8 @@ class _USEM3Pooler:
         self.b = backend
         self.max_items = max_items
         self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
+        #: head outputs kept by SpanEmbedder.precompute for the calls that follow (emptied with the cache)
+        self.heads: dict[tuple, object] = {}
         self._lock = threading.RLock()  # pooled() holds it around fill()
         from .caches import register_cache
 
@@ -59,6 +61,7 @@ class _USEM3Pooler:
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
+            self.heads.clear()
 
     def pooled(self, texts: Sequence[str], clauses: bool = False) -> tuple:
         """Per text: the projected token-feature sum without its BOS and EOS rows, the BOS row, the EOS row

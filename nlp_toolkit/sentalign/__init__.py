@@ -25,6 +25,7 @@ from typing import Optional, Sequence
 
 from ..document import Article, SentencePair
 from ..encoders import get_encoder
+from ..encoders.spans import SpanEmbedder
 from ..encoders.usem3 import fast_usem3
 from ..langid import detect_lang
 from ..settings import DEFAULT, Settings
@@ -37,6 +38,9 @@ from .features import trained_source, weights_for
 from .scorer import Scorer
 
 __all__ = ["SentenceBead", "align_sentences", "align_sentences_article", "default_encoder"]
+
+#: paragraph pairs whose span embeddings go through the encoder's head together (align_sentences_article)
+_HEAD_RUN = 32
 
 
 def align_sentences(src: Sequence[str], tgt: Sequence[str], settings: Settings = DEFAULT, encoder=None,
@@ -108,22 +112,34 @@ def align_sentences_article(article: Article, settings: Settings = DEFAULT) -> N
     """
     pairs = article.pairs
     en_split = split_en([p.en for p in pairs], settings) if pairs else []
+    zh_split = [split_zh(p.zh) for p in pairs]
+    encoder = default_encoder(settings)
+    spans = SpanEmbedder(encoder) if encoder is not None else None
+    edges = "edges" in settings.sent_signals
     # the BLAS threads are decided for the pairs of a second at a time (each pair's own blas_threads keeps
     # them): setting them per pair cost more than aligning a short pair, and once per article would miss a
     # process that starts on the other core meanwhile
     with contextlib.ExitStack() as threads:
         decided = None
-        for pair, en in zip(pairs, en_split):
+        for at, (pair, en, zh) in enumerate(zip(pairs, en_split, zh_split)):
             check_deadline()
             if decided is None or time.monotonic() - decided > 1.0:
                 threads.close()
                 threads.enter_context(blas_threads(settings.sent_blas_threads))
                 decided = time.monotonic()
-            zh = split_zh(pair.zh)
-            beads = align_sentences(en, zh, settings, src_lang="en", tgt_lang="zh")
+            if spans is not None and at % _HEAD_RUN == 0:
+                # the span embeddings of the next run of pairs through one head call (SpanEmbedder.precompute);
+                # the runs are fixed by the article, so its results depend on it alone
+                spans.forget()
+                run = [(e, z) for e, z in zip(en_split[at:at + _HEAD_RUN], zh_split[at:at + _HEAD_RUN])
+                       if e and z and len(e) * len(z) <= settings.sent_piece_cells]
+                spans.precompute([x for e_z in run for x in e_z], settings.sent_max_side, edges)
+            beads = align_sentences(en, zh, settings, encoder, src_lang="en", tgt_lang="zh")
             pair.sentences = [
                 SentencePair(en_ids=list(b.src), zh_ids=list(b.tgt), en=" ".join(en[i] for i in b.src),
                              zh="".join(zh[j] for j in b.tgt), score=b.score)
                 for b in beads
             ]
+    if spans is not None:
+        spans.forget()
 

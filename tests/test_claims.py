@@ -483,3 +483,40 @@ def test_recent_readings_are_bounded_and_change_nothing():
     nums = grammar().numbers(text.lower())
     nums.clear()
     assert len(grammar().numbers(text.lower())) == 3
+
+
+# People counted with words the "-s" plural rule misses, written for the project: irregular "-men" plurals,
+# demonyms in "-is", compounds whose first half is the counted noun, an age between commas after a noun for a
+# person, and duration units that are multiples of another ("a fortnight" = 两周)
+@pytest.mark.parametrize("text,want", [
+    ("Two men were arrested on Sunday.", [("count", 2, "man")]),
+    ("Police said three armed gunmen fled.", [("count", 3, "gunman")]),
+    ("two women and three children died", [("count", 2, "woman"), ("count", 3, "child")]),
+    ("All three men were released.", [("count", 3, "man")]),
+    ("Both men denied the charges.", [("count", 2, "man")]),
+    ("Two specimen jars broke.", [("count", 2, "jar")]),  # a singular "-men" word is no plural
+    ("three Israelis and 10 Palestinians", [("count", 3, "israeli"), ("count", 10, "palestinian")]),
+    ("two crisis meetings", [("count", 2, "meeting")]),
+    ("a 15-member committee", [("count", 15, "member")]),
+    ("a 12-man jury", [("count", 12, "man")]),
+    ("the 27 member states", [("count", 27, "state")]),
+    ("The victim, 23, died in hospital.", [("age", 23, "year")]),
+    ("Jones, 31, and his wife, 29, were charged.", [("age", 31, "year"), ("age", 29, "year")]),
+    ("He bought apples, 12, and pears.", []),
+    ("He was away for a fortnight.", [("duration", 2, "week")]),
+    ("The trial lasted two fortnights.", [("duration", 4, "week")]),
+])
+def test_en_people_counted_and_aged_in_other_words(text, want):
+    got = [(c.kind, c.value, c.unit) for c in extract_claims(text, "en")]
+    assert got == want, _show(extract_claims(text, "en"))
+
+
+def test_the_translation_check_agrees_on_people_counted_in_other_words():
+    # the counted noun never decides: "two men" and 两名男子 are the same count
+    for en, zh in [("Two men were arrested on Sunday.", "周日有两名男子被捕。"),
+                   ("The boy, 12, was taken to hospital.", "这名12岁的男孩被送往医院。"),
+                   ("A 15-member committee will decide.", "一个由15人组成的委员会将作出决定。"),
+                   ("Three Israelis were wounded.", "3名以色列人受伤。")]:
+        a = {c.value for c in extract_claims(en, "en")}
+        b = {c.value for c in extract_claims(zh, "zh")}
+        assert a == b and a, (en, a, zh, b)

@@ -12,8 +12,9 @@ from .lexicon import SECONDS
 
 #: a bound turned over by a negation ("never more than" -> at most)
 NEGATE = {"more_than": "at_most", "less_than": "at_least", "at_least": "less_than", "at_most": "more_than"}
-#: durations longer than a year, expressed in years in the stated form
-IN_YEARS = {"decade": 10, "century": 100}
+#: duration units that are a multiple of another, expressed in that one in the stated form, as a translation
+#: usually states them ("two decades" = 二十年, "a fortnight" = 两周)
+IN_BASE_UNIT = {"decade": ("year", 10), "century": ("year", 100), "fortnight": ("week", 2)}
 
 
 @dataclass
@@ -57,9 +58,9 @@ def outside_urls(text: str, nums: list) -> list:
 def make_claim(norm: Normalized, lang: str, start: int, end: int, kind: str, value: float, unit=None,
                qualifier: str = "exact", period=None, value_max=None, duration_unit: str = "stated") -> Claim:
     """A :class:`Claim` over the normalized span ``[start, end)``, with offsets into the original text."""
-    if kind in ("duration", "age") and unit in IN_YEARS:
-        f = IN_YEARS[unit]
-        value, value_max, unit = value * f, (value_max * f if value_max is not None else None), "year"
+    if kind in ("duration", "age") and unit in IN_BASE_UNIT:
+        unit, f = IN_BASE_UNIT[unit]
+        value, value_max = value * f, (value_max * f if value_max is not None else None)
     if kind == "duration" and duration_unit == "second" and unit in SECONDS:
         f = SECONDS[unit]
         value, value_max, unit = value * f, (value_max * f if value_max is not None else None), "second"

@@ -31,6 +31,28 @@ MONTH = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "
 RATIO_IN = re.compile(r"\s+in\s+")
 
 
+#: words ending in "men" that are singular nouns, not plurals of a "-man" noun (see :func:`_men_plural`)
+SINGULAR_MEN = frozenset("specimen regimen abdomen omen stamen acumen hymen semen bitumen albumen cyclamen amen "
+                         "agnomen cognomen rumen lumen dolmen gravamen".split())
+
+
+#: singular counted nouns that are only counted as the first half of a compound ("a 15-member committee",
+#: "a 12-man jury"); before a plural they modify it ("15 member states" counts states)
+NOUN_MODIFIERS = frozenset({"member", "man", "woman"})
+
+
+def _men_plural(word: str) -> Optional[str]:
+    """The singular of an irregular "-men" plural (men, women, gunmen, policemen, fishermen, spokeswomen), the
+    nouns news counts people with that the "-s" rule misses; None for any other word.
+
+    >>> _men_plural("gunmen"), _men_plural("women"), _men_plural("specimen"), _men_plural("workers")
+    ('gunman', 'woman', None, None)
+    """
+    if word.endswith("men") and word.isalpha() and word not in SINGULAR_MEN:
+        return word[:-3] + "man"
+    return None
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -305,8 +327,10 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 elided = g.re_elided_next.match(low, pos) is not None
                 age_be = g.re_age_be.search(orig[max(0, s - 40):s]) if elided else None
                 # "Kayla Ruliffson, 20, promotes ...": a name, then an age between commas
+                # (or a noun for a person: "the victim, 23, died", "his wife, 29,": age_person in the lexicon)
                 if x.plain and 0 < x.value < 120 and re.match(r"\s*,", low[e:e + 3]) and \
-                        re.search(r"[A-Z][a-z]+\s*,\s*$", orig[max(0, s - 40):s]) and \
+                        (re.search(r"[A-Z][a-z]+\s*,\s*$", orig[max(0, s - 40):s]) or
+                         (g.re_age_person is not None and g.re_age_person.search(low, max(0, s - 40), s))) and \
                         not re.search(r"\d\s*,\s*[A-Za-z]+\s*,\s*$", orig[max(0, s - 40):s]):
                     kind, unit = "age", "year"
                 elif age_be and not (age_be.group(1) and age_be.group(1).lower() in g.stop) and x.plain and \
@@ -531,6 +555,10 @@ def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, i
         if mp:  # "square meters", "square feet"
             return nouns[re.sub(r"\s+", " ", mp.group(1))], mp.end()
         if w in nouns:
+            if w in NOUN_MODIFIERS and not m.group(1).strip() and \
+                    re.match(r"\s+[a-z]{3,}s(?![a-z])", low[p + m.end():p + m.end() + 24]):
+                p += m.end()  # "15 member states": the singular noun modifies the plural one that is counted
+                continue
             return nouns[w], p + m.end()
         if w.split("-")[-1] in nouns and step == 0:
             return nouns[w.split("-")[-1]], p + m.end()
@@ -538,13 +566,19 @@ def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, i
             return None
         # an unknown plural counts: right after the number, or after modifiers ("23 new licenses", "four combat
         # frigates"); a capitalized word before it is a name and stays a modifier
-        if step - names <= 2 and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "as", "os")) and \
+        cap = orig[p + len(m.group(1)):p + len(m.group(1)) + 1].isupper()
+        # "-is" is a singular ending (crisis, analysis) except in demonyms, which are capitalized: "three Israelis"
+        if step - names <= 2 and len(w) > 3 and w.endswith("s") and \
+                not w.endswith(("ss", "us", "as", "os")) and (not w.endswith("is") or (cap and len(w) > 5)) and \
                 w.isalpha() and (step == 0 or orig[p + len(m.group(1)):p + len(m.group(1)) + 1].islower()) and \
                 not re.match(r"[A-Z][a-z]*\s+[A-Z]", orig[p + len(m.group(1)):p + m.end() + 4]):
             nxt = re.match(r"\s+([a-z]+)", low[p + m.end():p + m.end() + 20])
             if not (nxt and nxt.group(1) in nouns):
-                return _singular(w), p + m.end()
-        if step > 0 and orig[p + len(m.group(1)):p + len(m.group(1)) + 1].isupper():
+                return (w[:-1] if w.endswith("is") else _singular(w)), p + m.end()
+        men = _men_plural(w) if step - names <= 2 else None
+        if men and (step == 0 or not cap):
+            return men, p + m.end()  # "two men", "three armed gunmen"; not a name ("two Bowmen")
+        if step > 0 and cap:
             names += 1
         p += m.end()
     return None

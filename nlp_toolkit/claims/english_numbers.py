@@ -108,6 +108,9 @@ class English:
             r"(?:(?<![A-Za-z])(?:[Hh]e|[Ss]he|I|[Yy]ou|[Ww]e|[Tt]hey)|(?<![A-Za-z])([A-Z][a-z]+)(?:'s)?)\s+(?:"
             + alternation(lex.age_be, boundary=True) + r")\s+(?:just|only|barely|nearly|almost|about|around|"
             r"aged\s+)?\s*$")
+        # a noun for a person, then an age between commas ("the victim, 23, died"; a name: see english.py)
+        self.re_age_person = re.compile(r"(?<![a-z])(?:" + alternation(lex.age_person, boundary=True)
+                                        + r")\s*,\s*$") if lex.age_person else None
         ratio_next = r"(?!\s+(?:as|more|less|fewer|larger|bigger|higher|greater|faster|smaller|lower|than|that|the|over)(?![a-z]))"
         self.re_times = re.compile(r"\s*times(?![a-z])" + ratio_next)
         self.re_twice = re.compile(r"(?<![a-z])(twice|thrice|both)(?![a-z])" + ratio_next)

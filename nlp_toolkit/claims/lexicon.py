@@ -24,7 +24,7 @@ from ..settings import DEFAULT, Settings
 
 #: seconds in each duration unit (a month is 30 days and a year 365, Recognizers-Text's convention)
 SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2592000,
-           "year": 31536000, "decade": 315360000, "century": 3153600000}
+           "fortnight": 1209600, "year": 31536000, "decade": 315360000, "century": 3153600000}
 
 
 @dataclass
@@ -41,6 +41,7 @@ class ClaimLexicon:
     elided_verb: dict = field(default_factory=dict)  # en verbs whose bare number object counts people ("kills 1")
     elided_after: set = field(default_factory=set)  # en words after a number that stands for a noun phrase
     age_be: set = field(default_factory=set)  # en verbs joining a person to a bare age ("was only 16")
+    age_person: set = field(default_factory=set)  # en nouns for a person, before an age between commas
     period: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     time_unit: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     time_unit_flag: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
@@ -102,6 +103,8 @@ def _load(words: str, units: str, currencies: str) -> ClaimLexicon:
                 lex.elided_after.add(surface)
             elif cat == "age_be":
                 lex.age_be.add(surface)
+            elif cat == "age_person":
+                lex.age_person.add(surface)
             elif cat == "zh_nonnumber":
                 lex.zh_nonnumber.add(surface)
             else:

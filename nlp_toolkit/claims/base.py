@@ -79,6 +79,16 @@ def tidy(v: float) -> float:
 
 
 def convert_compound(parts: list[tuple[float, str]]) -> tuple[float, str]:
-    """Sum a compound duration ("2 days 1 month") in the smallest unit it names."""
+    """Sum a compound duration ("2 days 1 month") in the largest unit it names when that gives a whole or a half
+    (2分30秒 = 2.5 minutes, "an hour and 30 minutes" = 1.5 hours: as "two and a half minutes" and 一个半小时
+    state them), else in the smallest.
+
+    >>> convert_compound([(2, "minute"), (30, "second")]), convert_compound([(1, "hour"), (20, "minute")])
+    ((2.5, 'minute'), (80.0, 'minute'))
+    """
+    total = sum(v * SECONDS[u] for v, u in parts)
+    big = max((u for _, u in parts), key=lambda u: SECONDS[u])
+    if (2 * total / SECONDS[big]).is_integer():
+        return total / SECONDS[big], big
     unit = min((u for _, u in parts), key=lambda u: SECONDS[u])
-    return sum(v * SECONDS[u] for v, u in parts) / SECONDS[unit], unit
+    return total / SECONDS[unit], unit

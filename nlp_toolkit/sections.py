@@ -124,7 +124,13 @@ class NameResolver:
             holding = [k for k in table if word_rx.search(k)]
             if holding:
                 return table[max(holding, key=len)]
+            initials = [k for k in table if _initials(k) == base]  # "AWS" is "Amazon Web Services"
+            if len(initials) == 1:
+                return table[initials[0]]
         else:
+            holding = [k for k in table if len(base) >= 3 and base in k]  # "Switch OLED版" of "任天堂Switch OLED版"
+            if holding:
+                return table[max(holding, key=len)]
             short = _zh_short_form(base, table)
             if short:
                 return short
@@ -174,6 +180,17 @@ def _abbreviates(short: str, full: str) -> bool:
         return False
     rest = iter(full)
     return all(ch in rest for ch in short)
+
+
+def _initials(name: str) -> str:
+    """The capitals an acronym of ``name`` would be: "Amazon Web Services" -> "AWS" (short words left out);
+    "" for a name of one word.
+
+    >>> _initials("Amazon Web Services"), _initials("Bank of America"), _initials("Tesla")
+    ('AWS', 'BA', '')
+    """
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in ("of", "and", "the", "&", "for")]
+    return "".join(w[0].upper() for w in words) if len(words) >= 2 else ""
 
 
 def _zh_short_form(surface: str, table: dict) -> Optional[str]:

@@ -138,6 +138,8 @@ def normalize(text: str, lang: str) -> str:
         t = _NUMBERING.sub("", t, count=1) if _NUMBERING.match(t) and not re.match(r"^\d+(?:[.,]\d)", t) else t
         t = t.strip().lstrip("\"'“‘「『")
     t = t.rstrip(_TRAIL + "".join(c for c in t[-3:] if _is_symbol(c)))
+    # an aspect in brackets where numbering stood: "Round 3 (Keyboard): ThinkPad" -> "Keyboard: ThinkPad"
+    t = re.sub(r"^[(（]([^()（）:：]{2,30})[)）]\s*(?=[:：—–|])", r"\1", t)
     return re.sub(r"\s+", " ", t).strip()
 
 
@@ -168,13 +170,29 @@ _EN_ASPECT_FIRST = re.compile(r"^(?:on|in|for|at|when it comes to|as for|as far 
                               r"(?!(?:now|the moment|the time being|present|short|the end|sum|general|balance|paper|"
                               r"practice|our money|my money|this reason)\b)(?P<aspect>[^,]+?)"
                               r"(?:\s+goes)?\s*,\s*(?P<rest>.+)$", re.I)
-_EN_ASPECT_AFTER = (r"(?:\s+(?:on|in|at|for|when it comes to|in terms of)\s+(?P<aspect>[^,;]+?)"
+_EN_ASPECT_AFTER = (r"(?:\s+(?:on|in|at|for|when it comes to|in terms of)\s+"
+                    # a time or an audience is no aspect: "wins for now", "the better laptop for most people"
+                    r"(?!(?:now|the moment|the time being|the most part|good|sure|most(?:\s+\w+)?|everyone|"
+                    r"everybody|anyone|all)\b)(?P<aspect>[^,;]+?)"
                     r"(?=\s*(?:[,;.]|$|\s(?:by|hands|narrowly|easily|comfortably|thanks|with|but|while|though|"
                     r"this|overall|again|too)\b)))?")
 #: time and discourse phrases that open a verdict without being part of it ("On balance, Garmin wins")
 _EN_DISCOURSE = re.compile(r"^(?:for now|for the moment|for the time being|at the moment|at present|in short|in the end|"
                            r"in sum|overall|on balance|on paper|in practice|all in all|ultimately|so far|right now|"
                            r"today|for our money)\b\s*,?\s*", re.I)
+#: a conditional opening: "If we had to choose one, ...", "If battery life matters most to you, ..." (its
+#: aspect kept when it names one: "If you care most about battery life, ...")
+_EN_IF = re.compile(r"^if\s+(?:(?:you|we)\s+(?:\w+\s+)?(?:care|cares)\s+(?:\w+\s+)?about\s+(?P<aspect>[^,]+?)|"
+                    r"(?:you|we)\s+(?:\w+\s+)?(?:value|prioriti[sz]e|want)\s+(?P<aspect2>[^,]+?)|"
+                    r"(?P<aspect3>[^,]+?)\s+(?:matters?|is|are)\s+(?:\w+\s+)?(?:most|what matters|your priority)"
+                    r"(?:\s+to\s+you)?|[^,]+?)\s*,\s*", re.I)
+#: a verdict of the speaker's choice: "we'd pick the Kindle", "I'd go with Garmin"
+_EN_PICK = re.compile(r"^(?:we['’]?d|we\s+would|we|i['’]?d|i\s+would|i)\s+(?:\w+\s+)?(?:pick|choose|go\s+with|"
+                      r"recommend|take|buy|get)\s+", re.I)
+#: a winner named, then what makes it win: "Uber Eats One costs less each month, so it's our pick"
+_EN_SO_IT = re.compile(r",?\s+(?:so|which\s+is\s+why|and\s+so|which\s+makes\s+it)\s+(?:it|this\s+one)?\s*(?:['’]s|is)?\s*"
+                       r"(?:our\s+pick|our\s+choice|the\s+winner|the\s+pick|takes?\s+(?:the\s+)?(?:win|round|crown|"
+                       r"point|prize)|wins|gets\s+the\s+nod)\b(?:\s+here)?\s*$", re.I)
 _EN_FILLER = re.compile(r"^\s*(?:it'?s|it is|the winner is|winner is|we pick|we'd pick|we choose|go with|pick|"
                         r"our pick is|we give it to|this one goes to|this goes to)\s+", re.I)
 
@@ -195,13 +213,17 @@ def _clean_name(s: Optional[str]) -> Optional[str]:
     if not s:
         return None
     s = re.sub(r"['’]s\b.*$", "", s)
-    s = re.sub(r"^(?:the)\s+", "", s, flags=re.I) if re.match(r"^the\s+(?-i:[A-Z])", s, re.I) else s
+    s = re.sub(r"^(?:the)\s+", "", s, flags=re.I) if re.match(r"^the\s+(?-i:[a-z]{0,5}[A-Z0-9])", s, re.I) else s
     return strip_phrase(s)
+
+
+#: "not (even) close", "it isn't close": a large margin, not the "close" of a tie
+_NOT_CLOSE = re.compile(r"(?:isn['’]?t|is\s+not|wasn['’]?t|was\s+not|not)\s+(?:even\s+)?(?:that\s+)?close", re.I)
 
 
 def _en_tie(head: str) -> bool:
     tie = word("tie", "en")
-    return bool(re.search(rf"(?<![\w-])(?:{tie.pattern})(?![\w-])", head, re.I))
+    return bool(re.search(rf"(?<![\w-])(?:{tie.pattern})(?![\w-])", _NOT_CLOSE.sub(" ", head), re.I))
 
 
 def en_clause(text: str, labelled: bool) -> Optional[Reading]:
@@ -209,6 +231,23 @@ def en_clause(text: str, labelled: bool) -> Optional[Reading]:
     ``labelled``: the clause follows a verdict label, so a bare name ("Samsung, hands down") is a winner."""
     text = _EN_DISCOURSE.sub("", strip_phrase(text) or "")
     aspect = None
+    m = _EN_IF.match(text)
+    if m and m.end() < len(text):
+        aspect = strip_phrase(m.group("aspect") or m.group("aspect2") or m.group("aspect3"))
+        text = text[m.end():]
+    # a margin before the verdict: "Narrowly, the Canon beats the Sony", "Hands down, the Dyson is the better vacuum"
+    fronted = "normal"
+    m = re.match(rf"^(?:{word('margin_large', 'en').pattern}|{word('margin_slight', 'en').pattern})\s*,\s*", text, re.I)
+    if m:
+        fronted, text = margin_of(m.group(), "en"), text[m.end():]
+    m = _EN_PICK.match(text)
+    if m:  # "we'd pick the Kindle": the speaker's pick is a labelled verdict
+        text, labelled = text[m.end():], True
+    m = _EN_SO_IT.search(text)
+    if m and re.match(rf"^(?:{_NAME})\s", text):  # the winner is the subject before "so it's our pick"
+        who = re.match(rf"^(?P<who>{_NAME})", text).group("who")
+        if _clean_name(who) and _clean_name(who).lower() not in _NOT_NAMES:
+            return Reading(winner=_clean_name(who), aspect=aspect, margin=margin_of(text, "en"))
     m = _EN_ASPECT_FIRST.match(text)
     if m:
         aspect, text = strip_phrase(m.group("aspect")), m.group("rest")
@@ -224,6 +263,11 @@ def en_clause(text: str, labelled: bool) -> Optional[Reading]:
     r.aspect = r.aspect or aspect
     r.gaining = _en_gaining(tail) or (_en_gaining(head) if r.tie else None)
     r.margin = "normal" if (r.tie or r.shared) else margin_of(head, "en")
+    if r.margin == "normal" and not (r.tie or r.shared):
+        # the margin fronted ("Narrowly, ...") or in a tail of its own ("Edge: Xbox, but only just")
+        r.margin = fronted if fronted != "normal" else (
+            margin_of(tail, "en") if re.match(r"^(?:only|just|barely|narrowly|and\s+it|not\s+even|by\s+)", tail, re.I)
+            else "normal")
     return r
 
 
@@ -249,28 +293,33 @@ def _en_reading(head: str, labelled: bool) -> Optional[Reading]:
     m = re.search(rf"(?i:{word('goes_to', 'en').pattern})\s+(?P<who>{_NAME}){_EN_ASPECT_AFTER}", head)
     if m:
         return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
-    m = re.match(rf"^(?P<aspect>[\w' -]{{2,40}}?)\s+goes\s+to\s+(?P<who>{_NAME})\s*$", head)
+    margin = f"{word('margin_large', 'en').pattern}|{word('margin_slight', 'en').pattern}"
+    m = re.match(rf"^(?P<aspect>[\w' -]{{2,40}}?)\s+goes\s+to\s+(?P<who>{_NAME})\s*(?:,?\s*(?:{margin}))?\s*$", head)
     if m and not re.match(rf"^(?:the\s+)?(?:{word('prize', 'en').pattern})\b", m.group("aspect"), re.I):
         return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
-    m = re.match(rf"^(?P<other>{_NAME})\s+(?:{word('lose', 'en').pattern})\s+(?P<who>{_NAME}){_EN_ASPECT_AFTER}", head)
+    m = re.match(rf"^(?P<other>{_NAME})\s+(?:{word('lose', 'en').pattern})\s+(?P<who>{_NAME})"
+                 rf"(?:\s+(?:{margin}))?{_EN_ASPECT_AFTER}", head)
     if m:
         return Reading(winner=_clean_name(m.group("who")), loser=_clean_name(m.group("other")),
                        aspect=strip_phrase(m.group("aspect")))
-    margin = f"{word('margin_large', 'en').pattern}|{word('margin_slight', 'en').pattern}"
     m = re.match(rf"^(?P<who>{_NAME})\s+(?:{word('beat', 'en').pattern})\s+(?P<other>{_NAME}|(?:its|the)\s+"
                  rf"(?:rivals?|competition|pack|field|others?))(?:\s+(?:{margin}))?{_EN_ASPECT_AFTER}", head)
     if m:
         return Reading(winner=_clean_name(m.group("who")), loser=_clean_name(m.group("other")),
                        aspect=strip_phrase(m.group("aspect")))
-    m = re.match(rf"^(?P<who>{_NAME})\s+(?:(?:is|was|remains|comes out as|emerges as)\s+)?(?:the\s+|our\s+)?"
-                 rf"(?:{word('winner_noun', 'en').pattern})\b{_EN_ASPECT_AFTER}", head)
+    m = re.match(rf"^(?P<who>{_NAME})\s+(?:(?:is|was|remains|comes out as|emerges as)\s+(?:\w+ly\s+|still\s+)?)?"
+                 rf"(?:the\s+|our\s+)?(?:{word('winner_noun', 'en').pattern})\b"
+                 rf"(?:\s+(?:over|than)\s+(?P<other>{_NAME}))?{_EN_ASPECT_AFTER}", head)
     if m:
         return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
     lead = word("lead", "en").pattern
     m = re.match(rf"^(?P<who>{_NAME})\s+(?:(?:\w+ly|still|also|clearly)\s+)?(?:{lead})\b(?:\s+(?:here|this one|"
-                 rf"this round|overall))?(?:\s+(?!(?i:on|in|at|for|by)\b){_NAME})?(?:\s+(?:{margin}))?{_EN_ASPECT_AFTER}", head)
+                 rf"this round|overall))?(?:\s+than\s+{_NAME}|\s+(?!(?i:on|in|at|for|by)\b){_NAME})?(?:\s+(?:{margin}))?{_EN_ASPECT_AFTER}", head)
     if m:
         return Reading(winner=_clean_name(m.group("who")), aspect=strip_phrase(m.group("aspect")))
+    m = re.match(rf"^(?P<who>{_NAME})\s*,?\s*(?:{margin})$", head)
+    if m and not labelled:  # "Keyboard: ThinkPad by a mile": a bare name with a margin is a verdict
+        return Reading(winner=_clean_name(m.group("who")))
     if not labelled:
         return None
     # after a label: the winner is the name the clause starts with ("Samsung, hands down", "It's BYD"), the
@@ -316,6 +365,15 @@ def _zh_winner(s: str) -> Optional[str]:
     return None if s and re.fullmatch(r"(?:这|那|该|其|此|它|他|她|这一|那一|这种|这个|我们|他们|它们)", s) else s
 
 
+def _zh_possessed(s: str) -> tuple[str, Optional[str]]:
+    """A name and what of it a clause compares: "长荣航空的经济舱服务" -> ("长荣航空", "经济舱服务"); a text
+    without 的 -> (text, None)."""
+    m = re.match(r"^(?P<who>[^的，,]{1,24})的(?P<aspect>[^，,的]{1,10}?)(?:明显|稍稍|稍|略微|略|远远|大幅|仍然|依然)?$", s)
+    if not m or _not_zh_aspect(m.group("aspect")):
+        return s, None
+    return m.group("who"), strip_phrase(m.group("aspect"))
+
+
 def zh_clause(text: str, labelled: bool) -> Optional[Reading]:
     """A Chinese verdict clause: "在续航方面,三星略胜一筹", "比亚迪完胜特斯拉", "两者打成平手"."""
     text = strip_phrase(text) or ""
@@ -351,6 +409,11 @@ def _zh_reading(head: str, labelled: bool) -> Optional[Reading]:
                      r"(?P<rest>.+)$", head))
     if m and not _not_zh_aspect(m.group("aspect")):
         aspect, head = strip_phrase(m.group("aspect")) or aspect, m.group("rest")
+    # "如果你更看重性价比,Redmi K70 Pro是更好的选择": the preference names the aspect
+    m = re.match(r"^(?:如果|假如|要是)?(?:你|您)?(?:更|最|比较)?(?:看重|在意|注重|关心|追求|重视|在乎)(?P<aspect>[^，,]{1,12})"
+                 r"(?:的话)?[，,]\s*(?P<rest>.+)$", head)
+    if m:
+        aspect, head = strip_phrase(m.group("aspect")), m.group("rest")
     m = re.match(r"^(?P<who>[^，,]{1,16})[，,]\s*(?P<how>[^，,]{1,10})$", head)
     if labelled and m:  # "蔚来,微弱领先", "拼多多,大幅领先": a name, then how it leads
         how = m.group("how")
@@ -370,8 +433,9 @@ def _zh_reading(head: str, labelled: bool) -> Optional[Reading]:
         if m and not word("lead", "zh").search(m.group("aspect")):
             aspect = strip_phrase(m.group("aspect"))
     if word("tie", "zh").search(head):
-        # "两款耳机的降噪效果难分伯仲": the aspect between the two and the idiom
-        m = re.match(rf"^(?:{both})的(?P<aspect>[^，,的]{{1,10}}?)(?:都|也|可谓|基本|几乎)?(?:{word('tie', 'zh').pattern})", head)
+        # "两款耳机的降噪效果难分伯仲", "腾讯视频和爱奇艺的片库规模不相上下": the aspect between the two and the idiom
+        m = re.match(rf"^(?:{both}|[^，,的]{{1,20}}?(?:和|与|跟|同)[^，,的]{{1,20}}?)的(?P<aspect>[^，,的]{{1,10}}?)"
+                     rf"(?:都|也|可谓|基本|几乎)?(?:{word('tie', 'zh').pattern})", head)
         return Reading(tie=True, aspect=aspect or (strip_phrase(m.group("aspect")) if m else None))
     if labelled and re.fullmatch(rf"(?:{both})(?:都|均|皆)?(?:是|为)?(?:赢家|胜者)?", head):
         return Reading(shared=True, aspect=aspect)  # "赢家:两者"
@@ -390,18 +454,22 @@ def _zh_reading(head: str, labelled: bool) -> Optional[Reading]:
     m = re.match(rf"^(?P<other>[^，,]+?)(?:{word('lose', 'zh').pattern})(?P<who>[^，,。]+)$", head)
     if m:
         other = re.sub(rf"在[^，,]+?(?:{mark})$", "", m.group("other"))
-        return Reading(winner=_zh_winner(m.group("who")), loser=strip_phrase(other), aspect=aspect)
-    m = re.match(r"^(?P<who>[^的，,在]{1,12})的(?P<aspect>[^，,]{1,10}?)(?:更|更加|明显更)(?:\S{1,4})$", head)
+        other, own = _zh_possessed(other)  # "比亚迪汉EV的智能座舱明显落后于小鹏P7i"
+        return Reading(winner=_zh_winner(m.group("who")), loser=strip_phrase(other), aspect=aspect or own)
+    m = re.match(r"^(?P<who>[^的，,在]{1,24})的(?P<aspect>[^，,]{1,10}?)(?:更|更加|明显更)(?:\S{1,4})$", head)
     if m and not word("lead", "zh").search(m.group("who")):
         return Reading(winner=_zh_winner(m.group("who")), aspect=aspect or strip_phrase(m.group("aspect")))
-    m = re.match(r"^(?P<who>.+?)(?:略胜|稍胜|更胜|技高)(?P<other>.+?)一筹", head)
+    m = re.match(r"^(?P<who>.+?)(?:略胜|稍胜|更胜|技高)(?P<other>.+?)一筹", head) or \
+        re.match(r"^(?P<who>.+?)(?:略胜|稍胜|更胜)(?!一筹)(?P<other>[^，,。]+)$", head)
     if m:
-        return Reading(winner=_zh_winner(m.group("who")), loser=strip_phrase(m.group("other")), aspect=aspect)
+        who, own = _zh_possessed(m.group("who"))  # "长荣航空的经济舱服务略胜中华航空"
+        return Reading(winner=_zh_winner(who), loser=strip_phrase(m.group("other")), aspect=aspect or own)
     m = re.match(r"^(?P<who>.+?)(?:完胜|击败|战胜|力压|胜过|超越|碾压|领先于|优于|强于|好于)(?P<other>[^，,。]+?)(?:\S{0,2}$|[，,])", head)
     if m and not re.search(r"方面|在", m.group("who")):
         return Reading(winner=_zh_winner(m.group("who")), loser=strip_phrase(m.group("other")), aspect=aspect)
     m = re.match(r"^(?:胜者|赢家|胜出者|优胜者|获胜者|优势方)(?:是|为|属于|归)(?P<who>.+)$", head) or re.match(
-        r"^(?P<who>.+?)(?:是|为|成为|堪称)(?:本轮|这一轮|本项|最终|最大|明显|当之无愧|毫无疑问)?的?(?:赢家|胜者|优胜者|胜出者|首选|王者)", head)
+        r"^(?P<who>.+?)(?:是|为|成为|堪称)(?:本轮|这一轮|本项|最终|最大|明显|当之无愧|毫无疑问)?的?(?:赢家|胜者|优胜者|胜出者|首选|王者|"
+        r"更好的选择|更佳的?选择|更优的?选择|更合适的选择|更明智的选择)", head)
     if m:
         return Reading(winner=_zh_winner(m.group("who")), aspect=aspect)
     m = (re.match(rf"^(?P<who>[^，,]+?)在(?P<aspect>[^，,:：]+?)(?:{mark})(?P<lead>.+)$", head)
@@ -412,7 +480,8 @@ def _zh_reading(head: str, labelled: bool) -> Optional[Reading]:
         return Reading(winner=_zh_winner(m.group("who")), aspect=strip_phrase(m.group("aspect")))
     lead = word("lead", "zh").search(head)
     if lead and lead.start() > 0:
-        who = _zh_winner(head[:lead.start()])
+        # the lead's subject: after the last comma ("这一项毫无悬念,荣耀Magic6 Pro拿下")
+        who = _zh_winner(re.split(r"[，,]", head[:lead.start()])[-1])
         if who and not re.search(r"(?:谁|哪|是否|能否|吗)", head):
             return Reading(winner=who, aspect=aspect)
     if labelled and 1 <= len(head) <= 20 and not re.search(r"[吗?？，,]|(?:谁|哪)", head):
@@ -482,6 +551,11 @@ def parse_verdict(text: str, lang: str) -> Optional[Reading]:
             if lang == "zh" and not (r.tie or r.shared):
                 r.margin = margin_of(t, lang)
         r.aspect = strip_phrase(g.get("aspect")) or strip_phrase(g.get("for_aspect")) or r.aspect
+        if r.aspect and re.fullmatch(rf"(?:{word('margin_large', lang).pattern}|{word('margin_slight', lang).pattern})",
+                                     r.aspect, re.I):
+            # "No contest — the RTX 4090 is the clear winner": a margin before the dash, not an aspect
+            r.margin = r.margin if (r.tie or r.shared or r.margin != "normal") else margin_of(r.aspect, lang)
+            r.aspect = None
         r.form = "label" if "label" in g else "heading"
         if not r.decided:
             continue

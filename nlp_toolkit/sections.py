@@ -36,7 +36,7 @@ from .limits import check_deadline
 from .script import (ASCII_QUOTES, ASCII_STOPS, CLOSE_QUOTES, EN_CLOSE_QUOTES, EN_STOPS, HAN_BASIC, ZH_STOPS,
                      to_simplified)
 from .settings import DEFAULT, Settings
-from .verdicts import Reading, normalize, parse_verdict, word
+from .verdicts import Reading, normalize, parse_verdict, verdict_by_names, word
 
 _EN_END = tuple(EN_STOPS + ASCII_QUOTES + EN_CLOSE_QUOTES)
 #: a Chinese sentence end: the stops, or every closing quote but ’
@@ -67,6 +67,27 @@ def _readings(en: str, zh: str) -> tuple[Optional[Reading], Optional[Reading]]:
 #: the longest unit (characters) read for a verdict line; a verdict sentence is at most _SENTENCE_MAX long
 _LINE_MAX = {"en": 240, "zh": 100}
 _SENTENCE_MAX = {"en": 160, "zh": 60}
+
+
+def _with_names(readings: list, article: Article) -> list:
+    """The readings, with a sentence-length line the verdict forms did not read read from the competitors it names
+    (:func:`nlp_toolkit.verdicts.verdict_by_names`), when the article's opening frames a comparison of two
+    (:func:`nlp_toolkit.comparison.framing_pair`: plain news names none, so gets none)."""
+    from .comparison import framing_pair
+
+    frame = framing_pair(article)
+    if len(frame) != 2:
+        return readings
+    names = NameResolver(article)
+    zh_names = list(frame) + [z for z, c in names.zh.items() if c in frame]
+    out = []
+    for p, (en_r, zh_r) in zip(article.pairs, readings):
+        if p.en and (en_r is None or not en_r.decided) and len(p.en) <= _SENTENCE_MAX["en"]:
+            en_r = verdict_by_names(p.en, "en", frame, argued=False) or en_r
+        if p.zh and (zh_r is None or not zh_r.decided) and len(p.zh) <= _SENTENCE_MAX["zh"]:
+            zh_r = verdict_by_names(p.zh, "zh", zh_names, argued=False) or zh_r
+        out.append((en_r, zh_r))
+    return out
 
 
 def is_heading(en: str, zh: str, readings: Optional[tuple] = None) -> bool:
@@ -276,7 +297,7 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
     if not article.pairs:
         article.sections = []
         return
-    readings = [_readings(p.en, p.zh) for p in article.pairs]
+    readings = _with_names([_readings(p.en, p.zh) for p in article.pairs], article)
     heads = [is_heading(p.en, p.zh, readings[p.index]) for p in article.pairs]
     for i, (en_r, zh_r) in enumerate(readings):
         # "Winner: Samsung" names no aspect: a verdict line of the section it stands in, not a heading of its own

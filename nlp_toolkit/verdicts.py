@@ -430,7 +430,7 @@ def _zh_reading(head: str, labelled: bool) -> Optional[Reading]:
                 return r
     if aspect is None:  # "两者在屏幕素质上打成平手": the aspect inside the clause
         m = re.search(rf"在(?P<aspect>[^，,:：在]{{1,12}}?)(?:方面|上)", head)
-        if m and not word("lead", "zh").search(m.group("aspect")):
+        if m and not _not_zh_aspect(m.group("aspect")):  # not "在这方面"
             aspect = strip_phrase(m.group("aspect"))
     if word("tie", "zh").search(head):
         # "两款耳机的降噪效果难分伯仲", "腾讯视频和爱奇艺的片库规模不相上下": the aspect between the two and the idiom
@@ -620,3 +620,122 @@ def prose_cues(text: str, lang: str, names: dict) -> list[tuple[str, str]]:
                 if item not in found:
                     found.append(item)
     return found
+
+
+# -- a verdict read from the competitors a line names ---------------------------------------------------------------
+#: words of a product name too common to stand for it alone ("Pro", "Max", "Series")
+_GENERIC = frozenset("the and of pro max ultra plus mini air lite series edition gen generation model new one se fe "
+                     "neo prime premium standard basic classic signature inc ltd co corp company group".split())
+#: a line that reports, asks or previews rather than judges ("Intel says ...", "we'll see which wins")
+_HEDGE = {"en": re.compile(r"\b(?:will|would|could|might|may|whether|rumou?r\w*|expected|set to|if\s+\w+\s+can|"
+                           r"reportedly|allegedly|claims?|says|said|according|(?:see|know|tell|ask)\s+(?:who|which))\b"
+                           r"|['’]ll\b", re.I),
+          "zh": re.compile(r"(?:将会|或将|是否|能否|会不会|传闻|据称|据说|声称|宣称|称|认为|预计|有望|看看|谁)")}
+
+
+def _aliases(names, lang: str) -> dict[str, str]:
+    """Ways a line may write each competitor -> the competitor: the name, its words (English) or script runs
+    (Chinese) that no other competitor shares and that are not generic, the name without its brand."""
+    out: dict[str, str] = {}
+    parts = {}
+    for n in names:
+        if lang == "en" or re.search(r"[A-Za-z]", n) and not re.search(r"[\u4e00-\u9fff]", n):
+            ws = [w for w in re.split(r"[\s/]+", n) if w]
+            ps = [w for w in ws if len(w) >= 3 and w.lower() not in _GENERIC and not w.isdigit()]
+            if len(ws) > 1:
+                ps.append(" ".join(ws[1:]))  # "Pixel 9 Pro" of "Google Pixel 9 Pro"
+        else:
+            runs = re.findall(r"[\u4e00-\u9fff]+|[A-Za-z0-9][A-Za-z0-9 .+-]*[A-Za-z0-9+]|[A-Za-z0-9]", n)
+            ps = [r.strip() for r in runs if len(r.strip()) >= 2 and r.strip().lower() not in _GENERIC]
+            if re.fullmatch(r"[\u4e00-\u9fff]{4,}", n):
+                ps.append(n[:2])  # 美团 of 美团外卖
+        parts[n] = ps
+    for n in names:
+        out[n] = n
+    for n, ps in parts.items():
+        others = {p.lower() for m, qs in parts.items() if m != n for p in qs} | {m.lower() for m in names if m != n}
+        for p in ps:
+            if p.lower() not in others and not any(p.lower() in m.lower() for m in names if m != n):
+                out.setdefault(p, n)
+    return out
+
+
+def verdict_by_names(text: str, lang: str, names, argued: bool = True) -> Optional[Reading]:
+    """The verdict of a line that no form of :func:`parse_verdict` reads, from the competitors it names
+    (``names``: the article's competitors): with a verdict word in the line (a lead, a win, a margin, a
+    recommendation, a verdict label) the winner is the competitor before it ("the Pixel's camera is simply
+    better"), or the one after a word of losing ("Galaxy falls short of the Pixel"), or, when the line names
+    one competitor only, that one. A question, a report or a preview ("Intel says ...", "will it catch up?")
+    states no verdict; a tie is left to the forms. A line with the cues of an advantage argued in prose
+    (:func:`prose_cues`: "TikTok has a long way to go to rival Amazon") is read by them (``argued``), or left
+    to the reading of its section's prose (``argued=False``, as the sections stage does).
+
+    >>> verdict_by_names("The Pixel's camera is simply better.", "en", ["Google Pixel 9", "iPhone 16"]).winner
+    'Google Pixel 9'
+    >>> verdict_by_names("论拍照,小米14遥遥领先vivo X100。", "zh", ["小米14", "vivo X100"]).winner
+    '小米14'
+    >>> verdict_by_names("Intel says the Core Ultra is faster than the Ryzen.", "en", ["Intel Core Ultra", "AMD Ryzen"])
+    """
+    names = [n for n in dict.fromkeys(names) if n]
+    t = normalize(text, lang)
+    if len(names) < 2 or not t or t.endswith(("?", "？", "吗")) or _HEDGE[lang].search(t) or \
+            word("attribution", lang).search(t) or word("tie", lang).search(_NOT_CLOSE.sub(" ", t) if lang == "en" else t):
+        return None
+    aliases = _aliases(names, lang)
+    found = prose_cues(t, lang, aliases)
+    if found and not argued:
+        return None  # left to the prose reading of its section (nlp_toolkit.sections), which weighs them all
+    if found:  # an advantage argued as prose argues it ("X has a long way to go to rival Y"): its cues decide
+        if any(e == "tie" for _, e in found):
+            return None
+        favoured = {c for c, e in found if e == "favour"}
+        favoured |= {n for c, e in found if e == "behind" for n in names if n != c and len(names) == 2}
+        if len(favoured) != 1:
+            return None
+        return Reading(winner=favoured.pop(), margin=margin_of(t, lang), form="sentence")
+    flags = re.I if lang == "en" else 0
+    mentions, taken = [], []
+    for alias, canon in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
+        # Latin letters and digits bound a Latin name ("Pixel" is not in "Pixelbook"; 荣耀Magic6 Pro拿下 holds
+        # "Magic6 Pro")
+        rx = rf"(?<![A-Za-z0-9-]){re.escape(alias)}(?![A-Za-z0-9-])" if re.search(r"[A-Za-z0-9]", alias) \
+            else re.escape(alias)
+        for m in re.finditer(rx, t, flags):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                taken.append(m.span())
+                mentions.append((m.start(), m.end(), canon))
+    mentions.sort()
+    if not mentions:
+        return None
+    positive = [k for k in ("lead", "beat", "winner_noun", "goes_to", "prize", "margin_large", "margin_slight",
+                            "label", "title", "recommend") if (k, lang) in rules().words]
+    def cues(rx):  # where a cue starts, outside the names; English cues are whole words ("star" is not in "Starting")
+        return [m.start() for m in rx.finditer(t) if not any(a <= m.start() < b for a, b, _ in mentions) and
+                (lang != "en" or not (t[m.start() - 1:m.start()].isalnum() or t[m.end():m.end() + 1].isalnum()))]
+
+    pos = [x for k in positive for x in cues(word(k, lang))]
+    lose = cues(word("lose", lang))
+    if lang == "en":  # a comparative says who is better: "is simply better", "the faster chip", "更好"
+        pos += [m.start() for m in re.finditer(r"\b(?:better|superior|faster|cheaper|stronger|longer|brighter|"
+                                               r"sharper|smoother|clearer|lighter|wins?|winner|pick)\b", t, re.I)]
+    else:
+        # 更 before what it grades ("更耐跑", "更出色"), not the words that begin with it (更新, 更换)
+        pos += [m.start() for m in re.finditer(r"更(?!新|换|改|正|名|迭|衣)(?:加)?[\u4e00-\u9fff]|胜出|赢", t)]
+    distinct = list(dict.fromkeys(c for _, _, c in mentions))
+    winner = None
+    if lose and (not pos or min(lose) < min(pos)):
+        c = min(lose)
+        after = [x for x in mentions if x[0] > c]
+        before = [x for x in mentions if x[1] <= c]
+        if after and (not before or after[0][2] != before[-1][2]):
+            winner = after[0][2]
+        elif len(distinct) == 1 and len(names) == 2:
+            winner = next(n for n in names if n != distinct[0])
+    elif pos:
+        c = min(pos)
+        before = [x for x in mentions if x[1] <= c]
+        after = [x for x in mentions if x[0] > c]
+        winner = before[-1][2] if before else (after[0][2] if after else None)
+    if winner is None:
+        return None
+    return Reading(winner=winner, margin=margin_of(t, lang), form="sentence")

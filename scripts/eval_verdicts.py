@@ -12,7 +12,8 @@ invented on plain news.
 3. ``--prose``: the bilingual articles of ``tests/data/prose_articles.jsonl`` with each section's heading and
    gold winner: which sections got an advantage, and from where.
 
-usage: python scripts/eval_verdicts.py [--set tests/data/verdicts.jsonl] [--show looked|none|all] [--wmt22] [--prose]
+usage: python scripts/eval_verdicts.py [--set tests/data/verdicts.jsonl] [--show looked|none|all] [--no-names] [--wmt22]
+       [--prose]
 """
 
 from __future__ import annotations
@@ -28,14 +29,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FIELDS = ("winner", "aspect", "margin", "tie", "gaining")
+#: read lines the verdict forms miss from the competitors they name (--no-names: the forms alone)
+BY_NAMES = True
 
 
 def predict(case: dict) -> dict:
     from nlp_toolkit.sections import NameResolver
-    from nlp_toolkit.verdicts import normalize, parse_verdict
+    from nlp_toolkit.verdicts import normalize, parse_verdict, verdict_by_names
 
     lang = case["lang"]
     r = parse_verdict(case["text"], lang)
+    if (r is None or not r.decided) and BY_NAMES:  # the line's competitors known, as the sections stage knows them
+        r = verdict_by_names(case["text"], lang, case.get("competitors") or []) or r
     names = NameResolver.of_names(case.get("competitors") or [])
     if r is None or not r.decided:
         return {"winner": None, "aspect": None, "margin": "normal", "tie": False, "gaining": None, "none": True}
@@ -155,7 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wmt22", action="store_true")
     ap.add_argument("--prose", action="store_true")
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "wmt22_news" / "pairs.jsonl")
+    ap.add_argument("--no-names", action="store_true",
+                    help="the verdict forms alone, without reading missed lines from the competitors they name")
     args = ap.parse_args(argv)
+    global BY_NAMES
+    BY_NAMES = not args.no_names
     score_set(args.set, args.show)
     if args.prose:
         prose(ROOT / "tests" / "data" / "prose_articles.jsonl")

@@ -342,3 +342,36 @@ def test_competitors_without_verdicts_come_from_the_opening_not_the_most_named_c
     from nlp_toolkit.comparison import competitors
 
     assert competitors(process_text(text, doc_id="ride")) == ["Didi", "Meituan"]
+
+
+def test_a_verdict_line_the_forms_miss_is_read_from_the_competitors_the_opening_frames():
+    # the opening frames the comparison (comparison.framing_pair), so a line after an aspect heading that names a
+    # competitor beside a verdict word is that section's verdict; the same line in plain news (no framing) is none
+    body = """We compared the Kobo Libra Colour with the Kindle Colorsoft for a month.
+
+我们用一个月时间比较了Kobo Libra Colour和Kindle Colorsoft。
+
+Screen
+
+屏幕
+
+Both use colour E Ink panels of seven inches.
+
+两款都采用七英寸彩色电子墨水屏。
+
+Honestly, the Kobo's screen just looks sharper.
+
+说实话,Kobo Libra Colour的屏幕看起来更锐利。
+"""
+    a = process_text(body, doc_id="ereaders")
+    screen = [s for s in a.sections if s.aspect_en == "Screen"]
+    assert screen and screen[0].advantage is not None
+    # the English line is read (evidence "en"; the Chinese side's 更锐利 by its own forms); the Chinese
+    # "Kobo Libra Colour" is linked to the English "Kobo" of the same pair, so the two sides name the Kobo apart
+    sides = {a.evidence: a.winner for a in (screen[0].advantage, screen[0].advantage_alt) if a}
+    assert set(sides) == {"en", "zh"} and all(w.startswith("Kobo") for w in sides.values())
+    assert screen[0].advantage.source == "line"
+    plain = process_text(body.replace("We compared the Kobo Libra Colour with the Kindle Colorsoft for a month.",
+                                      "Readers wrote to us about their e-readers this month."), doc_id="plain")
+    # no framing: the English line states no verdict of its own (only the Chinese form reads one)
+    assert all(a.evidence == "zh" for s in plain.sections for a in (s.advantage, s.advantage_alt) if a)

@@ -50,3 +50,37 @@ def test_lines_stating_no_verdict_give_none():
         if c.get("none"):
             assert predict(c)["none"], c["text"]
     assert set(FIELDS) == {"winner", "aspect", "margin", "tie", "gaining"}
+
+
+# -- lines the verdict forms miss, read from the competitors they name (verdicts.verdict_by_names) ----------------
+@pytest.mark.parametrize("text,lang,names,want", [
+    ("Honestly, the Kobo's screen just looks sharper.", "en", ["Kobo Libra Colour", "Kindle Colorsoft"],
+     "Kobo Libra Colour"),
+    ("The Colorsoft falls short of the Libra Colour on page turns.", "en", ["Kobo Libra Colour", "Kindle Colorsoft"],
+     "Kobo Libra Colour"),
+    ("For commuters the Brompton G Line is simply the smarter buy.", "en", ["Brompton G Line", "Tern Vektron"],
+     "Brompton G Line"),
+    ("续航这一项,小鹏G6明显更耐跑。", "zh", ["小鹏G6", "特斯拉Model Y"], "小鹏G6"),
+    ("特斯拉Model Y的底盘调校比不过小鹏G6。", "zh", ["小鹏G6", "特斯拉Model Y"], "小鹏G6"),
+    # a report, a preview, a question, a tie: no verdict of the line's own
+    ("Kindle fans say the Colorsoft is better.", "en", ["Kobo Libra Colour", "Kindle Colorsoft"], None),
+    ("We'll know which one wins once the Colorsoft update ships.", "en", ["Kobo Libra Colour", "Kindle Colorsoft"], None),
+    ("Is the Brompton G Line better than the Tern Vektron?", "en", ["Brompton G Line", "Tern Vektron"], None),
+    ("小鹏G6能否赶上特斯拉Model Y,还要看明年。", "zh", ["小鹏G6", "特斯拉Model Y"], None),
+    ("小鹏G6和特斯拉Model Y的续航不相上下。", "zh", ["小鹏G6", "特斯拉Model Y"], None),
+    ("Prices: $1,099 (Kobo Libra Colour) and $1,299 (Kindle Colorsoft)", "en", ["Kobo Libra Colour", "Kindle Colorsoft"],
+     None),
+])
+def test_a_line_read_from_the_competitors_it_names(text, lang, names, want):
+    from nlp_toolkit.verdicts import verdict_by_names
+
+    r = verdict_by_names(text, lang, names)
+    assert (r.winner if r else None) == want, r
+
+
+def test_the_fresh_sets_are_disjoint_from_the_looked_set():
+    fresh2 = [json.loads(line) for line in (ROOT / "tests" / "data" / "verdicts_fresh2.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    assert len(fresh2) == 100 and {c["split"] for c in fresh2} == {"scored"}
+    assert not {c["text"] for c in fresh2} & {c["text"] for c in CASES}
+    assert all(c["winner"] in c["competitors"] for c in fresh2 if c["winner"])

@@ -211,6 +211,18 @@ def test_linking_acronyms_glosses_and_surnames(ent):
     assert links[2].get("欧盟委员会") == "European Commission"
 
 
+def test_linking_a_given_name_used_alone_after_the_full_name(ent):
+    # news names a young person or a first-name subject by the given name after the full name; the Chinese
+    # side writes the first part of the transliteration, which sounds too unlike the spelling for the
+    # transliteration match (Joaquin / 华金; names invented for the test)
+    links = _linked([
+        ("Joaquin Herrera opened the bakery on Market Street in 2019.", "华金·埃雷拉 (Joaquin Herrera) 于2019年在市场街开了这家面包店。"),
+        ("Joaquin said the first winter was the hardest.", "华金说，第一个冬天是最艰难的。"),
+    ])
+    assert links[0].get("华金·埃雷拉") == "Joaquin Herrera"
+    assert links[1].get("华金") == "Joaquin", links
+
+
 def test_linking_finds_dictionary_names_the_recognizer_missed(ent):
     from nlp_toolkit.entities.linking import Matcher, _gloss_mentions
     from nlp_toolkit.entities.gazetteer import gazetteer

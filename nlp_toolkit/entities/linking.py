@@ -192,14 +192,18 @@ def _harmonize_english(pairs, gaz: Gazetteer) -> None:
 def _link_short_forms(pairs, votes: dict[str, Counter]) -> None:
     """A person named in full once and by surname after (Olaf Scholz / 奥拉夫·肖尔茨, then Scholz / 肖尔茨): the
     Chinese surname, the last part of the linked Chinese full name, stands for the English surname where the
-    same unit names it."""
-    tails: dict[str, str] = {}  # Chinese surname -> English surname
+    same unit names it; so does the first part for the given name of a two-part name (Yahya / 叶海亚)."""
+    tails: dict[str, str] = {}  # Chinese surname (or given name) -> English surname (or given name)
     for text, c in votes.items():
         parts = ZH_NAME_SEP.split(text)
         full = c.most_common(1)[0][0]
         words = TITLE.sub("", full).split()
         if len(parts) > 1 and len(words) > 1 and parts[-1]:
             tails.setdefault(parts[-1], words[-1])
+            if len(parts) == len(words) == 2 and len(parts[0]) >= 2:
+                # the given name alone, as news writes a young person or a first-name subject ("Yahya" /
+                # 叶海亚 after "Yahya Sharif" / 叶海亚·谢里夫)
+                tails.setdefault(parts[0], words[0])
     if not tails:
         return
     for en_ents, zh_ents in pairs:

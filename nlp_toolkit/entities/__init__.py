@@ -73,7 +73,7 @@ def recognize(text: str, lang: str, settings: Settings = DEFAULT) -> list[Entity
 
 
 def _annotate(articles: list[Article], settings: Settings) -> None:
-    from .english import harmonize, parse_many, to_entities
+    from .english import drop_common_words, harmonize, parse_many, to_entities
     from .gazetteer import gazetteer
     from .linking import Matcher, expansions, link_document
 
@@ -84,6 +84,7 @@ def _annotate(articles: list[Article], settings: Settings) -> None:
         p.en_doc = doc  # the comparison parses the ones it reads, from this Doc's tensor (and drops them)
     k = 0
     for a in articles:  # English consistency is per document, before projection uses the labels
+        drop_common_words(en[k:k + len(a.pairs)], docs[k:k + len(a.pairs)], settings)
         harmonize(en[k:k + len(a.pairs)])
         k += len(a.pairs)
     zh = recognize_many([p.zh for p in pairs], "zh", settings, aligned=en)

@@ -213,6 +213,41 @@ def recognize_many(texts: list[str], settings: Settings = DEFAULT, batch_size: i
     return [to_entities(d) for d in parse_many(texts, settings, batch_size)]
 
 
+#: places keep their names whatever else the document writes in lower case (Turkey and turkey, China and china)
+_PLACES = frozenset({"GPE", "LOC", "FAC", "NORP"})
+
+
+def drop_common_words(groups: list[list[Entity]], docs, settings: Settings = DEFAULT) -> None:
+    """Leave out, in place, a one-word name that the same document also writes in lower case as a common noun or
+    adjective: a headline's or a title's capital made a name of it ("Avalanche at Washington state ski resort",
+    then "the avalanche was reported"; "Interview with the Vampire", then "the vampire Lestat"). ``docs``: the
+    document's spaCy Docs, one per group.
+
+    >>> from spacy.tokens import Doc
+    >>> from spacy.vocab import Vocab
+    >>> v = Vocab()
+    >>> docs = [Doc(v, words=["Avalanche", "at", "a", "resort"]), Doc(v, words=["The", "avalanche", "hit", "Leeds"])]
+    >>> g = [[Entity("en", "Avalanche", 0, 9, "ORG")], [Entity("en", "Leeds", 20, 25, "GPE")]]
+    >>> drop_common_words(g, docs); [[e.text for e in x] for x in g]
+    [[], ['Leeds']]
+    """
+    common = _common_words(settings.spacy_en)
+    lower = {t.text for d in docs for t in d if t.text.islower() and t.text.isalpha()}
+    for g in groups:
+        g[:] = [e for e in g if not (e.label not in _PLACES and " " not in e.text and e.text[:1].isupper()
+                                     and e.text.lower() in lower and (not common or e.text.lower() in common))]
+
+
+@functools.lru_cache(maxsize=2)
+def _common_words(name: str) -> frozenset:
+    """The English model's common nouns and adjectives (its lemmatizer's index), empty when it has none."""
+    try:
+        index = spacy_english(name).get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        return frozenset(index["noun"]) | frozenset(index["adj"])
+    except Exception:  # a pipeline without lookup tables
+        return frozenset()
+
+
 def harmonize(groups: list[list[Entity]]) -> None:
     """Make English entities of one document consistent, in place: a one-word entity equal to the surname (or
     the given name) of a person named in full elsewhere in the document is that person (``Sprouse`` ->

@@ -223,6 +223,17 @@ def test_linking_a_given_name_used_alone_after_the_full_name(ent):
     assert links[1].get("华金") == "Joaquin", links
 
 
+def test_linking_a_name_translated_word_by_word_that_the_recognizer_missed(ent):
+    # an organization's name rendered word by word (CC-CEDICT glosses of consecutive words hold every word of
+    # the English name; written for the project)
+    links = _linked([
+        ("Money will flow through the Mountain Villages Relief Fund.", "资金将通过山村救济基金发放。"),
+        ("A team from the Department of Marine Biology counted the seals.", "海洋生物学系的一个团队统计了海豹的数量。"),
+    ])
+    assert links[0].get("山村救济基金") == "Mountain Villages Relief Fund", links
+    assert links[1].get("海洋生物学系") == "Department of Marine Biology", links
+
+
 def test_linking_finds_dictionary_names_the_recognizer_missed(ent):
     from nlp_toolkit.entities.linking import Matcher, _gloss_mentions
     from nlp_toolkit.entities.gazetteer import gazetteer

@@ -263,6 +263,7 @@ def _dictionary_mentions(en_ents: list[Entity], zh_ents: list[Entity], text: str
             taken.append((s, e))
     if matcher is not None:
         _gloss_mentions(en_ents, zh_ents, text, matcher, taken)
+        _composed_mentions(en_ents, zh_ents, text, matcher, taken)
     zh_ents.sort(key=lambda z: (z.start, z.end))
 
 
@@ -313,6 +314,91 @@ def _gloss_mentions(en_ents, zh_ents, text: str, matcher: "Matcher", taken: list
             i += L
         else:
             i += 1
+
+
+#: the longest Chinese unit searched for names translated word by word (a paragraph is under 1,000 characters;
+#: the search compares every unlinked name with every run of words, so a pathological 300 KB paragraph skips it)
+COMPOSED_MAX_CHARS = 4000
+#: the word for the kind of body a translated name may end with, glossing nothing of the English name
+#: ("World Food Programme" -> 世界粮食计划署)
+_ORG_SUFFIX = re.compile(r"署|局|处|厅|部|委员会|委|会|办公室|办|院|所|系|中心|基金会|协会|组织|集团|公司")
+#: what may stand between the words of a name translated word by word (外交、联邦和发展办公室)
+_COMPOSED_GAP = re.compile(r"^[、和与及·]?$")
+
+
+def _composed_mentions(en_ents, zh_ents, text: str, matcher: "Matcher", taken: list) -> None:
+    """A multi-word English name translated word by word, found where the recognizer tagged nothing: the
+    shortest run of consecutive dictionary words of the Chinese text whose CC-CEDICT glosses together hold every
+    word of the name, the run's first and last words each glossing one of them (世界粮食计划署 for "World Food
+    Programme", 阿富汗人道主义基金 for "Afghanistan Humanitarian Fund", 化学工程系 for "Department of Chemical
+    Engineering"). Names of fewer than two words and acronyms are :func:`_gloss_mentions`' business; units over
+    :data:`COMPOSED_MAX_CHARS` are not searched.
+
+    >>> from nlp_toolkit.entities.gazetteer import Gazetteer
+    >>> m = Matcher(Gazetteer.from_lines([]), {})
+    >>> en = [Entity("en", "World Food Programme", 0, 20, "ORG", "World Food Programme")]
+    >>> zh = []
+    >>> _composed_mentions(en, zh, "资金通过世界粮食计划署发放。", m, [])
+    >>> [(z.text, z.canonical, z.source) for z in zh]
+    [('世界粮食计划署', 'World Food Programme', 'link')]
+    """
+    linked = {z.canonical for z in zh_ents if z.canonical}
+    wants = []
+    for e in en_ents:
+        name = e.canonical or e.text
+        if name in linked or e.label not in NAMES or ACRONYM.fullmatch(name):
+            continue
+        stems = matcher.stems(name)
+        if len(stems) >= 2:
+            wants.append((name, e.label, stems))
+    if not wants or len(text) > COMPOSED_MAX_CHARS:
+        return
+    gloss, max_len = matcher.lex.gloss, matcher.lex.max_len
+    n = len(text)
+    free = [True] * n
+    for a, b in taken:
+        free[max(0, a):min(n, b)] = [False] * (min(n, b) - max(0, a))
+    # the text's dictionary words, longest first at each place, outside what entities already cover
+    words, i = [], 0
+    while i < n:
+        for L in range(min(max_len, n - i), 0, -1):
+            st = gloss.get(text[i:i + L]) if all(free[i:i + L]) else None
+            if st:
+                words.append((i, i + L, set(st)))
+                i += L
+                break
+        else:
+            i += 1
+    def held(stems: set, glosses: set) -> set:
+        """The name's stems a word's glosses hold: the same stem, or one that begins the other, of four
+        letters or more ("food" / "foodstuff", "programme" / "program")."""
+        return {x for x in stems if x in glosses or (len(x) >= 4 and any(
+            len(g) >= 4 and (g.startswith(x) or x.startswith(g)) for g in glosses))}
+
+    for name, label, stems in wants:
+        best = None
+        for a in range(len(words)):
+            if not held(stems, words[a][2]):
+                continue
+            have = set()
+            for b in range(a, len(words)):
+                if b > a and not _COMPOSED_GAP.match(text[words[b - 1][1]:words[b][0]]):
+                    break
+                have |= held(stems, words[b][2])
+                if stems <= have:
+                    end = words[b][1]
+                    m = _ORG_SUFFIX.match(text, end)  # the kind of body the translation adds: 计划 + 署
+                    if m and all(free[end:m.end()]):
+                        end = m.end()
+                    if b > a and (best is None or end - words[a][0] < best[1] - best[0]):
+                        best = (words[a][0], end)
+                    break
+        if best and all(free[best[0]:best[1]]):
+            zh_ents.append(Entity("zh", text[best[0]:best[1]], best[0], best[1],
+                                  {"PERSON": "PER", "FAC": "LOC"}.get(label, label), name, "link"))
+            taken.append(best)
+            for k in range(*best):
+                free[k] = False
 
 
 def _spells(stems, acro: str) -> bool:

@@ -520,3 +520,16 @@ def test_the_translation_check_agrees_on_people_counted_in_other_words():
         a = {c.value for c in extract_claims(en, "en")}
         b = {c.value for c in extract_claims(zh, "zh")}
         assert a == b and a, (en, a, zh, b)
+
+
+def test_a_time_of_day_is_no_claim_but_a_changed_minute_is_still_caught():
+    # "about 10:50 a.m." is not "about 10" people and 50 more (written for the project); the translation check
+    # compares times of day on its own, so a changed minute still warns
+    assert [c for c in extract_claims("The ferry left about 10:50 a.m. and docked at 5.30pm.", "en")] == []
+    assert [(c.kind, c.value) for c in extract_claims("Fares rose 5.30 percent.", "en")] == [("percent", 5.3)]
+    from nlp_toolkit.api import process_text
+
+    ok = process_text("The ferry left about 10:50 a.m. on Friday.\n\n渡轮周五上午 10 点 50 分左右出发。")
+    bad = process_text("The ferry left about 10:50 a.m. on Friday.\n\n渡轮周五上午 10 点 55 分左右出发。")
+    assert not [w for p in ok.pairs for w in p.warnings if w.code.startswith("claim")]
+    assert [w.severity for p in bad.pairs for w in p.warnings if w.code == "claim_mismatch"] == ["error"]

@@ -53,6 +53,26 @@ def _men_plural(word: str) -> Optional[str]:
     return None
 
 
+#: a time of day: "10:50", "9:30 a.m.", "5.30pm" (a colon and two-digit minutes; a point only with am/pm)
+_CLOCK = re.compile(r"(?<![\d.:,])(?:(?:[01]?\d|2[0-4]):[0-5]\d(?![\d:])(?:\s*[ap]\.?\s?m\b\.?)?"
+                    r"|(?:0?\d|1[0-2])\.[0-5]\d\s*[ap]\.?\s?m\b\.?)")
+
+
+def _outside_clock_times(low: str, nums: list) -> list:
+    """``nums`` without the hours and minutes of times of day: a clock time is no claim ("about 10:50 a.m."
+    is not "about 10" and 50); the translation check compares times of day on its own (claims/linking.py).
+
+    >>> [(c.kind, c.value) for c in extract("It was reported about 10:50 a.m. and again at 5.30pm")]
+    []
+    >>> [(c.kind, c.value) for c in extract("Shares rose 5.30 percent.")]
+    [('percent', 5.3)]
+    """
+    spans = [m.span() for m in _CLOCK.finditer(low)]
+    if not spans:
+        return nums
+    return [x for x in nums if not any(a <= x.start < b for a, b in spans)]
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -69,7 +89,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
     lex = g.lex
     norm = normalized(text)
     low, orig = norm.low, norm.text
-    nums = outside_urls(low, g.numbers(low))
+    nums = _outside_clock_times(low, outside_urls(low, g.numbers(low)))
     noun_of = [m.start() for m in g.re_noun_of.finditer(low)]  # "the number of views ... 400 million"
     by_start = {x.start: i for i, x in enumerate(nums)}
     used = [False] * len(nums)

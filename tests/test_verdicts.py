@@ -2,8 +2,10 @@
 
 ``tests/data/verdicts.jsonl`` is the looked set: its errors were read to find classes of phenomena (its first
 "scored" half too, once spent), so it must stay read right (a regression gate). ``verdicts_fresh.jsonl`` was
-written afterwards, blind, by a helper session that had seen neither the rules nor the looked set: it is only
-counted, by ``scripts/eval_verdicts.py --set tests/data/verdicts_fresh.jsonl``, never tuned on."""
+written afterwards, blind, by a helper session that had seen neither the rules nor the looked set; it was scored
+once and then spent (its errors read for classes, on 2026-12-04). ``verdicts_fresh2.jsonl`` was written blind
+the same day, by a helper that saw neither the rules nor any set: it is only counted, by
+``scripts/eval_verdicts.py --set tests/data/verdicts_fresh2.jsonl --show none``, never tuned on."""
 
 import json
 import sys

@@ -326,6 +326,11 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             if w0 not in g.stop and w0 not in g.cur_pre and w0 not in g.units and w0 not in g.months and \
                     not g.re_qual_pre.search(w0 + " ") and w0 not in lex.age_pre["en"]:
                 kind = "name"
+        # --- a number that labels a step of a sequence ("day 3 of the trial", "round 5", "week 2") counts nothing:
+        # an ordinal as 第3天 says it (label_noun in the lexicon); "day 3 million" or "3 days" are no labels
+        if kind == "number" and x.plain and g.re_label_before is not None and \
+                g.re_label_before.search(low, max(0, s - 16), s) and not _counted(g, low, orig, pos):
+            kind = "name"
         # --- count: the noun counted ("150 million U.S. users", "one million active sellers")
         if kind == "number":
             got = _counted(g, low, orig, pos)

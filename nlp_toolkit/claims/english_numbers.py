@@ -108,6 +108,9 @@ class English:
             r"(?:(?<![A-Za-z])(?:[Hh]e|[Ss]he|I|[Yy]ou|[Ww]e|[Tt]hey)|(?<![A-Za-z])([A-Z][a-z]+)(?:'s)?)\s+(?:"
             + alternation(lex.age_be, boundary=True) + r")\s+(?:just|only|barely|nearly|almost|about|around|"
             r"aged\s+)?\s*$")
+        # a noun whose number after it labels a step of a sequence ("day 3", "round 5")
+        self.re_label_before = re.compile(r"(?<![a-z])(?:" + alternation(lex.label_noun, boundary=True)
+                                          + r")\s+$") if lex.label_noun else None
         # a noun for a person, then an age between commas ("the victim, 23, died"; a name: see english.py)
         self.re_age_person = re.compile(r"(?<![a-z])(?:" + alternation(lex.age_person, boundary=True)
                                         + r")\s*,\s*$") if lex.age_person else None

@@ -42,6 +42,7 @@ class ClaimLexicon:
     elided_after: set = field(default_factory=set)  # en words after a number that stands for a noun phrase
     age_be: set = field(default_factory=set)  # en verbs joining a person to a bare age ("was only 16")
     age_person: set = field(default_factory=set)  # en nouns for a person, before an age between commas
+    label_noun: set = field(default_factory=set)  # en nouns a number after them labels: "day 3", "round 5"
     period: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     time_unit: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
     time_unit_flag: dict = field(default_factory=lambda: {"en": {}, "zh": {}})
@@ -105,6 +106,8 @@ def _load(words: str, units: str, currencies: str) -> ClaimLexicon:
                 lex.age_be.add(surface)
             elif cat == "age_person":
                 lex.age_person.add(surface)
+            elif cat == "label_noun":
+                lex.label_noun.add(surface)
             elif cat == "zh_nonnumber":
                 lex.zh_nonnumber.add(surface)
             else:

@@ -69,7 +69,7 @@ _LINE_MAX = {"en": 240, "zh": 100}
 _SENTENCE_MAX = {"en": 160, "zh": 60}
 
 
-def _with_names(readings: list, article: Article) -> list:
+def _with_names(readings: list, article: Article, names: "NameResolver") -> list:
     """The readings, with a sentence-length line the verdict forms did not read read from the competitors it names
     (:func:`nlp_toolkit.verdicts.verdict_by_names`), when the article's opening frames a comparison of two
     (:func:`nlp_toolkit.comparison.framing_pair`: plain news names none, so gets none)."""
@@ -78,7 +78,6 @@ def _with_names(readings: list, article: Article) -> list:
     frame = framing_pair(article)
     if len(frame) != 2:
         return readings
-    names = NameResolver(article)
     zh_names = list(frame) + [z for z, c in names.zh.items() if c in frame]
     out = []
     for p, (en_r, zh_r) in zip(article.pairs, readings):
@@ -297,7 +296,8 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
     if not article.pairs:
         article.sections = []
         return
-    readings = _with_names([_readings(p.en, p.zh) for p in article.pairs], article)
+    names = NameResolver(article)
+    readings = _with_names([_readings(p.en, p.zh) for p in article.pairs], article, names)
     heads = [is_heading(p.en, p.zh, readings[p.index]) for p in article.pairs]
     for i, (en_r, zh_r) in enumerate(readings):
         # "Winner: Samsung" names no aspect: a verdict line of the section it stands in, not a heading of its own
@@ -305,7 +305,6 @@ def annotate_sections(article: Article, settings: Settings = DEFAULT) -> None:
             heads[i] = False
     headings = [i for i, h in enumerate(heads) if h]
     starts = headings if headings and headings[0] == 0 else [0] + headings
-    names = NameResolver(article)
     sections = []
     for k, first in enumerate(starts):
         check_deadline()

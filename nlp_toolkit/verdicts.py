@@ -243,11 +243,12 @@ def en_clause(text: str, labelled: bool) -> Optional[Reading]:
     m = _EN_PICK.match(text)
     if m:  # "we'd pick the Kindle": the speaker's pick is a labelled verdict
         text, labelled = text[m.end():], True
-    m = _EN_SO_IT.search(text)
-    if m and re.match(rf"^(?:{_NAME})\s", text):  # the winner is the subject before "so it's our pick"
-        who = re.match(rf"^(?P<who>{_NAME})", text).group("who")
-        if _clean_name(who) and _clean_name(who).lower() not in _NOT_NAMES:
-            return Reading(winner=_clean_name(who), aspect=aspect, margin=margin_of(text, "en"))
+    subject = re.match(rf"^(?P<who>{_NAME})", text) if _EN_SO_IT.search(text) and \
+        re.match(rf"^(?:{_NAME})\s", text) else None
+    if subject:  # the winner is the subject before "so it's our pick"
+        who = _clean_name(subject.group("who"))
+        if who and who.lower() not in _NOT_NAMES:
+            return Reading(winner=who, aspect=aspect, margin=margin_of(text, "en"))
     m = _EN_ASPECT_FIRST.match(text)
     if m:
         aspect, text = strip_phrase(m.group("aspect")), m.group("rest")

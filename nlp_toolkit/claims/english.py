@@ -328,12 +328,15 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 kind = "name"
         # --- a number that labels a step of a sequence ("day 3 of the trial", "round 5", "week 2") counts nothing:
         # an ordinal as 第3天 says it (label_noun in the lexicon); "day 3 million" or "3 days" are no labels
+        got = None
         if kind == "number" and x.plain and g.re_label_before is not None and \
-                g.re_label_before.search(low, max(0, s - 16), s) and not _counted(g, low, orig, pos):
-            kind = "name"
+                g.re_label_before.search(low, max(0, s - 16), s):
+            got = _counted(g, low, orig, pos)
+            if not got:
+                kind = "name"
         # --- count: the noun counted ("150 million U.S. users", "one million active sellers")
         if kind == "number":
-            got = _counted(g, low, orig, pos)
+            got = got or _counted(g, low, orig, pos)
             mq = g.re_qual_post.match(low, pos) if not got else None
             if mq and lex.qualifier_post["en"][re.sub(r"\s+", " ", mq.group(1))] in ("at_least", "at_most"):
                 got = _counted(g, low, orig, mq.end())  # "500 or more visitors"

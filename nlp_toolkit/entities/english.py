@@ -93,11 +93,7 @@ def _possessive_tag(token) -> bool:
 
 def _make_fixes(nlp, name: str, labels: str):
     keep = {x.strip() for x in labels.split(",") if x.strip()}
-    try:
-        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
-        common = set(index["noun"]) | set(index["adj"])
-    except Exception:  # a pipeline without lookup tables: no heading rule
-        common = set()
+    common = _nouns_and_adjectives(nlp)  # empty without lookup tables: no heading rule
 
     def fixes(doc):
         heading = len(doc) <= 12 and not re.search(r"[.!?”\"]\s*$", doc.text)
@@ -240,9 +236,14 @@ def drop_common_words(groups: list[list[Entity]], docs, settings: Settings = DEF
 
 @functools.lru_cache(maxsize=2)
 def _common_words(name: str) -> frozenset:
-    """The English model's common nouns and adjectives (its lemmatizer's index), empty when it has none."""
+    """:func:`_nouns_and_adjectives` of the English pipeline ``name``, read once per process."""
+    return _nouns_and_adjectives(spacy_english(name))
+
+
+def _nouns_and_adjectives(nlp) -> frozenset:
+    """A spaCy pipeline's common nouns and adjectives (its lemmatizer's index), empty when it has none."""
     try:
-        index = spacy_english(name).get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
         return frozenset(index["noun"]) | frozenset(index["adj"])
     except Exception:  # a pipeline without lookup tables
         return frozenset()

@@ -267,21 +267,25 @@ def _dictionary_mentions(en_ents: list[Entity], zh_ents: list[Entity], text: str
     zh_ents.sort(key=lambda z: (z.start, z.end))
 
 
+def _unlinked(en_ents, zh_ents) -> list[tuple[str, str]]:
+    """``(name, label)`` of the unit's English names (persons, organizations, places) that no Chinese entity of
+    the unit stands for yet."""
+    linked = {z.canonical for z in zh_ents if z.canonical}
+    return [(e.canonical or e.text, e.label) for e in en_ents
+            if (e.canonical or e.text) not in linked and e.label in NAMES]
+
+
 def _gloss_mentions(en_ents, zh_ents, text: str, matcher: "Matcher", taken: list) -> None:
     """A dictionary word of the Chinese text whose CC-CEDICT glosses name an English name of the unit that no
     Chinese entity stands for: all its words (柴犬 for "Shiba Inu", 新冠 for "COVID-19"), or an acronym spelled by
     consecutive gloss words (阿联酋 "united arab emirates" for "UAE", 北约 for "NATO"). Names of one word that
     is no acronym are left out (a common noun's gloss names many things)."""
-    linked = {z.canonical for z in zh_ents if z.canonical}
     wants = []
-    for e in en_ents:
-        name = e.canonical or e.text
-        if name in linked or e.label not in NAMES:
-            continue
+    for name, label in _unlinked(en_ents, zh_ents):
         stems = matcher.stems(name)
         acro = name if ACRONYM.fullmatch(name) else None
         if acro or len(stems) >= 2 or re.search(r"\d", name):
-            wants.append((name, e.label, stems, acro))
+            wants.append((name, label, stems, acro))
     if not wants:
         return
     gloss, max_len = matcher.lex.gloss, matcher.lex.max_len
@@ -342,15 +346,11 @@ def _composed_mentions(en_ents, zh_ents, text: str, matcher: "Matcher", taken: l
     >>> [(z.text, z.canonical, z.source) for z in zh]
     [('世界粮食计划署', 'World Food Programme', 'link')]
     """
-    linked = {z.canonical for z in zh_ents if z.canonical}
     wants = []
-    for e in en_ents:
-        name = e.canonical or e.text
-        if name in linked or e.label not in NAMES or ACRONYM.fullmatch(name):
-            continue
+    for name, label in _unlinked(en_ents, zh_ents):
         stems = matcher.stems(name)
-        if len(stems) >= 2:
-            wants.append((name, e.label, stems))
+        if len(stems) >= 2 and not ACRONYM.fullmatch(name):
+            wants.append((name, label, stems))
     if not wants or len(text) > COMPOSED_MAX_CHARS:
         return
     gloss, max_len = matcher.lex.gloss, matcher.lex.max_len
@@ -369,6 +369,7 @@ def _composed_mentions(en_ents, zh_ents, text: str, matcher: "Matcher", taken: l
                 break
         else:
             i += 1
+
     def held(stems: set, glosses: set) -> set:
         """The name's stems a word's glosses hold: the same stem, or one that begins the other, of four
         letters or more ("food" / "foodstuff", "programme" / "program")."""

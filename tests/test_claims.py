@@ -561,3 +561,71 @@ def test_a_changed_step_label_is_still_caught():
     bad = process_text("On day 3 of the trial the judge spoke.\n\n审判第4天,法官发言。")
     assert not [w for p in ok.pairs for w in p.warnings if w.code.startswith("claim")]
     assert [w.severity for p in bad.pairs for w in p.warnings if w.code == "claim_mismatch"] == ["error"]
+
+
+# --- measure words and the words built from them (CC-CEDICT), 过 after a verb, points in time -------------------
+
+@pytest.mark.parametrize("text,value", [
+    ("工人们竖起了四根柱子。", 4), ("展台上摆着两块屏幕。", 2), ("两笔交易已经完成。", 2), ("仓库里有五百瓶药。", 500),
+    ("他们吃了三顿饭。", 3)])
+def test_zh_measure_words_from_the_dictionary_count(text, value):
+    counts = [c.value for c in extract_claims(text, "zh") if c.kind == "count"]
+    assert counts == [value], _show(extract_claims(text, "zh"))
+
+
+@pytest.mark.parametrize("text,value", [("这瓶水卖十块钱。", 10), ("他花了十块买书。", 10), ("一共五块。", 5)])
+def test_zh_kuai_is_money_only_where_the_clause_speaks_of_money(text, value):
+    assert [(c.kind, c.value, c.unit) for c in extract_claims(text, "zh")] == [("money", value, "CNY")]
+
+
+@pytest.mark.parametrize("text", [
+    "游客从四面八方赶来。", "商店里的商品五花八门。", "三门峡市发布了暴雨预警。", "他总是说三道四。", "买东西要货比三家。"])
+def test_zh_fixed_words_with_a_numeral_and_a_measure_word_are_no_numbers(text):
+    assert extract_claims(text, "zh", all_numbers=True) == [], _show(extract_claims(text, "zh", all_numbers=True))
+
+
+@pytest.mark.parametrize("text,want", [
+    ("她说过一两天就来看我。", []), ("过了一会,他跑了过来。", []), ("他见过三次总统。", [(3, "exact")]),
+    ("他年过六十,仍在工作。", [(60, "more_than")]), ("销量已过5000台。", [(5000, "more_than")])])
+def test_zh_guo_bounds_round_figures_only(text, want):
+    got = [(c.value, c.qualifier) for c in extract_claims(text, "zh") if c.kind != "date"]
+    assert got == want, _show(extract_claims(text, "zh"))
+
+
+@pytest.mark.parametrize("text,lang,seconds", [
+    ("同一天,另一起事故发生在伦敦。", "zh", None), ("事故发生的前一天,他离开了。", "zh", None),
+    ("比赛的最后一天下起了雨。", "zh", None), ("上一年的销量更高。", "zh", None), ("航班提前一天起飞。", "zh", 86400),
+    ("会议将持续一周。", "zh", 604800), ("He left the previous day.", "en", None),
+    ("Sales rose 5% from the previous year.", "en", None), ("The meeting will last a week.", "en", 604800)])
+def test_one_unit_of_time_as_a_point_in_time_is_no_duration(text, lang, seconds):
+    from nlp_toolkit.claims.lexicon import SECONDS
+
+    durs = [c.value * SECONDS.get(c.unit, 1) for c in extract_claims(text, lang) if c.kind == "duration"]
+    assert durs == ([] if seconds is None else [pytest.approx(seconds)]), _show(extract_claims(text, lang))
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("Two passers-by called the police.", 2, "passer-by"), ("She has three sons-in-law.", 3, "son-in-law"),
+    ("The two runners-up shared the prize.", 2, "runner-up")])
+def test_en_compound_nouns_plural_on_the_head(text, value, unit):
+    assert [(c.value, c.unit) for c in extract_claims(text, "en") if c.kind == "count"] == [(value, unit)]
+
+
+def test_measure_words_are_read_from_cedict_annotations():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("build_classifiers", ROOT / "scripts" / "build_classifiers.py")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    lines = ["柱子 柱子 [zhu4 zi5] /pillar/CL:根[gen1]/", "筷子 筷子 [kuai4 zi5] /chopsticks/CL:根[gen1],雙|双[shuang1]/",
+             "三門峽 三门峡 [San1 men2 xia2] /Sanmenxia, city in Henan/", "三部曲 三部曲 [san1 bu4 qu3] /trilogy/"]
+    assert mod.classifier_counts(lines) == {"根": 2, "双": 1}
+    # 三门峡's gloss names no number: a fixed word; "trilogy" names none either, so both are words, not counts
+    assert mod.nonnumber_words(lines + ["四面八方 四面八方 [si4 mian4 ba1 fang1] /in all directions/",
+                                        "三門縣 三门县 [San1 men2 xian4] /three gates (surname)/"], {"门", "面", "部"}) \
+        == ["三部曲", "三门峡", "四面八方"]

@@ -12,6 +12,7 @@ classifiers, qualifiers and rate periods, from the lexicon in ``models/``.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from typing import Optional
 
@@ -137,6 +138,8 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
             if mc and lex.currency_post["zh"][mc.group(1)][0] in (unit, "CNY"):
                 pos = mc.end()
         mc = g.re_cur_post.match(w, pos)
+        if mc and mc.group(1) == "块" and not _money_block(w, mc.end(), clauses):
+            mc = None  # 两块屏幕, 一块土地: the measure word for pieces, not the colloquial yuan (十块钱)
         if how == "num" and kind == "number" and mc:
             kind, (unit, factor) = "money", lex.currency_post["zh"][mc.group(1)]
             pos = mc.end()
@@ -181,8 +184,10 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 kind, unit, pos = "age", lex.age_post["zh"][m.group(1)], m.end()
             elif ma:
                 kind, unit, pos = "age", {"个月": "month", "个星期": "week", "周": "week", "天": "day"}[ma.group(1)], ma.end()
-        # 接下来的一个月, 这一年: 一 after 的/这/那 is the article of "the next month", no duration stated
-        determiner = x.article and w[max(0, s - 1):s] in ("的", "这", "那")
+        # 接下来的一个月, 这一年: 一 after 的/这/那 is the article of "the next month", no duration stated; after
+        # 同, 前, 后, 上, 下, 每, 某, 另, 头, 哪 it names a point in time (同一天 "the same day", 前一天 "the day
+        # before", 最后一天, 上一年 "the previous year", 每一天 "every day"); 提前一天 is "a day early", a duration
+        determiner = x.article and w[max(0, s - 1):s] in DETERMINERS and w[max(0, s - 2):s] != "提前"
         if how == "num" and kind == "number" and not ordinal and not code and not determiner:
             m = g.re_unit_counted.match(w, pos) or g.re_unit.match(w, pos) or _compound_start(g, w, s, pos, num_at, found)
             if m and m.group(2) == "年" and (x.plain and 1000 <= value <= 2100 or
@@ -273,7 +278,7 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
                 kind, unit = "count", None  # 超过3万, 达11万之多, 约200: a figure whose noun is left out
         # --- qualifiers before (with negation: 从未超过 -> at most), and after (以上, 以内, 或更短)
         pre = w[max(0, cs - 12):cs]
-        m = g.re_qual_pre.search(pre)
+        m = _bound_before(g, pre, value)
         if m:
             qual = lex.qualifier_pre["zh"][m.group(1)]
             cs = cs - len(pre) + m.start()
@@ -341,6 +346,26 @@ def _half_durations(g: Chinese, norm, w: str, out, dur_unit) -> None:
         out.append((c, (m.start(), m.end())))
 
 
+def _bound_before(g: Chinese, pre: str, value: float):
+    """The bound word (超过, 约, 近) that ``pre``, the text before a number, ends with, or None.
+
+    过 bounds a number only as "past" a round figure (销量过万, 票房过亿, 年过六十, 过5000); after a verb it marks
+    the aspect and the number is the verb's (见过一次, 说过一两天, 过了一会, 到过十五队), so it bounds nothing
+    there."""
+    m = g.re_qual_pre.search(pre)
+    if m and m.group(1) == "过" and (m.group().rstrip().endswith("了") or not _round(value)):
+        return None
+    return m
+
+
+def _round(value: float) -> bool:
+    """A figure of one significant digit, at least 10: 10, 60, 500, 1万, 3亿."""
+    if value < 10:
+        return False
+    mag = 10 ** math.floor(math.log10(value))
+    return abs(value / mag - round(value / mag)) < 1e-9
+
+
 def _figure(g: Chinese, w: str, s: int, pos: int, x) -> bool:
     """Whether a bare number (no classifier, no noun after it) states a figure whose noun is left out: it has a
     scale (万, 亿) or a bound before or after it (超过, 约, 近, 以上, 之多, 300多), as the English "around 10,000"
@@ -350,11 +375,27 @@ def _figure(g: Chinese, w: str, s: int, pos: int, x) -> bool:
         return False
     if x.scaled or x.qualifier:
         return True
-    m = g.re_qual_pre.search(w[max(0, s - 12):s])
+    m = _bound_before(g, w[max(0, s - 12):s], x.value)
     if m and g.lex.qualifier_pre["zh"][m.group(1)] != "exact":
         return True
     m = g.re_qual_post.match(w, pos)
     return m is not None and m.group(1) not in ("内",)
+
+
+#: characters before 一 + a unit of time that make it "the" or "a certain" unit, no length of time
+DETERMINERS = ("的", "这", "那", "同", "前", "后", "上", "下", "每", "某", "另", "头", "哪")
+#: 块 is the colloquial yuan when its clause speaks of money; otherwise the measure word for pieces
+MONEY_WORDS = re.compile(r"钱|元|价|花|付|卖|买|售|费|薪|工资|收入|赚|挣|租|赔|罚|捐")
+
+
+def _money_block(w: str, end: int, clauses: "Clauses") -> bool:
+    """Whether 块 after a number (ending at ``end``) is money: nothing that could be a noun follows it (十块。,
+    五块多, 两块五), or its clause speaks of money (花了十块买书)."""
+    nxt = w[end:end + 1]
+    if not nxt or not ("\u4e00" <= nxt <= "\u9fff") or nxt in "钱多一二三四五六七八九半左":
+        return True
+    start, stop = clauses.around(end - 1)
+    return MONEY_WORDS.search(w, start, stop) is not None
 
 
 def _counted(g: Chinese, w: str, pos: int, clauses: "Clauses", scaled: bool = False):

@@ -485,8 +485,9 @@ def extract(text: str, settings: Settings = DEFAULT, all_numbers: bool = False) 
         s, e = m.start(), m.end()
         if overlaps(s, e):
             continue
-        if g.re_dur_block.search(low[max(0, s - 12):s]):
-            continue
+        mb = g.re_dur_block.search(low[max(0, s - 12):s])
+        if mb and not (mb.group().strip() == "last" and m.group(1) in ("a", "an", "another")):
+            continue  # "last full year", "every half hour"; but "will last a week": the verb, then a duration
         w = re.sub(r"\s+", " ", m.group(1))
         u = g.time_unit[re.sub(r"\s+", " ", m.group(2))]
         if u == "second" and m.group(2) in ("s",):
@@ -555,6 +556,11 @@ def _elided_count(g: English, low: str, s: int, pos: int, x) -> Optional[tuple[O
     return None
 
 
+#: a compound noun whose head comes first and takes the plural: passers-by, sons-in-law, runners-up, lookers-on,
+#: attorneys-general, commanders-in-chief
+HEAD_PLURAL = re.compile(r"([a-z]{3,}s)(-(?:by|in-law|up|on|in-chief|general|at-arms|of-war))")
+
+
 def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, int]]:
     """The counted noun after ``pos``: up to three modifier words may come first ("U.S.", "active", "TikTok").
 
@@ -590,6 +596,9 @@ def _counted(g: English, low: str, orig: str, pos: int) -> Optional[tuple[str, i
             return nouns[w], p + m.end()
         if w.split("-")[-1] in nouns and step == 0:
             return nouns[w.split("-")[-1]], p + m.end()
+        head = HEAD_PLURAL.fullmatch(w)
+        if head and step - names <= 2:  # "two passers-by", "three sons-in-law": the plural is on the head
+            return _singular(head.group(1)) + head.group(2), p + m.end()
         if w in g.stop or w in g.time_unit or w in g.scales or w in g.lex.currency_post["en"]:
             return None
         # an unknown plural counts: right after the number, or after modifiers ("23 new licenses", "four combat

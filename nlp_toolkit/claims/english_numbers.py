@@ -122,8 +122,11 @@ class English:
         self.re_age_decade = re.compile(r"(?<![a-z])in\s+(?:his|her|their|my|your|our)\s+"
                                         r"((?:(?:early|mid|late)\s*-?\s*)?)$")
         singular = [w for w, u in tu.items() if w == u]  # "year", "decade": the unit's own name
-        self.re_past_dur = re.compile(r"(?<![a-z])the\s+(?:past|last|previous)\s+(" + alternation(singular) +
-                                      r")(?![a-z])")
+        # "over the past year", "in the last month", "over the previous month": a length of time; "the previous
+        # day/year" without "over", "in", "during"... is a point in time (前一天, 上一年: "up 5% from the previous year")
+        self.re_past_dur = re.compile(r"(?<![a-z])(?:the\s+(?:past|last)|(?:(?<=over )|(?<=during )|(?<=in )|"
+                                      r"(?<=for )|(?<=within )|(?<=throughout ))the\s+previous)\s+(" +
+                                      alternation(singular) + r")(?![a-z])")
         self.re_timeref = re.compile(r"(?<![a-z])(" + alternation(lex.timeref[en], boundary=True) + r")(?![a-z])")
 
     # ---------------------------------------------------------------------------------------------------------
